@@ -1,0 +1,90 @@
+//! The `datastar-ui` server, running on Tauri's async runtime inside the app.
+
+use datastar_ui::{App, Auth, Config, Token};
+use std::{net::Ipv4Addr, time::Duration};
+use tauri::async_runtime::{self, JoinHandle};
+use tokio_util::sync::CancellationToken;
+
+/// Overrides the port, which is otherwise any free one. For debugging, and for tests that
+/// need the port taken.
+const PORT_VARIABLE: &str = "DATASTAR_DESKTOP_PORT";
+
+/// How long closing the window waits for open feeds and requests to finish.
+const SHUTDOWN_GRACE: Duration = Duration::from_millis(1500);
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("{PORT_VARIABLE}={0:?} is not a port number")]
+    BadPort(String),
+    #[error("cannot listen on 127.0.0.1:{port}: {source}")]
+    Bind { port: u16, source: std::io::Error },
+}
+
+pub struct EmbeddedServer {
+    app: App,
+    shutdown: CancellationToken,
+    task: JoinHandle<()>,
+}
+
+impl EmbeddedServer {
+    /// Binds synchronously, so a failure is known before any window exists, then serves in
+    /// the background. A fresh token each launch means only the window we open gets in.
+    pub fn start() -> Result<Self, StartError> {
+        let port = match std::env::var(PORT_VARIABLE) {
+            Ok(value) => value.parse().map_err(|_| StartError::BadPort(value))?,
+            Err(_) => 0,
+        };
+        let bind = |port| {
+            let listener = std::net::TcpListener::bind((Ipv4Addr::LOCALHOST, port))?;
+            listener.set_nonblocking(true)?;
+            Ok((listener.local_addr()?, listener))
+        };
+        let (addr, listener) = bind(port).map_err(|source| StartError::Bind { port, source })?;
+
+        let app = App::new(
+            addr,
+            Config {
+                auth: Auth::Token(Token::generate()),
+                ..Config::default()
+            },
+        );
+        let shutdown = CancellationToken::new();
+        let task = async_runtime::spawn({
+            let (app, shutdown) = (app.clone(), shutdown.clone());
+            async move {
+                let served = match tokio::net::TcpListener::from_std(listener) {
+                    Ok(listener) => {
+                        datastar_ui::serve(listener, app, shutdown.cancelled_owned()).await
+                    }
+                    Err(err) => Err(err),
+                };
+                if let Err(err) = served {
+                    tracing::error!(%err, "the embedded server stopped");
+                }
+            }
+        });
+        tracing::info!("serving on {}", app.base_url());
+        Ok(Self {
+            app,
+            shutdown,
+            task,
+        })
+    }
+
+    /// The URL the window opens first; it carries this launch's token.
+    pub fn launch_url(&self) -> String {
+        self.app.launch_url()
+    }
+
+    /// Ends open feeds and waits, up to [`SHUTDOWN_GRACE`], for the server to finish.
+    pub fn stop(self) {
+        self.shutdown.cancel();
+        let finished =
+            async_runtime::block_on(tokio::time::timeout(SHUTDOWN_GRACE, self.task)).is_ok();
+        if finished {
+            tracing::info!("server stopped");
+        } else {
+            tracing::warn!("server did not stop within {SHUTDOWN_GRACE:?}; exiting anyway");
+        }
+    }
+}

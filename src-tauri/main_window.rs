@@ -1,0 +1,39 @@
+//! The one window: the server's page, configured in `tauri.conf.json`.
+
+use tauri::{AppHandle, Manager, WebviewUrl, WebviewWindowBuilder, webview::PageLoadEvent};
+
+const LABEL: &str = "main";
+
+/// Opens the window declared in `tauri.conf.json` (`"create": false`) at `url`.
+///
+/// The window starts hidden and shows itself once the page has loaded, so the user never
+/// sees a blank frame.
+pub fn open(app: &AppHandle, url: &str) -> tauri::Result<()> {
+    let mut config = app
+        .config()
+        .app
+        .windows
+        .iter()
+        .find(|window| window.label == LABEL)
+        .cloned()
+        .unwrap_or_default();
+    config.label = LABEL.into();
+    config.url = WebviewUrl::External(url.parse().map_err(|_| {
+        tauri::Error::InvalidWebviewUrl("the embedded server's URL does not parse")
+    })?);
+
+    WebviewWindowBuilder::from_config(app, &config)?
+        .on_page_load(|window, payload| {
+            if payload.event() == PageLoadEvent::Finished
+                && let Err(err) = window.show()
+            {
+                tracing::warn!(%err, "cannot show the window");
+            }
+        })
+        .build()?;
+    // Focus helps keyboard users start typing at once.
+    if let Some(window) = app.get_webview_window(LABEL) {
+        let _ = window.set_focus();
+    }
+    Ok(())
+}

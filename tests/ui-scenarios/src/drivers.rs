@@ -1,0 +1,141 @@
+//! Starting a WebDriver server and a browser session on it.
+
+use anyhow::{Context, Result, bail};
+use fantoccini::{Client, ClientBuilder, wd::Capabilities};
+use hyper_util::client::legacy::connect::HttpConnector;
+use serde_json::json;
+use std::{net::TcpListener, path::Path, process::Stdio, time::Duration};
+use tokio::{
+    net::TcpStream,
+    process::{Child, Command},
+};
+
+/// A browser session and the driver process behind it; dropping it stops the driver.
+pub struct Session {
+    pub client: Client,
+    _driver: Child,
+    _profile: Option<tempfile::TempDir>,
+}
+
+impl Session {
+    /// Ends the WebDriver session (closing the browser or the app), then the driver.
+    pub async fn close(self) -> Result<()> {
+        self.client
+            .close()
+            .await
+            .context("closing the WebDriver session")
+    }
+
+    /// Saves a PNG of the viewport under [`crate::screenshot_dir`], returning its path.
+    pub async fn screenshot(&self, name: &str) -> Result<std::path::PathBuf> {
+        let png = self.client.screenshot().await?;
+        let dir = crate::screenshot_dir();
+        std::fs::create_dir_all(&dir)?;
+        let path = dir.join(format!("{name}.png"));
+        std::fs::write(&path, png)?;
+        Ok(path)
+    }
+}
+
+/// Headless Debian Chromium through chromedriver, opened at `url`.
+///
+/// The flags keep Chromium from reaching for the network (updates, sync, metrics), which a
+/// closed machine refuses, and the fresh profile keeps runs independent.
+pub async fn chromium(url: &str) -> Result<Session> {
+    let port = free_port()?;
+    let driver = spawn("chromedriver", &[format!("--port={port}")])?;
+    wait_for_port(port).await?;
+
+    let profile = tempfile::tempdir()?;
+    let capabilities = capabilities(json!({
+        "browserName": "chrome",
+        "goog:chromeOptions": {
+            "binary": "/usr/bin/chromium",
+            "args": [
+                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--no-first-run", "--window-size=900,760",
+                format!("--user-data-dir={}", profile.path().display()),
+            ],
+        },
+    }));
+    let client = connect(port, capabilities).await?;
+    client.goto(url).await?;
+    Ok(Session {
+        client,
+        _driver: driver,
+        _profile: Some(profile),
+    })
+}
+
+/// The real Tauri window, through tauri-driver and WebKitWebDriver. The app opens its
+/// own URL, so the session starts on the page the user would see. Needs an X display.
+pub async fn tauri_app(application: &Path) -> Result<Session> {
+    if std::env::var_os("DISPLAY").is_none() {
+        bail!("no X display: run under `xvfb-run -a` (make test does)");
+    }
+    let port = free_port()?;
+    let native_port = free_port()?;
+    let driver = spawn(
+        "tauri-driver",
+        &[
+            format!("--port={port}"),
+            format!("--native-port={native_port}"),
+        ],
+    )?;
+    wait_for_port(port).await?;
+    let capabilities = capabilities(json!({
+        "tauri:options": { "application": application },
+    }));
+    let client = connect(port, capabilities).await?;
+    Ok(Session {
+        client,
+        _driver: driver,
+        _profile: None,
+    })
+}
+
+fn capabilities(value: serde_json::Value) -> Capabilities {
+    match value {
+        serde_json::Value::Object(map) => map,
+        _ => unreachable!("capabilities are a JSON object literal"),
+    }
+}
+
+async fn connect(port: u16, capabilities: Capabilities) -> Result<Client> {
+    ClientBuilder::new(HttpConnector::new())
+        .capabilities(capabilities)
+        .connect(&format!("http://127.0.0.1:{port}"))
+        .await
+        .context("starting a WebDriver session")
+}
+
+fn spawn(program: &str, args: &[String]) -> Result<Child> {
+    Command::new(program)
+        .args(args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .kill_on_drop(true)
+        .spawn()
+        .with_context(|| {
+            format!("cannot start {program}: is it installed? (`make setup` installs it)")
+        })
+}
+
+fn free_port() -> Result<u16> {
+    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+}
+
+async fn wait_for_port(port: u16) -> Result<()> {
+    crate::wait_until(
+        Duration::from_secs(20),
+        "the WebDriver server to listen",
+        || async {
+            Ok(TcpStream::connect(("127.0.0.1", port))
+                .await
+                .ok()
+                .map(|_| ()))
+        },
+    )
+    .await
+}

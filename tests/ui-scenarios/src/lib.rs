@@ -1,0 +1,23 @@
+//! The UI scenarios, written once against WebDriver and run in two browsers: headless
+//! Chromium against the headless server, and the real Tauri window through tauri-driver.
+//!
+//! A test starts a [`Session`] with one of the [`drivers`], then runs every [`Scenario`] on
+//! it. The scenario names read like the user stories they check.
+
+pub mod drivers;
+mod scenarios;
+mod wait;
+
+pub use drivers::Session;
+pub use scenarios::Scenario;
+pub use wait::wait_until;
+
+use std::path::PathBuf;
+
+/// Where UI tests save their screenshots: `target/ui-screenshots/`, next to other build output.
+pub fn screenshot_dir() -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target"));
+    target.join("ui-screenshots")
+}

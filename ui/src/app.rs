@@ -1,0 +1,113 @@
+//! The application state every route shares, built once per listening address.
+
+use crate::{
+    feeds::LiveFeeds,
+    limits,
+    security::{AllowedHosts, Auth, SessionCookie},
+};
+use std::{net::SocketAddr, sync::Arc};
+use tokio_util::sync::CancellationToken;
+
+/// How one server instance behaves. The defaults are what the desktop app ships with,
+/// except for `auth`, which each caller chooses (see [`Auth`]).
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub auth: Auth,
+    /// Concurrent `/feed` streams allowed before new ones get 503.
+    pub max_feeds: usize,
+}
+
+impl Default for Config {
+    /// A fresh random token, so that forgetting to configure auth never means no auth.
+    fn default() -> Self {
+        Self {
+            auth: Auth::Token(crate::Token::generate()),
+            max_feeds: limits::DEFAULT_MAX_FEEDS,
+        }
+    }
+}
+
+/// One running server: its address, its policy, its live streams and its shutdown signal.
+///
+/// Cheap to clone; every clone sees the same state, so a test can keep one to watch
+/// [`App::live_feeds`] while the server runs.
+#[derive(Debug, Clone)]
+pub struct App {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    addr: SocketAddr,
+    auth: Auth,
+    allowed_hosts: AllowedHosts,
+    session_cookie: SessionCookie,
+    feeds: LiveFeeds,
+    shutdown: CancellationToken,
+}
+
+impl App {
+    /// `addr` is the address the listener actually bound (port 0 resolved), because the
+    /// Host check and the session cookie's name both depend on the real port.
+    pub fn new(addr: SocketAddr, config: Config) -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                addr,
+                allowed_hosts: AllowedHosts::for_addr(addr),
+                session_cookie: SessionCookie::for_port(addr.port()),
+                auth: config.auth,
+                feeds: LiveFeeds::new(config.max_feeds),
+                shutdown: CancellationToken::new(),
+            }),
+        }
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.inner.addr
+    }
+
+    /// The clean URL of the page, without any token: what the address bar shows after login.
+    pub fn base_url(&self) -> String {
+        let addr = self.inner.addr;
+        // A wildcard bind is reachable on loopback, and a browser cannot open `0.0.0.0`.
+        let ip = if addr.ip().is_unspecified() {
+            std::net::Ipv4Addr::LOCALHOST.into()
+        } else {
+            addr.ip()
+        };
+        format!("http://{}/", SocketAddr::new(ip, addr.port()))
+    }
+
+    /// The URL to open first. With a token it carries `?token=…`, which the server swaps
+    /// for a session cookie and redirects to [`App::base_url`].
+    pub fn launch_url(&self) -> String {
+        match &self.inner.auth {
+            Auth::Token(token) => format!("{}?token={}", self.base_url(), token.reveal()),
+            Auth::Disabled => self.base_url(),
+        }
+    }
+
+    pub fn auth(&self) -> &Auth {
+        &self.inner.auth
+    }
+
+    pub(crate) fn allowed_hosts(&self) -> &AllowedHosts {
+        &self.inner.allowed_hosts
+    }
+
+    /// The cookie that carries this server's session; its name depends on the port.
+    pub fn session_cookie(&self) -> &SessionCookie {
+        &self.inner.session_cookie
+    }
+
+    /// The live `/feed` streams, for tests and benchmarks that must see them come and go.
+    pub fn live_feeds(&self) -> &LiveFeeds {
+        &self.inner.feeds
+    }
+
+    /// Cancelled when the server starts shutting down; endless streams end on it, or
+    /// graceful shutdown would wait for them forever.
+    pub(crate) fn shutdown_token(&self) -> &CancellationToken {
+        &self.inner.shutdown
+    }
+}

@@ -1,0 +1,70 @@
+//! Every way a request can fail, each with its status and a one-line message.
+
+use axum::{
+    http::{StatusCode, header},
+    response::{IntoResponse, Response},
+};
+
+/// A request the server refuses. The message is what the client reads, so it says what
+/// was wrong and, where it helps, what to do instead.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("missing the `datastar` query parameter: send this request with Datastar's @get")]
+    MissingSignals,
+    #[error("input is {chars} characters long; the limit is {limit}")]
+    InputTooLong { chars: usize, limit: usize },
+    #[error("the query string is {bytes} bytes long; the limit is {limit}")]
+    QueryTooLong { bytes: usize, limit: usize },
+    #[error("this endpoint only answers Datastar requests (`Datastar-Request: true`)")]
+    NotADatastarRequest,
+    #[error("the server is carrying its maximum of {0} live feeds; try again later")]
+    TooManyFeeds(usize),
+    #[error("no such page: {0}")]
+    NotFound(String),
+    #[error("method {0} is not allowed here; this server only answers GET")]
+    MethodNotAllowed(String),
+    #[error("unexpected Host header {0:?}: this server only answers its own loopback address")]
+    WrongHost(String),
+    #[error("cross-site request refused")]
+    CrossSite,
+    #[error("not signed in: open the URL that the app printed, with its ?token=")]
+    MissingSession,
+    #[error("wrong token: open the URL that the app printed, with its ?token=")]
+    WrongToken,
+    #[error("the server hit an internal error; it is still running")]
+    Internal,
+}
+
+impl ApiError {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Self::MissingSignals | Self::NotADatastarRequest => StatusCode::BAD_REQUEST,
+            Self::InputTooLong { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::QueryTooLong { .. } => StatusCode::URI_TOO_LONG,
+            Self::TooManyFeeds(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::NotFound(_) => StatusCode::NOT_FOUND,
+            Self::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
+            Self::WrongHost(_) => StatusCode::MISDIRECTED_REQUEST,
+            Self::CrossSite => StatusCode::FORBIDDEN,
+            Self::MissingSession | Self::WrongToken => StatusCode::UNAUTHORIZED,
+            Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        if status.is_server_error() {
+            tracing::error!(%status, "{self}");
+        } else {
+            tracing::debug!(%status, "{self}");
+        }
+        (
+            status,
+            [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+            format!("{self}\n"),
+        )
+            .into_response()
+    }
+}

@@ -1,0 +1,66 @@
+//! Feed: an endless stream of random hex, one value a second, one stream per client.
+
+use crate::{ApiError, App, feeds::FeedPermit};
+use axum::{
+    extract::State,
+    response::{
+        Sse,
+        sse::{Event, KeepAlive},
+    },
+};
+use datastar::prelude::PatchElements;
+use futures_util::{Stream, StreamExt, stream};
+use std::{convert::Infallible, time::Duration};
+use tokio::time::{Interval, MissedTickBehavior, interval};
+
+const TICK: Duration = Duration::from_secs(1);
+
+/// The stream ends by itself in two cases, and both free its slot in [`crate::LiveFeeds`]:
+/// hyper drops it when the client goes away, and it stops when the server shuts down.
+pub async fn feed(
+    State(app): State<App>,
+) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
+    let permit = app
+        .live_feeds()
+        .try_open()
+        .ok_or_else(|| ApiError::TooManyFeeds(app.live_feeds().capacity()))?;
+    let shutdown = app.shutdown_token().clone().cancelled_owned();
+    let events = ticks(permit).take_until(shutdown);
+    Ok(Sse::new(events).keep_alive(KeepAlive::default()))
+}
+
+/// The first value goes out at once, then one per [`TICK`]. A late tick is delayed
+/// rather than bunched, so a slow moment never sends a burst.
+fn ticks(permit: FeedPermit) -> impl Stream<Item = Result<Event, Infallible>> {
+    let mut clock = interval(TICK);
+    clock.set_missed_tick_behavior(MissedTickBehavior::Delay);
+    stream::unfold(
+        (clock, permit),
+        |(mut clock, permit): (Interval, FeedPermit)| async move {
+            clock.tick().await;
+            Some((Ok(feed_patch().into()), (clock, permit)))
+        },
+    )
+}
+
+fn feed_patch() -> PatchElements {
+    PatchElements::new(format!(r#"<span id="feed">{}</span>"#, random_hex()))
+}
+
+/// 16 lowercase hex characters: 64 random bits.
+fn random_hex() -> String {
+    format!("{:016x}", rand::random::<u64>())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn random_hex_is_sixteen_lowercase_hex_digits() {
+        let value = random_hex();
+        assert_eq!(value.len(), 16);
+        assert!(value.chars().all(|c| matches!(c, '0'..='9' | 'a'..='f')));
+        assert_ne!(value, random_hex(), "two draws of 64 bits should differ");
+    }
+}

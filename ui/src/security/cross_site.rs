@@ -1,0 +1,73 @@
+//! Refuses requests that a browser marks as coming from another site.
+//!
+//! The session cookie is `SameSite=Strict`, so such requests would fail anyway; this check
+//! turns them away before any handler runs and says why.
+
+use crate::ApiError;
+use axum::{
+    extract::Request,
+    http::{HeaderMap, header},
+    middleware::Next,
+    response::{IntoResponse, Response},
+};
+
+pub async fn check(request: Request, next: Next) -> Response {
+    if is_cross_site(request.headers()) {
+        return ApiError::CrossSite.into_response();
+    }
+    next.run(request).await
+}
+
+/// `Sec-Fetch-Site: same-site` counts as foreign too: another port on localhost is the same
+/// *site* as we are, and it is exactly the neighbour we must keep out.
+fn is_cross_site(headers: &HeaderMap) -> bool {
+    let fetch_site = headers.get("sec-fetch-site");
+    if fetch_site.is_some_and(|site| site == "cross-site" || site == "same-site") {
+        return true;
+    }
+    let Some(origin) = headers.get(header::ORIGIN) else {
+        return false;
+    };
+    let host = headers.get(header::HOST).map(|host| host.as_bytes());
+    // `Origin` is `http://` + our Host for same-origin requests; "null" and all else is foreign.
+    origin.as_bytes().strip_prefix(b"http://") != host
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+        pairs
+            .iter()
+            .map(|(name, value)| (name.parse().unwrap(), value.parse().unwrap()))
+            .collect()
+    }
+
+    #[test]
+    fn same_origin_and_direct_navigation_pass() {
+        assert!(!is_cross_site(&headers(&[("host", "127.0.0.1:9")])));
+        assert!(!is_cross_site(&headers(&[
+            ("host", "127.0.0.1:9"),
+            ("origin", "http://127.0.0.1:9"),
+            ("sec-fetch-site", "same-origin"),
+        ])));
+        assert!(!is_cross_site(&headers(&[
+            ("host", "127.0.0.1:9"),
+            ("sec-fetch-site", "none"),
+        ])));
+    }
+
+    #[test]
+    fn foreign_origins_and_fetch_sites_are_refused() {
+        for pairs in [
+            &[("host", "127.0.0.1:9"), ("sec-fetch-site", "cross-site")][..],
+            &[("host", "127.0.0.1:9"), ("sec-fetch-site", "same-site")][..],
+            &[("host", "127.0.0.1:9"), ("origin", "http://127.0.0.1:8")][..],
+            &[("host", "127.0.0.1:9"), ("origin", "https://127.0.0.1:9")][..],
+            &[("host", "127.0.0.1:9"), ("origin", "null")][..],
+        ] {
+            assert!(is_cross_site(&headers(pairs)), "{pairs:?}");
+        }
+    }
+}

@@ -1,0 +1,81 @@
+//! Only the app's own window may use the server.
+//!
+//! A server on `127.0.0.1` is reachable by every web page in the user's browser and by every
+//! local process. The guards here, outermost first, turn all of them away with a clear 4xx.
+//! `SECURITY.md` explains the threat model.
+
+mod cross_site;
+mod headers;
+mod host;
+mod session;
+mod token;
+
+pub use host::AllowedHosts;
+pub use session::SessionCookie;
+pub use token::{Auth, Token, TokenError};
+
+use crate::{ApiError, App, limits::MAX_QUERY_BYTES};
+use axum::{
+    Router,
+    extract::Request,
+    middleware::{self, Next},
+    response::{IntoResponse, Response},
+};
+use std::any::Any;
+use tower::ServiceBuilder;
+use tower_http::{catch_panic::CatchPanicLayer, trace::TraceLayer};
+
+/// Wraps the routes in every guard, in the order a request meets them.
+pub fn protect(routes: Router, app: App) -> Router {
+    routes.layer(
+        ServiceBuilder::new()
+            // Last line of defence: handlers do not panic, but if one ever does, the
+            // client gets a message and the server keeps serving.
+            .layer(CatchPanicLayer::custom(panic_response))
+            .layer(middleware::from_fn(headers::add))
+            .layer(TraceLayer::new_for_http().make_span_with(request_span))
+            .layer(middleware::from_fn_with_state(app.clone(), host::check))
+            .layer(middleware::from_fn(limit_query))
+            .layer(middleware::from_fn(cross_site::check))
+            .layer(middleware::from_fn_with_state(app, session::check)),
+    )
+}
+
+/// Datastar's actions always send `Datastar-Request: true`; nothing else should call them.
+pub async fn require_datastar_request(request: Request, next: Next) -> Response {
+    let is_datastar = request
+        .headers()
+        .get("datastar-request")
+        .is_some_and(|value| value == "true");
+    if !is_datastar {
+        return ApiError::NotADatastarRequest.into_response();
+    }
+    next.run(request).await
+}
+
+async fn limit_query(request: Request, next: Next) -> Response {
+    let bytes = request.uri().query().map_or(0, str::len);
+    if bytes > MAX_QUERY_BYTES {
+        return ApiError::QueryTooLong {
+            bytes,
+            limit: MAX_QUERY_BYTES,
+        }
+        .into_response();
+    }
+    next.run(request).await
+}
+
+/// Logs the path only: the query may carry the launch token or the user's input.
+fn request_span(request: &Request) -> tracing::Span {
+    tracing::debug_span!("request", method = %request.method(), path = request.uri().path())
+}
+
+fn panic_response(panic: Box<dyn Any + Send + 'static>) -> Response {
+    let detail = panic
+        .downcast_ref::<&str>()
+        .copied()
+        .or_else(|| panic.downcast_ref::<String>().map(String::as_str))
+        .unwrap_or("unknown panic");
+    tracing::error!(detail, "a handler panicked");
+    ApiError::Internal.into_response()
+}

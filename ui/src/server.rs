@@ -1,0 +1,64 @@
+//! The transport: accept connections and serve the router over HTTP/1.1.
+//!
+//! `axum::serve` would do, but it hides hyper's knobs, and this server needs two of them:
+//! a header-read timeout against slowloris, and a small per-connection buffer so that
+//! thousands of idle feeds cost little memory.
+
+use crate::{App, limits::HEADER_READ_TIMEOUT, router};
+use hyper::server::conn::http1;
+use hyper_util::{
+    rt::{TokioIo, TokioTimer},
+    server::graceful::GracefulShutdown,
+    service::TowerToHyperService,
+};
+use std::{future::Future, io, time::Duration};
+use tokio::net::TcpListener;
+
+/// Room for a request head: the longest query we accept plus ordinary headers.
+const MAX_REQUEST_HEAD_BYTES: usize = crate::limits::MAX_QUERY_BYTES + 16 * 1024;
+
+/// Serves `app` on `listener` until `shutdown` completes, then shuts down gracefully:
+/// it stops accepting, ends every open feed, lets in-flight responses finish and returns.
+pub async fn serve(
+    listener: TcpListener,
+    app: App,
+    shutdown: impl Future<Output = ()> + Send,
+) -> io::Result<()> {
+    let service = TowerToHyperService::new(router(app.clone()));
+    let mut http = http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(HEADER_READ_TIMEOUT)
+        .max_buf_size(MAX_REQUEST_HEAD_BYTES);
+    let connections = GracefulShutdown::new();
+    let mut shutdown = std::pin::pin!(shutdown);
+
+    loop {
+        let stream = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _peer)) => stream,
+                Err(err) => {
+                    // Usually EMFILE: back off instead of spinning, and keep serving.
+                    tracing::warn!(%err, "accept failed");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        // Latency matters more than packet count for small SSE events.
+        let _ = stream.set_nodelay(true);
+        let connection =
+            connections.watch(http.serve_connection(TokioIo::new(stream), service.clone()));
+        tokio::spawn(async move {
+            if let Err(err) = connection.await {
+                tracing::debug!(%err, "connection ended with an error");
+            }
+        });
+    }
+
+    tracing::debug!("shutting down");
+    drop(listener);
+    app.shutdown_token().cancel();
+    connections.shutdown().await;
+    Ok(())
+}
