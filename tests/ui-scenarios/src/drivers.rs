@@ -130,7 +130,7 @@ async fn wait_for_port(port: u16) -> Result<()> {
     crate::wait_until(
         Duration::from_secs(20),
         "the WebDriver server to listen",
-        || async {
+        async || {
             Ok(TcpStream::connect(("127.0.0.1", port))
                 .await
                 .ok()

@@ -65,7 +65,7 @@ async fn roundtrip_counts_characters(client: &Client) -> Result<()> {
 
     let expected = "Your input: héllo, is 5 long.";
     let mut last = String::new();
-    let outcome = wait_until(REACTION, "#output to show the roundtrip answer", || async {
+    let outcome = wait_until(REACTION, "#output to show the roundtrip answer", async || {
         last = text_of(client, "#output").await?;
         Ok((last == expected).then_some(()))
     })
@@ -79,7 +79,7 @@ async fn target_shows_server_time(client: &Client) -> Result<()> {
         .await?
         .click()
         .await?;
-    let shown = wait_until(REACTION, "#target to show a time", || async {
+    let shown = wait_until(REACTION, "#target to show a time", async || {
         match client.find(Locator::Css("#target b")).await {
             Ok(bold) => Ok(Some(bold.text().await?)),
             Err(_) => Ok(None),
@@ -97,7 +97,7 @@ async fn target_shows_server_time(client: &Client) -> Result<()> {
 }
 
 async fn feed_ticks(client: &Client) -> Result<()> {
-    let first = wait_until(REACTION, "the first feed value", || async {
+    let first = wait_until(REACTION, "the first feed value", async || {
         let value = text_of(client, "#feed").await?;
         Ok((!value.is_empty()).then_some(value))
     })
@@ -106,7 +106,7 @@ async fn feed_ticks(client: &Client) -> Result<()> {
     let result = wait_until(
         Duration::from_millis(3_500),
         "#feed to change twice",
-        || async {
+        async || {
             let value = text_of(client, "#feed").await?;
             if seen.last() != Some(&value) {
                 seen.push(value);
@@ -137,7 +137,7 @@ async fn toggle_hides_and_shows_feed(client: &Client) -> Result<()> {
         } else {
             "the feed to hide"
         };
-        wait_until(REACTION, what, || async {
+        wait_until(REACTION, what, async || {
             let shown = client
                 .find(Locator::Css("#feed"))
                 .await?

@@ -42,7 +42,7 @@ fn main() -> ExitCode {
 async fn run() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| "datastar_ui=info".into()),
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| "datastar_ui=info,datastar_headless=info".into()),
         )
         .with_writer(std::io::stderr)
         .init();
@@ -52,7 +52,8 @@ async fn run() -> anyhow::Result<()> {
         .await
         .with_context(|| format!("cannot listen on {}:{}", args.host, args.port))?;
     let auth = if args.no_auth {
-        tracing::warn!("--no-auth: anyone who can reach this port can use the server");
+        // Printed, not logged, so that no RUST_LOG setting can hide it.
+        eprintln!("warning: --no-auth: anyone who can reach this port can use the server");
         Auth::Disabled
     } else {
         Auth::Token(args.token.unwrap_or_else(Token::generate))

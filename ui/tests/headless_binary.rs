@@ -1,0 +1,106 @@
+//! The `datastar-headless` binary's contract: its first line, its flags, its exit.
+
+mod support;
+
+use std::time::Duration;
+use support::{SseStream, headless::Headless};
+use tokio::{io::AsyncReadExt, time::timeout};
+
+fn client() -> reqwest::Client {
+    reqwest::Client::builder().cookie_store(true).build().unwrap()
+}
+
+#[tokio::test]
+async fn first_line_is_the_url_to_open_with_a_fresh_token() {
+    let server = Headless::spawn(&["--port", "0"]).await;
+    let (origin, token) = server.url.split_once("/?token=").expect("a token in the URL");
+    assert!(origin.starts_with("http://127.0.0.1:"), "{origin}");
+    assert!(token.len() >= 32 && token.chars().all(|c| c.is_ascii_hexdigit()), "{token}");
+    let other = Headless::spawn(&["--port", "0"]).await;
+    assert!(!other.url.ends_with(token), "each launch draws its own token");
+}
+
+#[tokio::test]
+async fn the_printed_url_signs_a_browser_in() {
+    let server = Headless::spawn(&["--port", "0", "--token", "my-token"]).await;
+    assert!(server.url.ends_with("/?token=my-token"), "{}", server.url);
+    let client = client();
+    let page = client.get(&server.url).send().await.unwrap();
+    assert_eq!(page.status(), 200, "the redirect is followed, the cookie kept");
+    assert_eq!(page.url().as_str(), format!("{}/", server.origin()));
+    assert!(page.text().await.unwrap().contains("Send State Roundtrip"));
+}
+
+#[tokio::test]
+async fn no_auth_warns_and_prints_a_plain_url() {
+    let mut server = Headless::spawn(&["--port", "0", "--no-auth"]).await;
+    assert_eq!(server.url, format!("{}/", server.origin()));
+    let page = reqwest::get(&server.url).await.unwrap();
+    assert_eq!(page.status(), 200);
+
+    server.terminate();
+    let mut stderr = String::new();
+    server.stderr.take().unwrap().read_to_string(&mut stderr).await.unwrap();
+    assert!(stderr.contains("--no-auth"), "a warning line: {stderr:?}");
+}
+
+#[tokio::test]
+async fn sigterm_ends_open_feeds_and_exits_zero_within_two_seconds() {
+    let mut server = Headless::spawn(&["--port", "0"]).await;
+    let client = client();
+    client.get(&server.url).send().await.unwrap();
+    let feed = client
+        .get(format!("{}/feed?datastar=%7B%7D", server.origin()))
+        .header("datastar-request", "true")
+        .send()
+        .await
+        .unwrap();
+    let mut feed = SseStream::new(feed);
+    feed.next_event().await.expect("the feed is live");
+
+    server.terminate();
+    let status = timeout(Duration::from_secs(2), server.child.wait())
+        .await
+        .expect("exited within 2 s")
+        .unwrap();
+    assert!(status.success(), "{status}");
+    let ended = timeout(Duration::from_secs(1), async { while feed.next_event().await.is_some() {} });
+    assert!(ended.await.is_ok(), "the feed stream ended");
+}
+
+#[tokio::test]
+async fn a_port_in_use_is_one_clear_error_line() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_datastar-headless"))
+        .args(["--port", &port])
+        .output()
+        .await
+        .unwrap();
+    assert!(!output.status.success());
+    assert!(output.stdout.is_empty(), "no Listening line");
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(stderr.lines().count(), 1, "{stderr:?}");
+    assert!(stderr.contains(&format!("cannot listen on 127.0.0.1:{port}")), "{stderr:?}");
+    assert!(stderr.to_lowercase().contains("address already in use"), "{stderr:?}");
+}
+
+#[tokio::test]
+async fn port_comes_from_the_environment_by_default() {
+    let free = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = free.local_addr().unwrap().port();
+    drop(free);
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_datastar-headless"))
+        .env("PORT", port.to_string())
+        .stdout(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    let mut stdout = child.stdout.take().unwrap();
+    let mut byte = [0u8; 1];
+    while !first.ends_with('\n') && stdout.read(&mut byte).await.unwrap() == 1 {
+        first.push(byte[0] as char);
+    }
+    assert!(first.starts_with(&format!("Listening on http://127.0.0.1:{port}/?token=")), "{first}");
+}

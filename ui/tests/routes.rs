@@ -1,0 +1,184 @@
+//! Every route over real HTTP, and every way to call one wrongly.
+
+mod support;
+
+use chrono::{Local, NaiveDateTime};
+use support::{PAGE_SIGNALS, TestServer, events_of};
+
+#[tokio::test]
+async fn page_is_the_datastar_demo_with_its_own_assets() {
+    let server = TestServer::start().await;
+    let response = server.get("/").send().await.unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["content-type"], "text/html; charset=utf-8");
+    let page = response.text().await.unwrap();
+
+    for expected in [
+        r#"data-signals='{"input": "", "output": "", "show": true}'"#,
+        "data-bind:input",
+        r#"data-on:click="@get('/get')""#,
+        r#"data-on:click="@get('/target')""#,
+        r#"data-on:click="$show = !$show""#,
+        r#"data-text="$output""#,
+        r#"data-show="$show""#,
+        r#"data-init="@get('/feed')""#,
+        ">Send State Roundtrip<",
+        ">Target HTML Element<",
+        ">Toggle Feed<",
+        "Feed from server:",
+        r#"<div id="target">"#,
+        r#"<span id="feed">"#,
+        r#"<label for="input">"#,
+        r#"src="/assets/datastar-1.0.2.js""#,
+    ] {
+        assert!(page.contains(expected), "the page lacks {expected}");
+    }
+    // No pre-1.0 syntax, which v1 silently ignores, and nothing from the network.
+    for stale in ["data-on-click", "data-on-load", ".value", "http://", "https://"] {
+        assert!(!page.contains(stale), "the page still has {stale}");
+    }
+    // The feed starts on a wrapper: #feed itself is replaced on every tick.
+    assert!(!page.contains(r#"id="feed" data-init"#));
+}
+
+#[tokio::test]
+async fn assets_have_their_types_and_validate_with_etags() {
+    let server = TestServer::start().await;
+    for (path, content_type, immutable) in [
+        ("/assets/datastar-1.0.2.js", "text/javascript; charset=utf-8", true),
+        ("/assets/style.css", "text/css; charset=utf-8", false),
+        ("/assets/favicon.svg", "image/svg+xml", false),
+    ] {
+        let response = server.get(path).send().await.unwrap();
+        assert_eq!(response.status(), 200, "{path}");
+        assert_eq!(response.headers()["content-type"], content_type, "{path}");
+        let cache = response.headers()["cache-control"].to_str().unwrap().to_owned();
+        assert_eq!(cache.contains("immutable"), immutable, "{path}: {cache}");
+        let etag = response.headers()["etag"].clone();
+        assert!(!response.bytes().await.unwrap().is_empty());
+
+        let again = server.get(path).header("if-none-match", etag).send().await.unwrap();
+        assert_eq!(again.status(), 304, "{path} revalidates");
+        assert!(again.bytes().await.unwrap().is_empty());
+    }
+}
+
+#[tokio::test]
+async fn served_client_is_the_audited_datastar_bundle() {
+    let server = TestServer::start().await;
+    let body = server.get("/assets/datastar-1.0.2.js").send().await.unwrap().text().await.unwrap();
+    assert!(body.starts_with("// Datastar v1.0.2"), "{}", &body[..40]);
+}
+
+#[tokio::test]
+async fn roundtrip_answers_with_one_patch_signals_event() {
+    let server = TestServer::start().await;
+    for (input, length) in [("héllo", 5), ("日本", 2), ("👍", 1), ("", 0), ("it's \"quoted\"", 13)] {
+        let signals = serde_json::json!({ "input": input, "output": "", "show": true }).to_string();
+        let response = server.action("/get", &signals).send().await.unwrap();
+        assert_eq!(response.status(), 200);
+        let events = events_of(response).await;
+        assert_eq!(events.len(), 1, "{events:?}");
+        assert_eq!(events[0].event, "datastar-patch-signals");
+        let patch: serde_json::Value =
+            serde_json::from_str(&events[0].datastar_field("signals").unwrap()).unwrap();
+        assert_eq!(
+            patch,
+            serde_json::json!({ "output": format!("Your input: {input}, is {length} long.") })
+        );
+    }
+}
+
+#[tokio::test]
+async fn roundtrip_treats_a_missing_input_as_empty() {
+    let server = TestServer::start().await;
+    let events = events_of(server.action("/get", r#"{"show":true}"#).send().await.unwrap()).await;
+    assert_eq!(
+        events[0].datastar_field("signals").as_deref(),
+        Some(r#"{"output":"Your input: , is 0 long."}"#)
+    );
+}
+
+#[tokio::test]
+async fn target_patches_the_element_with_local_time() {
+    let server = TestServer::start().await;
+    let events = events_of(server.action("/target", PAGE_SIGNALS).send().await.unwrap()).await;
+    assert_eq!(events.len(), 1, "{events:?}");
+    assert_eq!(events[0].event, "datastar-patch-elements");
+    let elements = events[0].datastar_field("elements").unwrap();
+    let time = elements
+        .strip_prefix(r#"<div id="target"><b>"#)
+        .and_then(|rest| rest.strip_suffix("</b></div>"))
+        .unwrap_or_else(|| panic!("unexpected element {elements}"));
+    let time = NaiveDateTime::parse_from_str(time, "%Y-%m-%d %H:%M:%S").unwrap();
+    let skew = (Local::now().naive_local() - time).num_seconds().abs();
+    assert!(skew <= 2, "{time} is {skew} s from now");
+}
+
+/// Each bad request gets its 4xx and a one-line message that names the problem.
+#[tokio::test]
+async fn bad_requests_get_a_clear_4xx() {
+    let server = TestServer::start().await;
+    let long_query = format!("/get?datastar={}", "a".repeat(60 * 1024));
+    let cases: Vec<(reqwest::RequestBuilder, u16, &str)> = vec![
+        (server.get("/get").header("datastar-request", "true"), 400, "`datastar` query parameter"),
+        (server.action("/get", "{not json"), 400, "JSON"),
+        (server.action("/get", "[1, 2]"), 400, "JSON"),
+        (server.action("/get", r#"{"input": 5}"#), 400, "JSON"),
+        (server.action("/get", r#"{"input": null}"#), 400, "JSON"),
+        (server.get("/get").query(&[("datastar", PAGE_SIGNALS)]), 400, "Datastar-Request"),
+        (server.get(&long_query).header("datastar-request", "true"), 414, "query string"),
+        (server.get("/nope"), 404, "no such page: /nope"),
+        (server.get("/get/extra"), 404, "no such page"),
+    ];
+    for (request, status, message) in cases {
+        let response = request.send().await.unwrap();
+        assert_eq!(response.status(), status);
+        let body = response.text().await.unwrap();
+        assert!(body.contains(message), "{status}: {body:?} lacks {message:?}");
+        assert_eq!(body.trim_end().lines().count(), 1, "one line: {body:?}");
+    }
+}
+
+#[tokio::test]
+async fn input_longer_than_the_limit_is_refused_with_413() {
+    let server = TestServer::start().await;
+    let input = "a".repeat(datastar_ui::limits::MAX_INPUT_CHARS + 1);
+    let signals = serde_json::json!({ "input": input }).to_string();
+    let response = server.action("/get", &signals).send().await.unwrap();
+    assert_eq!(response.status(), 413);
+    assert!(response.text().await.unwrap().contains("limit is 10000"));
+}
+
+#[tokio::test]
+async fn other_methods_get_405() {
+    let server = TestServer::start().await;
+    let client = reqwest::Client::new();
+    for method in [reqwest::Method::POST, reqwest::Method::PUT, reqwest::Method::DELETE] {
+        for path in ["/", "/get", "/feed"] {
+            let response = client
+                .request(method.clone(), server.url(path))
+                .header("cookie", server.session_cookie().unwrap())
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status(), 405, "{method} {path}");
+            assert!(response.text().await.unwrap().contains("only answers GET"));
+        }
+    }
+}
+
+#[tokio::test]
+async fn oversized_uris_are_refused_before_routing() {
+    let server = TestServer::start().await;
+    let request = format!(
+        "GET /get?datastar={} HTTP/1.1\r\nHost: {}\r\nCookie: {}\r\n\r\n",
+        "a".repeat(70 * 1024),
+        server.app.addr(),
+        server.session_cookie().unwrap()
+    );
+    let status = support::raw_status(server.app.addr(), request.as_bytes()).await;
+    assert!(matches!(status, Some(414 | 431)), "{status:?}");
+    // And the server keeps serving.
+    assert_eq!(server.get("/").send().await.unwrap().status(), 200);
+}

@@ -1,0 +1,58 @@
+//! The `datastar-headless` binary, run as a user would run it.
+
+use std::{process::Stdio, time::Duration};
+use tokio::{
+    io::{AsyncBufReadExt, BufReader},
+    process::{Child, ChildStderr, Command},
+};
+
+pub struct Headless {
+    pub child: Child,
+    /// The URL from the first stdout line, exactly as printed.
+    pub url: String,
+    pub stderr: Option<ChildStderr>,
+}
+
+impl Headless {
+    /// Starts the binary and reads its first stdout line, which must be `Listening on URL`.
+    pub async fn spawn(args: &[&str]) -> Self {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_datastar-headless"))
+            .args(args)
+            .env_remove("PORT")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("start datastar-headless");
+        let stdout = child.stdout.take().expect("stdout");
+        let mut lines = BufReader::new(stdout).lines();
+        let first = tokio::time::timeout(Duration::from_secs(10), lines.next_line())
+            .await
+            .expect("a first line within 10 s")
+            .expect("readable stdout")
+            .expect("a first line");
+        let url = first
+            .strip_prefix("Listening on ")
+            .unwrap_or_else(|| panic!("first line is {first:?}"))
+            .to_owned();
+        let stderr = child.stderr.take();
+        Self { child, url, stderr }
+    }
+
+    /// `http://127.0.0.1:PORT` without the path or query.
+    pub fn origin(&self) -> &str {
+        let after_scheme = self.url.find("://").map_or(0, |i| i + 3);
+        let end = self.url[after_scheme..].find('/').map_or(self.url.len(), |i| after_scheme + i);
+        &self.url[..end]
+    }
+
+    /// Sends SIGTERM, as a service manager would.
+    pub fn terminate(&self) {
+        let pid = self.child.id().expect("running").to_string();
+        let status = std::process::Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .expect("kill");
+        assert!(status.success());
+    }
+}
