@@ -77,14 +77,19 @@ impl EmbeddedServer {
     }
 
     /// Ends open feeds and waits, up to [`SHUTDOWN_GRACE`], for the server to finish.
-    pub fn stop(self) {
+    /// Returns whether it finished in time.
+    pub fn stop(self) -> bool {
         self.shutdown.cancel();
+        // The timer must be created inside the runtime, hence the async block.
+        let task = self.task;
         let finished =
-            async_runtime::block_on(tokio::time::timeout(SHUTDOWN_GRACE, self.task)).is_ok();
+            async_runtime::block_on(async { tokio::time::timeout(SHUTDOWN_GRACE, task).await })
+                .is_ok();
         if finished {
             tracing::info!("server stopped");
         } else {
             tracing::warn!("server did not stop within {SHUTDOWN_GRACE:?}; exiting anyway");
         }
+        finished
     }
 }

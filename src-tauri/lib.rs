@@ -9,8 +9,7 @@ mod fatal;
 mod main_window;
 
 use embedded_server::EmbeddedServer;
-use std::process::ExitCode;
-use tauri::RunEvent;
+use std::{io::IsTerminal, process::ExitCode};
 use tracing_subscriber::EnvFilter;
 
 /// Runs the app until its window closes. Exits non-zero, after telling the user in a native
@@ -22,6 +21,7 @@ pub fn run() -> ExitCode {
                 .unwrap_or_else(|_| "datastar_desktop=info,datastar_ui=info".into()),
         )
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
         .init();
 
     let server = match EmbeddedServer::start() {
@@ -47,13 +47,14 @@ pub fn run() -> ExitCode {
         }
     };
 
-    let mut server = Some(server);
-    app.run(move |_app, event| {
-        if let RunEvent::Exit = event
-            && let Some(server) = server.take()
-        {
-            server.stop();
-        }
-    });
-    ExitCode::SUCCESS
+    // `run_return` gives control back once the last window has closed, so the server
+    // stops after the window, never under it.
+    let event_loop_code = app.run_return(|_app, _event| {});
+    let stopped_cleanly = server.stop();
+    // Non-zero tells scripts and tests that shutdown cut open streams short.
+    if event_loop_code == 0 && stopped_cleanly {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
 }

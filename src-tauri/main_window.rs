@@ -18,6 +18,13 @@ pub fn open(app: &AppHandle, url: &str) -> tauri::Result<()> {
         .cloned()
         .unwrap_or_default();
     config.label = LABEL.into();
+    // WebKitGTK lets WebDriver drive only the automation-enabled web context, and wry gives
+    // an incognito webview a fresh ephemeral context without automation. So under
+    // tauri-driver (which sets this variable) the window keeps the default context; the
+    // page, routes and IPC rules are identical either way.
+    if std::env::var("TAURI_WEBVIEW_AUTOMATION").as_deref() == Ok("true") {
+        config.incognito = false;
+    }
     config.url = WebviewUrl::External(url.parse().map_err(|_| {
         tauri::Error::InvalidWebviewUrl("the embedded server's URL does not parse")
     })?);

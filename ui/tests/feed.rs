@@ -28,12 +28,25 @@ async fn feed_sends_a_new_hex_value_every_second_starting_at_once() {
             .unwrap_or_else(|| panic!("unexpected element {elements}"))
             .to_owned();
         assert_eq!(value.len(), 16, "{value}");
-        assert!(value.chars().all(|c| matches!(c, '0'..='9' | 'a'..='f')), "{value}");
+        assert!(
+            value.chars().all(|c| matches!(c, '0'..='9' | 'a'..='f')),
+            "{value}"
+        );
         values.push(value);
     }
-    assert!(arrivals[0] < Duration::from_millis(500), "first value at once: {arrivals:?}");
-    assert!(arrivals[2] <= Duration::from_millis(2_500), "three values by 2.5 s: {arrivals:?}");
-    assert_eq!(values.iter().collect::<HashSet<_>>().len(), 3, "distinct: {values:?}");
+    assert!(
+        arrivals[0] < Duration::from_millis(500),
+        "first value at once: {arrivals:?}"
+    );
+    assert!(
+        arrivals[2] <= Duration::from_millis(2_500),
+        "three values by 2.5 s: {arrivals:?}"
+    );
+    assert_eq!(
+        values.iter().collect::<HashSet<_>>().len(),
+        3,
+        "distinct: {values:?}"
+    );
 }
 
 #[tokio::test]
@@ -61,7 +74,10 @@ async fn shutdown_ends_open_feeds_and_returns() {
 
     let live_feeds = server.app.live_feeds().clone();
     let took = server.stop().await;
-    assert!(took < Duration::from_secs(2), "graceful shutdown took {took:?}");
+    assert!(
+        took < Duration::from_secs(2),
+        "graceful shutdown took {took:?}"
+    );
     assert_eq!(live_feeds.count(), 0);
     // The client sees a clean end of stream, not a hang.
     let rest = timeout(Duration::from_secs(2), async {
@@ -86,5 +102,11 @@ async fn feeds_past_the_cap_get_503_with_a_message() {
         .await
         .unwrap();
     assert_eq!(response.status(), 503);
-    assert!(response.text().await.unwrap().contains("maximum of 2 live feeds"));
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("maximum of 2 live feeds")
+    );
 }

@@ -7,17 +7,29 @@ use support::{SseStream, headless::Headless};
 use tokio::{io::AsyncReadExt, time::timeout};
 
 fn client() -> reqwest::Client {
-    reqwest::Client::builder().cookie_store(true).build().unwrap()
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .unwrap()
 }
 
 #[tokio::test]
 async fn first_line_is_the_url_to_open_with_a_fresh_token() {
     let server = Headless::spawn(&["--port", "0"]).await;
-    let (origin, token) = server.url.split_once("/?token=").expect("a token in the URL");
+    let (origin, token) = server
+        .url
+        .split_once("/?token=")
+        .expect("a token in the URL");
     assert!(origin.starts_with("http://127.0.0.1:"), "{origin}");
-    assert!(token.len() >= 32 && token.chars().all(|c| c.is_ascii_hexdigit()), "{token}");
+    assert!(
+        token.len() >= 32 && token.chars().all(|c| c.is_ascii_hexdigit()),
+        "{token}"
+    );
     let other = Headless::spawn(&["--port", "0"]).await;
-    assert!(!other.url.ends_with(token), "each launch draws its own token");
+    assert!(
+        !other.url.ends_with(token),
+        "each launch draws its own token"
+    );
 }
 
 #[tokio::test]
@@ -26,7 +38,11 @@ async fn the_printed_url_signs_a_browser_in() {
     assert!(server.url.ends_with("/?token=my-token"), "{}", server.url);
     let client = client();
     let page = client.get(&server.url).send().await.unwrap();
-    assert_eq!(page.status(), 200, "the redirect is followed, the cookie kept");
+    assert_eq!(
+        page.status(),
+        200,
+        "the redirect is followed, the cookie kept"
+    );
     assert_eq!(page.url().as_str(), format!("{}/", server.origin()));
     assert!(page.text().await.unwrap().contains("Send State Roundtrip"));
 }
@@ -40,7 +56,13 @@ async fn no_auth_warns_and_prints_a_plain_url() {
 
     server.terminate();
     let mut stderr = String::new();
-    server.stderr.take().unwrap().read_to_string(&mut stderr).await.unwrap();
+    server
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .await
+        .unwrap();
     assert!(stderr.contains("--no-auth"), "a warning line: {stderr:?}");
 }
 
@@ -64,7 +86,9 @@ async fn sigterm_ends_open_feeds_and_exits_zero_within_two_seconds() {
         .expect("exited within 2 s")
         .unwrap();
     assert!(status.success(), "{status}");
-    let ended = timeout(Duration::from_secs(1), async { while feed.next_event().await.is_some() {} });
+    let ended = timeout(Duration::from_secs(1), async {
+        while feed.next_event().await.is_some() {}
+    });
     assert!(ended.await.is_ok(), "the feed stream ended");
 }
 
@@ -81,8 +105,14 @@ async fn a_port_in_use_is_one_clear_error_line() {
     assert!(output.stdout.is_empty(), "no Listening line");
     let stderr = String::from_utf8(output.stderr).unwrap();
     assert_eq!(stderr.lines().count(), 1, "{stderr:?}");
-    assert!(stderr.contains(&format!("cannot listen on 127.0.0.1:{port}")), "{stderr:?}");
-    assert!(stderr.to_lowercase().contains("address already in use"), "{stderr:?}");
+    assert!(
+        stderr.contains(&format!("cannot listen on 127.0.0.1:{port}")),
+        "{stderr:?}"
+    );
+    assert!(
+        stderr.to_lowercase().contains("address already in use"),
+        "{stderr:?}"
+    );
 }
 
 #[tokio::test]
@@ -102,5 +132,8 @@ async fn port_comes_from_the_environment_by_default() {
     while !first.ends_with('\n') && stdout.read(&mut byte).await.unwrap() == 1 {
         first.push(byte[0] as char);
     }
-    assert!(first.starts_with(&format!("Listening on http://127.0.0.1:{port}/?token=")), "{first}");
+    assert!(
+        first.starts_with(&format!("Listening on http://127.0.0.1:{port}/?token=")),
+        "{first}"
+    );
 }

@@ -10,7 +10,10 @@ async fn page_is_the_datastar_demo_with_its_own_assets() {
     let server = TestServer::start().await;
     let response = server.get("/").send().await.unwrap();
     assert_eq!(response.status(), 200);
-    assert_eq!(response.headers()["content-type"], "text/html; charset=utf-8");
+    assert_eq!(
+        response.headers()["content-type"],
+        "text/html; charset=utf-8"
+    );
     let page = response.text().await.unwrap();
 
     for expected in [
@@ -34,7 +37,13 @@ async fn page_is_the_datastar_demo_with_its_own_assets() {
         assert!(page.contains(expected), "the page lacks {expected}");
     }
     // No pre-1.0 syntax, which v1 silently ignores, and nothing from the network.
-    for stale in ["data-on-click", "data-on-load", ".value", "http://", "https://"] {
+    for stale in [
+        "data-on-click",
+        "data-on-load",
+        ".value",
+        "http://",
+        "https://",
+    ] {
         assert!(!page.contains(stale), "the page still has {stale}");
     }
     // The feed starts on a wrapper: #feed itself is replaced on every tick.
@@ -45,19 +54,31 @@ async fn page_is_the_datastar_demo_with_its_own_assets() {
 async fn assets_have_their_types_and_validate_with_etags() {
     let server = TestServer::start().await;
     for (path, content_type, immutable) in [
-        ("/assets/datastar-1.0.2.js", "text/javascript; charset=utf-8", true),
+        (
+            "/assets/datastar-1.0.2.js",
+            "text/javascript; charset=utf-8",
+            true,
+        ),
         ("/assets/style.css", "text/css; charset=utf-8", false),
         ("/assets/favicon.svg", "image/svg+xml", false),
     ] {
         let response = server.get(path).send().await.unwrap();
         assert_eq!(response.status(), 200, "{path}");
         assert_eq!(response.headers()["content-type"], content_type, "{path}");
-        let cache = response.headers()["cache-control"].to_str().unwrap().to_owned();
+        let cache = response.headers()["cache-control"]
+            .to_str()
+            .unwrap()
+            .to_owned();
         assert_eq!(cache.contains("immutable"), immutable, "{path}: {cache}");
         let etag = response.headers()["etag"].clone();
         assert!(!response.bytes().await.unwrap().is_empty());
 
-        let again = server.get(path).header("if-none-match", etag).send().await.unwrap();
+        let again = server
+            .get(path)
+            .header("if-none-match", etag)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(again.status(), 304, "{path} revalidates");
         assert!(again.bytes().await.unwrap().is_empty());
     }
@@ -66,14 +87,27 @@ async fn assets_have_their_types_and_validate_with_etags() {
 #[tokio::test]
 async fn served_client_is_the_audited_datastar_bundle() {
     let server = TestServer::start().await;
-    let body = server.get("/assets/datastar-1.0.2.js").send().await.unwrap().text().await.unwrap();
+    let body = server
+        .get("/assets/datastar-1.0.2.js")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(body.starts_with("// Datastar v1.0.2"), "{}", &body[..40]);
 }
 
 #[tokio::test]
 async fn roundtrip_answers_with_one_patch_signals_event() {
     let server = TestServer::start().await;
-    for (input, length) in [("héllo", 5), ("日本", 2), ("👍", 1), ("", 0), ("it's \"quoted\"", 13)] {
+    for (input, length) in [
+        ("héllo", 5),
+        ("日本", 2),
+        ("👍", 1),
+        ("", 0),
+        ("it's \"quoted\"", 13),
+    ] {
         let signals = serde_json::json!({ "input": input, "output": "", "show": true }).to_string();
         let response = server.action("/get", &signals).send().await.unwrap();
         assert_eq!(response.status(), 200);
@@ -92,7 +126,14 @@ async fn roundtrip_answers_with_one_patch_signals_event() {
 #[tokio::test]
 async fn roundtrip_treats_a_missing_input_as_empty() {
     let server = TestServer::start().await;
-    let events = events_of(server.action("/get", r#"{"show":true}"#).send().await.unwrap()).await;
+    let events = events_of(
+        server
+            .action("/get", r#"{"show":true}"#)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
     assert_eq!(
         events[0].datastar_field("signals").as_deref(),
         Some(r#"{"output":"Your input: , is 0 long."}"#)
@@ -121,13 +162,25 @@ async fn bad_requests_get_a_clear_4xx() {
     let server = TestServer::start().await;
     let long_query = format!("/get?datastar={}", "a".repeat(60 * 1024));
     let cases: Vec<(reqwest::RequestBuilder, u16, &str)> = vec![
-        (server.get("/get").header("datastar-request", "true"), 400, "`datastar` query parameter"),
+        (
+            server.get("/get").header("datastar-request", "true"),
+            400,
+            "`datastar` query parameter",
+        ),
         (server.action("/get", "{not json"), 400, "JSON"),
         (server.action("/get", "[1, 2]"), 400, "JSON"),
         (server.action("/get", r#"{"input": 5}"#), 400, "JSON"),
         (server.action("/get", r#"{"input": null}"#), 400, "JSON"),
-        (server.get("/get").query(&[("datastar", PAGE_SIGNALS)]), 400, "Datastar-Request"),
-        (server.get(&long_query).header("datastar-request", "true"), 414, "query string"),
+        (
+            server.get("/get").query(&[("datastar", PAGE_SIGNALS)]),
+            400,
+            "Datastar-Request",
+        ),
+        (
+            server.get(&long_query).header("datastar-request", "true"),
+            414,
+            "query string",
+        ),
         (server.get("/nope"), 404, "no such page: /nope"),
         (server.get("/get/extra"), 404, "no such page"),
     ];
@@ -135,7 +188,10 @@ async fn bad_requests_get_a_clear_4xx() {
         let response = request.send().await.unwrap();
         assert_eq!(response.status(), status);
         let body = response.text().await.unwrap();
-        assert!(body.contains(message), "{status}: {body:?} lacks {message:?}");
+        assert!(
+            body.contains(message),
+            "{status}: {body:?} lacks {message:?}"
+        );
         assert_eq!(body.trim_end().lines().count(), 1, "one line: {body:?}");
     }
 }
@@ -154,7 +210,11 @@ async fn input_longer_than_the_limit_is_refused_with_413() {
 async fn other_methods_get_405() {
     let server = TestServer::start().await;
     let client = reqwest::Client::new();
-    for method in [reqwest::Method::POST, reqwest::Method::PUT, reqwest::Method::DELETE] {
+    for method in [
+        reqwest::Method::POST,
+        reqwest::Method::PUT,
+        reqwest::Method::DELETE,
+    ] {
         for path in ["/", "/get", "/feed"] {
             let response = client
                 .request(method.clone(), server.url(path))

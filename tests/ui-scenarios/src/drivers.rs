@@ -13,7 +13,7 @@ use tokio::{
 /// A browser session and the driver process behind it; dropping it stops the driver.
 pub struct Session {
     pub client: Client,
-    _driver: Child,
+    driver: Child,
     _profile: Option<tempfile::TempDir>,
 }
 
@@ -63,7 +63,7 @@ pub async fn chromium(url: &str) -> Result<Session> {
     client.goto(url).await?;
     Ok(Session {
         client,
-        _driver: driver,
+        driver: driver,
         _profile: Some(profile),
     })
 }
@@ -90,7 +90,7 @@ pub async fn tauri_app(application: &Path) -> Result<Session> {
     let client = connect(port, capabilities).await?;
     Ok(Session {
         client,
-        _driver: driver,
+        driver: driver,
         _profile: None,
     })
 }
@@ -114,7 +114,9 @@ fn spawn(program: &str, args: &[String]) -> Result<Child> {
     Command::new(program)
         .args(args)
         .stdout(Stdio::null())
-        .stderr(Stdio::inherit())
+        // Not inherited: tauri-driver's own child (WebKitWebDriver) would hold the test's
+        // output open after the test ends.
+        .stderr(Stdio::null())
         .kill_on_drop(true)
         .spawn()
         .with_context(|| {

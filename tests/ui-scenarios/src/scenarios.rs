@@ -65,10 +65,14 @@ async fn roundtrip_counts_characters(client: &Client) -> Result<()> {
 
     let expected = "Your input: héllo, is 5 long.";
     let mut last = String::new();
-    let outcome = wait_until(REACTION, "#output to show the roundtrip answer", async || {
-        last = text_of(client, "#output").await?;
-        Ok((last == expected).then_some(()))
-    })
+    let outcome = wait_until(
+        REACTION,
+        "#output to show the roundtrip answer",
+        async || {
+            last = text_of(client, "#output").await?;
+            Ok((last == expected).then_some(()))
+        },
+    )
     .await;
     outcome.with_context(|| format!("#output reads {last:?}"))
 }

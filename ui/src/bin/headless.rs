@@ -42,7 +42,8 @@ fn main() -> ExitCode {
 async fn run() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| "datastar_ui=info,datastar_headless=info".into()),
+            EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "datastar_ui=info,datastar_headless=info".into()),
         )
         .with_writer(std::io::stderr)
         .init();

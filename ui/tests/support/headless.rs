@@ -42,7 +42,9 @@ impl Headless {
     /// `http://127.0.0.1:PORT` without the path or query.
     pub fn origin(&self) -> &str {
         let after_scheme = self.url.find("://").map_or(0, |i| i + 3);
-        let end = self.url[after_scheme..].find('/').map_or(self.url.len(), |i| after_scheme + i);
+        let end = self.url[after_scheme..]
+            .find('/')
+            .map_or(self.url.len(), |i| after_scheme + i);
         &self.url[..end]
     }
 

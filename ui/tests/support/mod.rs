@@ -38,7 +38,12 @@ impl TestServer {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .expect("client");
-        Self { app, client, stop: Some(stop), task }
+        Self {
+            app,
+            client,
+            stop: Some(stop),
+            task,
+        }
     }
 
     pub fn url(&self, path_and_query: &str) -> String {
@@ -80,7 +85,11 @@ impl TestServer {
 
     /// Opens `/feed` and returns its event stream.
     pub async fn open_feed(&self) -> SseStream {
-        let response = self.action("/feed", PAGE_SIGNALS).send().await.expect("feed request");
+        let response = self
+            .action("/feed", PAGE_SIGNALS)
+            .send()
+            .await
+            .expect("feed request");
         assert_eq!(response.status(), 200, "feed status");
         SseStream::new(response)
     }
@@ -145,7 +154,10 @@ pub async fn raw_status(addr: std::net::SocketAddr, request: &[u8]) -> Option<u1
         }
     })
     .await;
-    assert!(read.is_ok(), "the server neither answered nor closed within 5 s");
+    assert!(
+        read.is_ok(),
+        "the server neither answered nor closed within 5 s"
+    );
     let line = String::from_utf8_lossy(&head);
     line.strip_prefix("HTTP/1.1 ")?.get(..3)?.parse().ok()
 }

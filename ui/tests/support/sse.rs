@@ -44,7 +44,11 @@ impl SseStream {
             Some("text/event-stream"),
             "an SSE response"
         );
-        Self { body: Box::pin(response.bytes_stream()), buffer: String::new(), comments: 0 }
+        Self {
+            body: Box::pin(response.bytes_stream()),
+            buffer: String::new(),
+            comments: 0,
+        }
     }
 
     /// The next event, or `None` when the server ends the stream.
@@ -76,6 +80,9 @@ impl SseStream {
                 data.push(value.strip_prefix(' ').unwrap_or(value).to_owned());
             }
         }
-        Some(SseEvent { event: event?, data })
+        Some(SseEvent {
+            event: event?,
+            data,
+        })
     }
 }
