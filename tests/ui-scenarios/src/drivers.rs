@@ -19,11 +19,22 @@ pub struct Session {
 
 impl Session {
     /// Ends the WebDriver session (closing the browser or the app), then the driver.
-    pub async fn close(self) -> Result<()> {
-        self.client
+    pub async fn close(mut self) -> Result<()> {
+        let closed = self
+            .client
             .close()
             .await
-            .context("closing the WebDriver session")
+            .context("closing the WebDriver session");
+        // SIGTERM, unlike the SIGKILL of `kill_on_drop`, lets tauri-driver stop the
+        // WebKitWebDriver it started.
+        if let Some(pid) = self.driver.id() {
+            let _ = Command::new("kill")
+                .args(["-TERM", &pid.to_string()])
+                .status()
+                .await;
+            let _ = tokio::time::timeout(Duration::from_secs(5), self.driver.wait()).await;
+        }
+        closed
     }
 
     /// Saves a PNG of the viewport under [`crate::screenshot_dir`], returning its path.
@@ -63,7 +74,7 @@ pub async fn chromium(url: &str) -> Result<Session> {
     client.goto(url).await?;
     Ok(Session {
         client,
-        driver: driver,
+        driver,
         _profile: Some(profile),
     })
 }
@@ -90,7 +101,7 @@ pub async fn tauri_app(application: &Path) -> Result<Session> {
     let client = connect(port, capabilities).await?;
     Ok(Session {
         client,
-        driver: driver,
+        driver,
         _profile: None,
     })
 }

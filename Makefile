@@ -1,0 +1,53 @@
+# The two commands a newcomer needs are `make run` and `make test`; each installs what is
+# missing first. See README.md.
+
+CARGO_BIN := $(or $(CARGO_HOME),$(HOME)/.cargo)/bin
+export PATH := $(CARGO_BIN):$(CURDIR)/node_modules/.bin:$(PATH)
+
+.PHONY: run test setup setup-test headless bundle check-deb lint bench bench-smoke clean
+
+## Run the desktop app (installs what is missing, builds, opens the window).
+run: setup
+	tauri dev
+
+## Run every test: formatting, lints, unit, HTTP, both UI suites, the .deb, the benchmark smoke run.
+test: setup-test
+	cargo fmt --all -- --check
+	cargo clippy --workspace --all-targets --locked -- -D warnings
+	xvfb-run -a -s "-screen 0 1280x1024x24" cargo test --workspace --locked -- --include-ignored
+	$(MAKE) check-deb
+	$(MAKE) bench-smoke
+
+setup:
+	scripts/setup.sh run
+
+setup-test:
+	scripts/setup.sh test
+
+## The server alone, for any browser: make headless PORT=3000
+headless: setup
+	cargo run --release --locked -p datastar-ui --bin datastar-headless
+
+## The installable bundle, built offline: target/release/bundle/deb/*.deb
+bundle: setup
+	tauri build --bundles deb
+
+## Build, install, start, check and remove the .deb, as a user would.
+check-deb: bundle
+	scripts/check-deb.sh
+
+lint:
+	cargo fmt --all -- --check
+	cargo clippy --workspace --all-targets --locked -- -D warnings
+
+## The full benchmark against the seed (minutes); writes .bench/results.md
+bench: setup-test
+	cargo run --release --locked -p bench -- full
+
+## A few seconds of every benchmark, so it cannot rot.
+bench-smoke:
+	cargo run --release --locked -p bench -- smoke
+
+clean:
+	cargo clean
+	rm -rf node_modules ui/vendor .bench

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Installs the freshly built .deb, starts the installed app under Xvfb, checks that it serves
+# its page and shows its window, then removes the package again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+readonly PACKAGE=datastar-desktop
+readonly BINARY=/usr/bin/datastar-desktop
+
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+fail() { echo "check-deb: $*" >&2; exit 1; }
+
+# Runs inside Xvfb: start the installed app, and check it the way a user would see it.
+check_installed_app() {
+  local url
+  app_log=$(mktemp)
+  RUST_LOG=datastar_desktop=info "$BINARY" 2>"$app_log" &
+  app_pid=$!
+  trap 'kill "$app_pid" 2>/dev/null || true; rm -f "$app_log"' EXIT
+
+  for _ in $(seq 100); do
+    url=$(grep -o 'serving on http://127\.0\.0\.1:[0-9]*/' "$app_log" | head -n 1 | cut -d' ' -f3) || true
+    [ -n "$url" ] && break
+    sleep 0.1
+  done
+  [ -n "$url" ] || fail "the installed app never said where it serves: $(cat "$app_log")"
+
+  # Without the window's session cookie the server must refuse, with its own message.
+  local answer
+  answer=$(curl -s -w ' %{http_code}' "$url")
+  [[ "$answer" == *"not signed in"*" 401" ]] || fail "unexpected answer from $url: $answer"
+
+  # The window maps itself only after its page has loaded.
+  for _ in $(seq 150); do
+    xwininfo -root -tree | grep -q '"Datastar Desktop"' && break
+    sleep 0.2
+  done
+  xwininfo -root -tree | grep -q '"Datastar Desktop"' || fail "no window appeared"
+  echo "check-deb: the installed app serves $url and shows its window"
+}
+
+if [ "${1:-}" = --inside-xvfb ]; then
+  check_installed_app
+  exit 0
+fi
+
+deb=$(find target/release/bundle/deb -maxdepth 1 -name '*.deb' -printf '%T@ %p\n' | sort -rn | head -n 1 | cut -d' ' -f2-)
+[ -n "$deb" ] || fail "no .deb under target/release/bundle/deb: run \`make bundle\`"
+echo "check-deb: $deb ($(du -h "$deb" | cut -f1))"
+
+contents=$(dpkg-deb -c "$deb")
+grep -q 'usr/share/applications/.*\.desktop$' <<<"$contents" || fail "no .desktop entry"
+grep -q "usr/share/icons/hicolor/.*/apps/$PACKAGE.png" <<<"$contents" || fail "no icon"
+grep -q "${BINARY#/}\$" <<<"$contents" || fail "no $BINARY"
+
+as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$(realpath "$deb")" >/dev/null
+trap 'as_root apt-get remove -y -qq "$PACKAGE" >/dev/null' EXIT
+xvfb-run -a "$0" --inside-xvfb

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Installs whatever is missing to run (`setup.sh run`) or to test (`setup.sh test`) the app
+# on Debian or Ubuntu, and skips what is already there. Safe to run again and again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+purpose=${1:-run}
+
+# What `tauri dev` and `tauri build` link against, and the X server for headless machines.
+run_packages=(
+  libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libayatana-appindicator3-dev libxdo-dev
+  libssl-dev build-essential pkg-config curl file
+)
+# The browsers and drivers for the UI tests, the load generator for the benchmark smoke
+# test, and X utilities for the .deb check.
+test_packages=(
+  xvfb xauth x11-utils webkit2gtk-driver chromium chromium-driver wrk
+)
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+missing_packages() {
+  local package
+  for package in "$@"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" \
+      || printf '%s\n' "$package"
+  done
+}
+
+install_packages() {
+  local missing
+  mapfile -t missing < <(missing_packages "$@")
+  [ "${#missing[@]}" -eq 0 ] && return
+  say "Installing Debian packages: ${missing[*]}"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+command -v cargo >/dev/null || {
+  echo "error: cargo is missing: install Rust from https://rustup.rs first" >&2
+  exit 1
+}
+
+packages=("${run_packages[@]}")
+command -v npm >/dev/null || packages+=(nodejs npm)
+[ "$purpose" = test ] && packages+=("${test_packages[@]}")
+install_packages "${packages[@]}"
+
+# The Tauri CLI, as a prebuilt binary from npm (seconds, where `cargo install` takes minutes).
+if [ ! -x node_modules/.bin/tauri ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  say "Installing the Tauri CLI from npm"
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+
+# The WebDriver bridge to the Tauri window.
+if [ "$purpose" = test ] && ! command -v tauri-driver >/dev/null; then
+  say "Installing tauri-driver"
+  cargo install tauri-driver --version ^2 --locked --quiet
+fi
+
+scripts/fetch-datastar.sh
