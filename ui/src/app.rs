@@ -5,7 +5,7 @@ use crate::{
     limits,
     security::{AllowedHosts, Auth, SessionCookie},
 };
-use std::{net::SocketAddr, sync::Arc};
+use std::{net::SocketAddr, sync::Arc, time::Duration};
 use tokio_util::sync::CancellationToken;
 
 /// How one server instance behaves. The defaults are what the desktop app ships with,
@@ -15,6 +15,8 @@ pub struct Config {
     pub auth: Auth,
     /// Concurrent `/feed` streams allowed before new ones get 503.
     pub max_feeds: usize,
+    /// Time a client gets to send a complete request head before the connection is closed.
+    pub header_read_timeout: Duration,
 }
 
 impl Default for Config {
@@ -23,6 +25,7 @@ impl Default for Config {
         Self {
             auth: Auth::Token(crate::Token::generate()),
             max_feeds: limits::DEFAULT_MAX_FEEDS,
+            header_read_timeout: limits::HEADER_READ_TIMEOUT,
         }
     }
 }
@@ -43,6 +46,7 @@ struct Inner {
     allowed_hosts: AllowedHosts,
     session_cookie: SessionCookie,
     feeds: LiveFeeds,
+    header_read_timeout: Duration,
     shutdown: CancellationToken,
 }
 
@@ -57,6 +61,7 @@ impl App {
                 session_cookie: SessionCookie::for_port(addr.port()),
                 auth: config.auth,
                 feeds: LiveFeeds::new(config.max_feeds),
+                header_read_timeout: config.header_read_timeout,
                 shutdown: CancellationToken::new(),
             }),
         }
@@ -103,6 +108,10 @@ impl App {
     /// The live `/feed` streams, for tests and benchmarks that must see them come and go.
     pub fn live_feeds(&self) -> &LiveFeeds {
         &self.inner.feeds
+    }
+
+    pub(crate) fn header_read_timeout(&self) -> Duration {
+        self.inner.header_read_timeout
     }
 
     /// Cancelled when the server starts shutting down; endless streams end on it, or

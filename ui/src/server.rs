@@ -4,7 +4,7 @@
 //! a header-read timeout against slowloris, and a small per-connection buffer so that
 //! thousands of idle feeds cost little memory.
 
-use crate::{App, limits::HEADER_READ_TIMEOUT, router};
+use crate::{App, router};
 use hyper::server::conn::http1;
 use hyper_util::{
     rt::{TokioIo, TokioTimer},
@@ -27,7 +27,7 @@ pub async fn serve(
     let service = TowerToHyperService::new(router(app.clone()));
     let mut http = http1::Builder::new();
     http.timer(TokioTimer::new())
-        .header_read_timeout(HEADER_READ_TIMEOUT)
+        .header_read_timeout(app.header_read_timeout())
         .max_buf_size(MAX_REQUEST_HEAD_BYTES);
     let connections = GracefulShutdown::new();
     let mut shutdown = std::pin::pin!(shutdown);

@@ -64,6 +64,7 @@ async fn run() -> anyhow::Result<()> {
         Config {
             auth,
             max_feeds: args.max_feeds,
+            ..Config::default()
         },
     );
 

@@ -138,26 +138,24 @@ pub async fn events_of(response: reqwest::Response) -> Vec<SseEvent> {
 /// Sends raw bytes as a request and returns the status code the server answers, if any.
 /// For requests no well-behaved client would send: huge URIs, broken heads, wrong Hosts.
 pub async fn raw_status(addr: std::net::SocketAddr, request: &[u8]) -> Option<u16> {
+    raw_response(addr, request).await.map(|(status, _)| status)
+}
+
+/// Like [`raw_status`], with the whole response as text. The client half-closes after
+/// writing, so the server always ends the exchange.
+pub async fn raw_response(addr: std::net::SocketAddr, request: &[u8]) -> Option<(u16, String)> {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let mut stream = tokio::net::TcpStream::connect(addr).await.ok()?;
     // The server may answer and close before it has read everything: that is fine.
     let _ = stream.write_all(request).await;
     let _ = stream.shutdown().await;
-    let mut head = Vec::new();
-    let read = tokio::time::timeout(Duration::from_secs(5), async {
-        let mut buffer = [0u8; 1024];
-        while !head.windows(2).any(|w| w == b"\r\n") {
-            match stream.read(&mut buffer).await {
-                Ok(0) | Err(_) => break,
-                Ok(n) => head.extend_from_slice(&buffer[..n]),
-            }
-        }
-    })
-    .await;
+    let mut response = Vec::new();
+    let read = tokio::time::timeout(Duration::from_secs(5), stream.read_to_end(&mut response));
     assert!(
-        read.is_ok(),
+        read.await.is_ok(),
         "the server neither answered nor closed within 5 s"
     );
-    let line = String::from_utf8_lossy(&head);
-    line.strip_prefix("HTTP/1.1 ")?.get(..3)?.parse().ok()
+    let text = String::from_utf8_lossy(&response).into_owned();
+    let status = text.strip_prefix("HTTP/1.1 ")?.get(..3)?.parse().ok()?;
+    Some((status, text))
 }

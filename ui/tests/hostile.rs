@@ -1,0 +1,368 @@
+//! The hostile-client suite: everything a web page, a local process or a fuzzer might send.
+//! Each gets a clear 4xx, and the server keeps serving.
+
+mod support;
+
+use datastar_ui::{Auth, Config, Token};
+use proptest::prelude::*;
+use std::{net::SocketAddr, time::Duration};
+use support::{PAGE_SIGNALS, TestServer, raw_response, raw_status};
+use tokio::{
+    io::{AsyncReadExt, AsyncWriteExt},
+    net::TcpStream,
+    time::timeout,
+};
+
+fn head(path: &str, host: &str, extra: &str) -> Vec<u8> {
+    format!("GET {path} HTTP/1.1\r\nHost: {host}\r\n{extra}Connection: close\r\n\r\n").into_bytes()
+}
+
+#[tokio::test]
+async fn foreign_hosts_are_refused_as_misdirected() {
+    let server = TestServer::start().await;
+    let port = server.app.addr().port();
+    let cookie = format!("Cookie: {}\r\n", server.session_cookie().unwrap());
+    for host in [
+        format!("evil.example:{port}"),
+        format!("localhost.evil.example:{port}"),
+        format!("127.0.0.1:{}", port.wrapping_add(1)),
+        "127.0.0.1".to_owned(),
+    ] {
+        let (status, body) = raw_response(server.app.addr(), &head("/", &host, &cookie))
+            .await
+            .unwrap();
+        assert_eq!(status, 421, "Host: {host}");
+        assert!(body.contains("unexpected Host header"), "{body}");
+    }
+    for host in [
+        format!("localhost:{port}"),
+        format!("[::1]:{port}"),
+        format!("127.0.0.1:{port}"),
+    ] {
+        let status = raw_status(server.app.addr(), &head("/", &host, &cookie)).await;
+        assert_eq!(status, Some(200), "Host: {host}");
+    }
+}
+
+#[tokio::test]
+async fn every_route_needs_the_session_cookie() {
+    let server = TestServer::start().await;
+    let other_cookie = format!("{}=not-the-token", server.app.session_cookie().name());
+    for path in [
+        "/",
+        "/get",
+        "/target",
+        "/feed",
+        "/assets/datastar-1.0.2.js",
+        "/nope",
+    ] {
+        let response = server
+            .anonymous(path)
+            .header("datastar-request", "true")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 401, "{path} without a cookie");
+        assert!(response.text().await.unwrap().contains("not signed in"));
+
+        let response = server
+            .anonymous(path)
+            .header("cookie", &other_cookie)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 401, "{path} with a wrong cookie");
+        assert!(response.text().await.unwrap().contains("wrong token"));
+    }
+}
+
+#[tokio::test]
+async fn the_launch_token_becomes_a_strict_http_only_cookie() {
+    let token = Token::parse("launch-token-123").unwrap();
+    let server = TestServer::start_with(Config {
+        auth: Auth::Token(token),
+        ..Config::default()
+    })
+    .await;
+
+    let response = server
+        .anonymous("/?token=launch-token-123")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 303);
+    assert_eq!(response.headers()["location"], "/");
+    let cookie = response.headers()["set-cookie"].to_str().unwrap();
+    let port = server.app.addr().port();
+    assert_eq!(
+        cookie,
+        format!("datastar_desktop_{port}=launch-token-123; HttpOnly; SameSite=Strict; Path=/")
+    );
+
+    let response = server
+        .anonymous("/?token=launch-token-124")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 401);
+    assert!(response.headers().get("set-cookie").is_none());
+}
+
+#[tokio::test]
+async fn two_instances_use_different_cookie_names() {
+    let (one, two) = (TestServer::start().await, TestServer::start().await);
+    assert_ne!(
+        one.app.session_cookie().name(),
+        two.app.session_cookie().name()
+    );
+    // One instance's cookie does not open the other.
+    let response = two
+        .anonymous("/")
+        .header("cookie", one.session_cookie().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 401);
+}
+
+#[tokio::test]
+async fn cross_site_requests_are_refused() {
+    let server = TestServer::start().await;
+    let own_origin = format!("http://{}", server.app.addr());
+    for (header, value) in [
+        ("origin", "http://evil.example"),
+        ("origin", "null"),
+        ("origin", "http://127.0.0.1:1"),
+        ("sec-fetch-site", "cross-site"),
+        ("sec-fetch-site", "same-site"),
+    ] {
+        let response = server
+            .action("/get", PAGE_SIGNALS)
+            .header(header, value)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 403, "{header}: {value}");
+        assert!(response.text().await.unwrap().contains("cross-site"));
+    }
+    let response = server
+        .action("/get", PAGE_SIGNALS)
+        .header("origin", own_origin)
+        .header("sec-fetch-site", "same-origin")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+}
+
+#[tokio::test]
+async fn every_response_carries_the_security_headers_and_no_cors() {
+    let server = TestServer::start().await;
+    for request in [
+        server.get("/"),
+        server.get("/nope"),
+        server.anonymous("/"),
+        server
+            .action("/get", PAGE_SIGNALS)
+            .header("origin", "http://evil.example"),
+    ] {
+        let response = request.send().await.unwrap();
+        let headers = response.headers();
+        assert_eq!(
+            headers["content-security-policy"],
+            "default-src 'self'; script-src 'self' 'unsafe-eval'; style-src 'self'; img-src 'self'; \
+             connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; \
+             frame-ancestors 'none'"
+        );
+        assert_eq!(headers["x-content-type-options"], "nosniff");
+        assert_eq!(headers["referrer-policy"], "no-referrer");
+        assert!(
+            headers
+                .keys()
+                .all(|name| !name.as_str().starts_with("access-control-"))
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_one_mebibyte_query_is_refused_and_the_server_keeps_serving() {
+    let server = TestServer::start().await;
+    let path = format!("/get?datastar={}", "x".repeat(1 << 20));
+    let status = raw_status(
+        server.app.addr(),
+        &head(&path, &server.app.addr().to_string(), ""),
+    )
+    .await;
+    assert!(matches!(status, Some(414 | 431)), "{status:?}");
+    assert_eq!(server.get("/").send().await.unwrap().status(), 200);
+}
+
+#[tokio::test]
+async fn a_client_that_never_finishes_its_headers_is_cut_off() {
+    let server = TestServer::start_with(Config {
+        header_read_timeout: Duration::from_millis(300),
+        ..Config::default()
+    })
+    .await;
+    let mut slow = TcpStream::connect(server.app.addr()).await.unwrap();
+    slow.write_all(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
+        .await
+        .unwrap();
+    let mut rest = Vec::new();
+    let closed = timeout(Duration::from_secs(3), slow.read_to_end(&mut rest)).await;
+    assert!(closed.is_ok(), "the server still waits after 3 s");
+    // Meanwhile everyone else is served.
+    assert_eq!(server.get("/").send().await.unwrap().status(), 200);
+}
+
+/// Opens `count` feeds over raw sockets and waits for each one's first event.
+async fn open_raw_feeds(server: &TestServer, count: usize) -> Vec<TcpStream> {
+    let request = format!(
+        "GET /feed?datastar=%7B%7D HTTP/1.1\r\nHost: {}\r\nCookie: {}\r\nDatastar-Request: true\r\n\r\n",
+        server.app.addr(),
+        server.session_cookie().unwrap()
+    );
+    let mut feeds = Vec::with_capacity(count);
+    for _ in 0..count {
+        let mut stream = TcpStream::connect(server.app.addr()).await.unwrap();
+        stream.write_all(request.as_bytes()).await.unwrap();
+        feeds.push(stream);
+    }
+    for stream in &mut feeds {
+        let mut buffer = [0u8; 512];
+        let mut seen = Vec::new();
+        while !String::from_utf8_lossy(&seen).contains("datastar-patch-elements") {
+            let n = stream.read(&mut buffer).await.unwrap();
+            assert!(n > 0, "feed closed early");
+            seen.extend_from_slice(&buffer[..n]);
+        }
+    }
+    feeds
+}
+
+#[tokio::test]
+async fn a_thousand_feeds_dropped_abruptly_are_all_gone_within_two_seconds() {
+    let _ = rlimit::increase_nofile_limit(u64::MAX);
+    let server = TestServer::start().await;
+    let feeds = open_raw_feeds(&server, 1_000).await;
+    assert_eq!(server.app.live_feeds().count(), 1_000);
+
+    for stream in feeds {
+        // Linger 0: a reset, the most abrupt way for a client to vanish.
+        let _ = stream.set_zero_linger();
+        drop(stream);
+    }
+    let took = server.wait_for_live_feeds(0, Duration::from_secs(2)).await;
+    eprintln!("1000 dropped feeds gone in {took:?}");
+}
+
+#[tokio::test]
+async fn graceful_shutdown_with_a_thousand_open_feeds_takes_under_two_seconds() {
+    let _ = rlimit::increase_nofile_limit(u64::MAX);
+    let server = TestServer::start().await;
+    let _feeds = open_raw_feeds(&server, 1_000).await;
+    let live = server.app.live_feeds().clone();
+    assert_eq!(live.count(), 1_000);
+
+    let took = server.stop().await;
+    assert!(took < Duration::from_secs(2), "shutdown took {took:?}");
+    assert_eq!(live.count(), 0);
+}
+
+/// Requests shaped like HTTP, with every part liable to be wrong.
+fn hostile_request(addr: SocketAddr, cookie: String) -> impl Strategy<Value = Vec<u8>> {
+    let method = prop_oneof![
+        Just("GET".to_owned()),
+        Just("HEAD".to_owned()),
+        Just("POST".to_owned()),
+        Just("QUERY".to_owned()),
+        "[A-Z]{0,8}",
+        "[ -~]{0,12}",
+    ];
+    let path = prop_oneof![
+        Just("/".to_owned()),
+        Just("/get".to_owned()),
+        Just("/target".to_owned()),
+        Just("/feed".to_owned()),
+        Just("/assets/style.css".to_owned()),
+        "/[ -~]{0,40}",
+        "[^\r\n]{0,40}",
+    ];
+    let signals = prop_oneof![
+        Just(String::new()),
+        Just("?datastar=%7B%22input%22%3A5%7D".to_owned()),
+        Just("?datastar=%7Bbroken".to_owned()),
+        Just("?datastar=%5B%5D&datastar=1".to_owned()),
+        Just("?token=guess".to_owned()),
+        "\\?datastar=[%0-9A-Fa-f{}\":,a-z]{0,60}",
+        "\\?[ -~]{0,60}",
+    ];
+    let host = prop_oneof![
+        Just(addr.to_string()),
+        Just(format!("localhost:{}", addr.port())),
+        Just("evil.example".to_owned()),
+        "[ -~]{0,30}",
+    ];
+    let headers = proptest::collection::vec(
+        prop_oneof![
+            Just(format!("Cookie: {cookie}")),
+            Just("Cookie: ;;==;".to_owned()),
+            Just("Datastar-Request: true".to_owned()),
+            Just("Origin: http://evil.example".to_owned()),
+            Just("Sec-Fetch-Site: cross-site".to_owned()),
+            Just("Content-Length: 5".to_owned()),
+            Just("Transfer-Encoding: chunked".to_owned()),
+            Just("If-None-Match: *".to_owned()),
+            "[A-Za-z-]{1,20}: [ -~]{0,40}",
+            "[^\r\n]{0,40}",
+        ],
+        0..6,
+    );
+    let well_formed = (method, path, signals, host, headers).prop_map(
+        |(method, path, signals, host, headers)| {
+            let mut request = format!("{method} {path}{signals} HTTP/1.1\r\nHost: {host}\r\n");
+            for header in headers {
+                request.push_str(&header);
+                request.push_str("\r\n");
+            }
+            request.push_str("\r\n");
+            request.into_bytes()
+        },
+    );
+    prop_oneof![
+        4 => well_formed,
+        1 => proptest::collection::vec(any::<u8>(), 0..300),
+    ]
+}
+
+#[test]
+fn ten_thousand_malformed_requests_never_get_a_5xx_nor_leak_a_stream() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let server = runtime.block_on(TestServer::start());
+    let (addr, cookie) = (server.app.addr(), server.session_cookie().unwrap());
+
+    let config = ProptestConfig {
+        cases: 10_000,
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    };
+    proptest!(config, |(request in hostile_request(addr, cookie.clone()))| {
+        let status = runtime.block_on(raw_status(addr, &request));
+        prop_assert!(
+            status.is_none_or(|status| status < 500),
+            "{status:?} for {:?}", String::from_utf8_lossy(&request)
+        );
+    });
+
+    runtime.block_on(async {
+        assert_eq!(
+            server.get("/").send().await.unwrap().status(),
+            200,
+            "still serving"
+        );
+        let events =
+            support::events_of(server.action("/get", PAGE_SIGNALS).send().await.unwrap()).await;
+        assert_eq!(events.len(), 1);
+        server.wait_for_live_feeds(0, Duration::from_secs(3)).await;
+    });
+}
