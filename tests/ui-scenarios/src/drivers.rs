@@ -82,28 +82,46 @@ pub async fn chromium(url: &str) -> Result<Session> {
 /// The real Tauri window, through tauri-driver and WebKitWebDriver. The app opens its
 /// own URL, so the session starts on the page the user would see. Needs an X display.
 pub async fn tauri_app(application: &Path) -> Result<Session> {
-    if std::env::var_os("DISPLAY").is_none() {
-        bail!("no X display: run under `xvfb-run -a` (make test does)");
+    TauriDriver::start().await?.launch(application).await
+}
+
+/// A running tauri-driver, ready to launch the app. Split from [`tauri_app`] so that a
+/// benchmark can time the app's start without the driver's.
+pub struct TauriDriver {
+    child: Child,
+    port: u16,
+}
+
+impl TauriDriver {
+    pub async fn start() -> Result<Self> {
+        if std::env::var_os("DISPLAY").is_none() {
+            bail!("no X display: run under `xvfb-run -a` (make test does)");
+        }
+        let port = free_port()?;
+        let native_port = free_port()?;
+        let child = spawn(
+            "tauri-driver",
+            &[
+                format!("--port={port}"),
+                format!("--native-port={native_port}"),
+            ],
+        )?;
+        wait_for_port(port).await?;
+        Ok(Self { child, port })
     }
-    let port = free_port()?;
-    let native_port = free_port()?;
-    let driver = spawn(
-        "tauri-driver",
-        &[
-            format!("--port={port}"),
-            format!("--native-port={native_port}"),
-        ],
-    )?;
-    wait_for_port(port).await?;
-    let capabilities = capabilities(json!({
-        "tauri:options": { "application": application },
-    }));
-    let client = connect(port, capabilities).await?;
-    Ok(Session {
-        client,
-        driver,
-        _profile: None,
-    })
+
+    /// Starts `application` and returns once WebDriver controls its window.
+    pub async fn launch(self, application: &Path) -> Result<Session> {
+        let capabilities = capabilities(json!({
+            "tauri:options": { "application": application },
+        }));
+        let client = connect(self.port, capabilities).await?;
+        Ok(Session {
+            client,
+            driver: self.child,
+            _profile: None,
+        })
+    }
 }
 
 fn capabilities(value: serde_json::Value) -> Capabilities {

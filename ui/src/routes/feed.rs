@@ -11,7 +11,7 @@ use axum::{
 use datastar::prelude::PatchElements;
 use futures_util::{Stream, StreamExt, stream};
 use std::{convert::Infallible, time::Duration};
-use tokio::time::{Interval, MissedTickBehavior, interval};
+use tokio::time::{Instant, Interval, MissedTickBehavior, interval_at};
 
 const TICK: Duration = Duration::from_secs(1);
 
@@ -32,15 +32,22 @@ pub async fn feed(
 /// The first value goes out at once, then one per [`TICK`]. A late tick is delayed
 /// rather than bunched, so a slow moment never sends a burst.
 fn ticks(permit: FeedPermit) -> impl Stream<Item = Result<Event, Infallible>> {
-    let mut clock = interval(TICK);
+    // The first value does not wait for the timer at all: an immediate tick would still
+    // cost a turn of tokio's 1 ms timer wheel.
+    let mut clock = interval_at(Instant::now() + TICK, TICK);
     clock.set_missed_tick_behavior(MissedTickBehavior::Delay);
-    stream::unfold(
+    let later = stream::unfold(
         (clock, permit),
         |(mut clock, permit): (Interval, FeedPermit)| async move {
             clock.tick().await;
-            Some((Ok(feed_patch().into()), (clock, permit)))
+            Some((feed_event(), (clock, permit)))
         },
-    )
+    );
+    stream::once(std::future::ready(feed_event())).chain(later)
+}
+
+fn feed_event() -> Result<Event, Infallible> {
+    Ok(feed_patch().into())
 }
 
 fn feed_patch() -> PatchElements {

@@ -1,0 +1,223 @@
+//! Benchmarks datastar-desktop side by side with the seed demo, in one run.
+//!
+//! `bench full` is the real measurement (minutes; `make bench`). `bench smoke` runs every
+//! part for a few seconds with tiny loads and checks the results are sane, so that CI
+//! notices when the benchmark itself breaks (`make bench-smoke`). Results go to stdout and
+//! to `.bench/results-<mode>.md`.
+
+mod desktop;
+mod feeds;
+mod latency;
+mod procfs;
+mod report;
+mod servers;
+mod wrk;
+
+use anyhow::{Context, Result, bail};
+use clap::{Parser, ValueEnum};
+use report::{Report, ServerRun};
+use servers::Server;
+use std::{
+    path::{Path, PathBuf},
+    time::Duration,
+};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Mode {
+    Smoke,
+    Full,
+}
+
+#[derive(Debug, Parser)]
+#[command(about)]
+struct Args {
+    mode: Mode,
+    /// Repetitions; the report shows medians. Default: 3 for full, 1 for smoke.
+    #[arg(long)]
+    runs: Option<usize>,
+    /// Skip the desktop app (for machines without an X display).
+    #[arg(long)]
+    skip_desktop: bool,
+}
+
+/// How hard each mode pushes.
+struct Plan {
+    runs: usize,
+    load_duration: Duration,
+    feed_sizes_ours: &'static [usize],
+    feed_sizes_seed: &'static [usize],
+    hold: Duration,
+    ramp_limit: Duration,
+    first_event_tries: usize,
+    desktop_settle: Duration,
+    desktop_idle: Duration,
+}
+
+impl Plan {
+    fn for_mode(mode: Mode, runs: Option<usize>) -> Self {
+        match mode {
+            Mode::Smoke => Self {
+                runs: runs.unwrap_or(1),
+                load_duration: Duration::from_secs(1),
+                feed_sizes_ours: &[20],
+                feed_sizes_seed: &[20],
+                hold: Duration::from_secs(2),
+                ramp_limit: Duration::from_secs(10),
+                first_event_tries: 5,
+                desktop_settle: Duration::from_secs(1),
+                desktop_idle: Duration::from_secs(2),
+            },
+            Mode::Full => Self {
+                runs: runs.unwrap_or(3),
+                load_duration: Duration::from_secs(10),
+                feed_sizes_ours: &[100, 1_000, 10_000, 15_000],
+                // The seed serves 40 feeds from its thread pool; past 1,000 it only queues.
+                feed_sizes_seed: &[100, 1_000],
+                hold: Duration::from_secs(10),
+                ramp_limit: Duration::from_secs(30),
+                first_event_tries: 21,
+                desktop_settle: Duration::from_secs(3),
+                desktop_idle: Duration::from_secs(10),
+            },
+        }
+    }
+}
+
+#[tokio::main]
+async fn main() -> Result<()> {
+    let args = Args::parse();
+    let plan = Plan::for_mode(args.mode, args.runs);
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .canonicalize()?;
+    // 15,000 streams need 15,000 sockets here and as many in the server, which inherits this.
+    rlimit::increase_nofile_limit(u64::MAX).context("raising the open-file limit")?;
+    build_headless(&repo).await?;
+    let seed_dir = servers::seed_dir(&repo);
+    if seed_dir.is_none() {
+        eprintln!("bench: no seed at ../shared/seed (set SEED_DIR): measuring ours only");
+    }
+    let venv = repo.join(".bench/seed-venv");
+
+    let mut report = Report::new(args.mode == Mode::Full, plan.hold);
+    for run in 1..=plan.runs {
+        eprintln!("bench: run {run}/{}", plan.runs);
+        report.ours.push(
+            measure_server(&plan, plan.feed_sizes_ours, || Server::ours(&repo, 20_000)).await?,
+        );
+        if let Some(seed_dir) = &seed_dir {
+            report.seed.push(
+                measure_server(&plan, plan.feed_sizes_seed, || {
+                    Server::seed(seed_dir, &venv)
+                })
+                .await?,
+            );
+        }
+    }
+
+    let binary = repo.join("target/release/datastar-desktop");
+    if args.skip_desktop {
+        eprintln!("bench: --skip-desktop");
+    } else if !binary.is_file() {
+        bail!(
+            "{} is missing: run `make bundle` first (or pass --skip-desktop)",
+            binary.display()
+        );
+    } else {
+        for run in 1..=plan.runs {
+            eprintln!("bench: desktop run {run}/{}", plan.runs);
+            report
+                .desktop
+                .push(desktop::measure(&binary, plan.desktop_settle, plan.desktop_idle).await?);
+        }
+        report.binary_bytes = std::fs::metadata(&binary).map(|m| m.len()).ok();
+        report.deb_bytes = newest_deb(&repo)
+            .and_then(|deb| std::fs::metadata(deb).ok())
+            .map(|m| m.len());
+    }
+
+    let markdown = report.to_markdown();
+    println!("{markdown}");
+    let out = repo.join(format!(
+        ".bench/results-{}.md",
+        if args.mode == Mode::Full {
+            "full"
+        } else {
+            "smoke"
+        }
+    ));
+    std::fs::create_dir_all(out.parent().context("no parent")?)?;
+    std::fs::write(&out, &markdown)?;
+    eprintln!("bench: wrote {}", out.display());
+
+    let problems = report.sanity_problems();
+    if !problems.is_empty() {
+        bail!("the benchmark is broken:\n- {}", problems.join("\n- "));
+    }
+    Ok(())
+}
+
+/// Roundtrip and first-event latency on one instance, then each fan-out on a fresh one, so
+/// that memory left over from a bigger run never flatters a smaller one.
+async fn measure_server<F, Fut>(plan: &Plan, feed_sizes: &[usize], start: F) -> Result<ServerRun>
+where
+    F: Fn() -> Fut,
+    Fut: Future<Output = Result<Server>>,
+{
+    let server = start().await?;
+    eprintln!("bench: {} on {}", server.name, server.addr);
+    let get_path = "/get?datastar=%7B%22input%22%3A%22h%C3%A9llo%22%2C%22output%22%3A%22%22%2C%22show%22%3Atrue%7D";
+    let url = server.url(get_path);
+    let get_c1 = wrk::measure(&url, &server.headers(), 1, plan.load_duration).await?;
+    let get_c64 = wrk::measure(&url, &server.headers(), 64, plan.load_duration).await?;
+    let first_feed =
+        latency::time_to_first_event(&server, "/feed?datastar=%7B%7D", plan.first_event_tries)
+            .await?;
+    let first_get = latency::time_to_first_event(&server, get_path, plan.first_event_tries).await?;
+    let name = server.name;
+    drop(server);
+
+    let mut fan_outs = Vec::new();
+    for &streams in feed_sizes {
+        let server = start().await?;
+        eprintln!("bench: {name}: {streams} feeds");
+        fan_outs.push(feeds::measure(&server, streams, plan.hold, plan.ramp_limit).await?);
+    }
+    Ok(ServerRun {
+        get_c1,
+        get_c64,
+        first_feed: first_feed[first_feed.len() / 2],
+        first_get: first_get[first_get.len() / 2],
+        fan_outs,
+    })
+}
+
+async fn build_headless(repo: &Path) -> Result<()> {
+    let status = tokio::process::Command::new(env!("CARGO"))
+        .args([
+            "build",
+            "--release",
+            "--locked",
+            "--quiet",
+            "-p",
+            "datastar-ui",
+            "--bin",
+            "datastar-headless",
+        ])
+        .current_dir(repo)
+        .status()
+        .await?;
+    if !status.success() {
+        bail!("building the headless server failed");
+    }
+    Ok(())
+}
+
+fn newest_deb(repo: &Path) -> Option<PathBuf> {
+    std::fs::read_dir(repo.join("target/release/bundle/deb"))
+        .ok()?
+        .filter_map(|entry| entry.ok())
+        .filter(|entry| entry.path().extension().is_some_and(|ext| ext == "deb"))
+        .max_by_key(|entry| entry.metadata().and_then(|m| m.modified()).ok())
+        .map(|entry| entry.path())
+}

@@ -1,0 +1,299 @@
+//! Medians over runs, the Markdown report, the targets and the smoke-mode sanity checks.
+
+use crate::{desktop::Desktop, feeds::FanOut, wrk::Load};
+use std::{fmt::Write, time::Duration};
+
+pub struct ServerRun {
+    pub get_c1: Load,
+    pub get_c64: Load,
+    pub first_feed: Duration,
+    pub first_get: Duration,
+    pub fan_outs: Vec<FanOut>,
+}
+
+pub struct Report {
+    full: bool,
+    hold: Duration,
+    pub ours: Vec<ServerRun>,
+    pub seed: Vec<ServerRun>,
+    pub desktop: Vec<Desktop>,
+    pub binary_bytes: Option<u64>,
+    pub deb_bytes: Option<u64>,
+}
+
+fn median<T: Copy + PartialOrd>(mut values: Vec<T>) -> Option<T> {
+    values.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
+    values.get(values.len() / 2).copied()
+}
+
+fn ms(duration: Duration) -> String {
+    format!("{:.2} ms", duration.as_secs_f64() * 1e3)
+}
+
+fn mib(kib: f64) -> String {
+    format!("{:.1} MiB", kib / 1024.0)
+}
+
+/// Medians over runs of one fan-out size.
+struct FanOutMedian {
+    requested: usize,
+    connected: usize,
+    events_per_stream_second: f64,
+    worst_gap: Duration,
+    server_rss_kib: f64,
+    rss_per_feed_kib: f64,
+    server_cpu: Duration,
+}
+
+fn fan_out_medians(runs: &[ServerRun]) -> Vec<FanOutMedian> {
+    let Some(first) = runs.first() else {
+        return Vec::new();
+    };
+    (0..first.fan_outs.len())
+        .filter_map(|i| {
+            let of =
+                |f: fn(&FanOut) -> f64| median(runs.iter().map(|r| f(&r.fan_outs[i])).collect());
+            Some(FanOutMedian {
+                requested: first.fan_outs[i].requested,
+                connected: of(|f| f.connected as f64)? as usize,
+                events_per_stream_second: of(|f| f.events_per_stream_second)?,
+                worst_gap: Duration::from_secs_f64(of(|f| f.worst_gap.as_secs_f64())?),
+                server_rss_kib: of(|f| f.server_rss_kib as f64)?,
+                rss_per_feed_kib: of(|f| f.rss_per_feed_kib)?,
+                server_cpu: Duration::from_secs_f64(of(|f| f.server_cpu.as_secs_f64())?),
+            })
+        })
+        .collect()
+}
+
+fn load_median(
+    runs: &[ServerRun],
+    pick: fn(&ServerRun) -> Load,
+) -> Option<(f64, Duration, Duration, u64)> {
+    Some((
+        median(runs.iter().map(|r| pick(r).requests_per_second).collect())?,
+        median(runs.iter().map(|r| pick(r).p50).collect())?,
+        median(runs.iter().map(|r| pick(r).p99).collect())?,
+        runs.iter().map(|r| pick(r).errors).sum(),
+    ))
+}
+
+impl Report {
+    pub fn new(full: bool, hold: Duration) -> Self {
+        Self {
+            full,
+            hold,
+            ours: Vec::new(),
+            seed: Vec::new(),
+            desktop: Vec::new(),
+            binary_bytes: None,
+            deb_bytes: None,
+        }
+    }
+
+    pub fn to_markdown(&self) -> String {
+        let mut out = String::new();
+        let runs = self.ours.len();
+        let _ = writeln!(
+            out,
+            "# Benchmark results ({} mode, medians of {runs} run(s))\n",
+            if self.full { "full" } else { "smoke" }
+        );
+        let _ = writeln!(out, "Machine: {}\n", machine());
+
+        let _ = writeln!(out, "## Roundtrip: `GET /get` (wrk)\n");
+        let _ = writeln!(
+            out,
+            "| server | connections | requests/s | p50 | p99 | errors |"
+        );
+        let _ = writeln!(out, "|---|---:|---:|---:|---:|---:|");
+        for (name, runs) in [("ours", &self.ours), ("seed", &self.seed)] {
+            for (connections, pick) in [
+                (1, (|r: &ServerRun| r.get_c1) as fn(&ServerRun) -> Load),
+                (64, |r: &ServerRun| r.get_c64),
+            ] {
+                if let Some((rps, p50, p99, errors)) = load_median(runs, pick) {
+                    let _ = writeln!(
+                        out,
+                        "| {name} | {connections} | {rps:.0} | {} | {} | {errors} |",
+                        ms(p50),
+                        ms(p99)
+                    );
+                }
+            }
+        }
+        for (connections, pick) in [
+            (1, (|r: &ServerRun| r.get_c1) as fn(&ServerRun) -> Load),
+            (64, |r: &ServerRun| r.get_c64),
+        ] {
+            if let (Some(ours), Some(seed)) =
+                (load_median(&self.ours, pick), load_median(&self.seed, pick))
+            {
+                let _ = writeln!(
+                    out,
+                    "\nThroughput ratio at {connections} connection(s): **{:.1}×** the seed.",
+                    ours.0 / seed.0
+                );
+            }
+        }
+
+        let _ = writeln!(out, "\n## Time to first event (median)\n");
+        let _ = writeln!(out, "| server | `/feed` | `/get` |");
+        let _ = writeln!(out, "|---|---:|---:|");
+        for (name, runs) in [("ours", &self.ours), ("seed", &self.seed)] {
+            if let (Some(feed), Some(get)) = (
+                median(runs.iter().map(|r| r.first_feed).collect()),
+                median(runs.iter().map(|r| r.first_get).collect()),
+            ) {
+                let _ = writeln!(out, "| {name} | {} | {} |", ms(feed), ms(get));
+            }
+        }
+
+        let _ = writeln!(
+            out,
+            "\n## Feed fan-out: N streams held {} s\n",
+            self.hold.as_secs()
+        );
+        let _ = writeln!(
+            out,
+            "| server | N | connected | events/stream·s | worst gap | server RSS | RSS per feed | server CPU |"
+        );
+        let _ = writeln!(out, "|---|---:|---:|---:|---:|---:|---:|---:|");
+        for (name, runs) in [("ours", &self.ours), ("seed", &self.seed)] {
+            for f in fan_out_medians(runs) {
+                let _ = writeln!(
+                    out,
+                    "| {name} | {} | {} | {:.3} | {} | {} | {:.1} KiB | {:.2} s |",
+                    f.requested,
+                    f.connected,
+                    f.events_per_stream_second,
+                    ms(f.worst_gap),
+                    mib(f.server_rss_kib),
+                    f.rss_per_feed_kib,
+                    f.server_cpu.as_secs_f64()
+                );
+            }
+        }
+
+        if let Some(cold) = median(self.desktop.iter().map(|d| d.cold_start).collect()) {
+            let rss =
+                median(self.desktop.iter().map(|d| d.rss_kib as f64).collect()).unwrap_or_default();
+            let cpu = median(self.desktop.iter().map(|d| d.idle_cpu_percent).collect())
+                .unwrap_or_default();
+            let _ = writeln!(out, "\n## Desktop app (release, Xvfb, via tauri-driver)\n");
+            let _ = writeln!(
+                out,
+                "| cold start to first feed value | RSS, app + WebKit | idle CPU (feed running) | binary | .deb |"
+            );
+            let _ = writeln!(out, "|---:|---:|---:|---:|---:|");
+            let size = |bytes: Option<u64>| bytes.map_or("n/a".into(), |b| mib(b as f64 / 1024.0));
+            let _ = writeln!(
+                out,
+                "| {} | {} | {cpu:.1} % of a core | {} | {} |",
+                ms(cold),
+                mib(rss),
+                size(self.binary_bytes),
+                size(self.deb_bytes)
+            );
+        }
+
+        let _ = writeln!(out, "\n## Targets\n");
+        for (target, verdict) in self.targets() {
+            let _ = writeln!(out, "- {target}: {verdict}");
+        }
+        out
+    }
+
+    fn targets(&self) -> Vec<(&'static str, String)> {
+        let mut targets = Vec::new();
+        let ours = fan_out_medians(&self.ours);
+        if let Some(f) = ours.iter().find(|f| f.requested == 15_000) {
+            let pass = f.connected >= 15_000
+                && f.worst_gap <= Duration::from_millis(1_500)
+                && f.rss_per_feed_kib <= 12_000.0 / 1024.0;
+            targets.push((
+                "15,000 feeds at 1 Hz, worst gap ≤ 1.5 s, ≤ 12 KB RSS per feed",
+                format!(
+                    "{} ({} connected, {:.3} events/stream·s, worst gap {}, {:.1} KiB per feed)",
+                    verdict(pass),
+                    f.connected,
+                    f.events_per_stream_second,
+                    ms(f.worst_gap),
+                    f.rss_per_feed_kib
+                ),
+            ));
+        }
+        if let (Some(o), Some(s)) = (
+            load_median(&self.ours, |r| r.get_c64),
+            load_median(&self.seed, |r| r.get_c64),
+        ) {
+            let ratio = o.0 / s.0;
+            targets.push((
+                "/get at 64 connections ≥ 50× the seed, p99 ≤ 2 ms",
+                format!(
+                    "{} ({ratio:.1}×, p99 {})",
+                    verdict(ratio >= 50.0 && o.2 <= Duration::from_millis(2)),
+                    ms(o.2)
+                ),
+            ));
+        }
+        if let Some(cold) = median(self.desktop.iter().map(|d| d.cold_start).collect()) {
+            targets.push((
+                "desktop cold start to first feed event ≤ 1.0 s",
+                format!("{} ({})", verdict(cold <= Duration::from_secs(1)), ms(cold)),
+            ));
+        }
+        targets
+    }
+
+    /// What would mean the benchmark itself is broken, whatever the machine's speed.
+    pub fn sanity_problems(&self) -> Vec<String> {
+        let mut problems = Vec::new();
+        if self.ours.is_empty() {
+            problems.push("no runs of our server".to_owned());
+        }
+        for (name, runs) in [("ours", &self.ours), ("seed", &self.seed)] {
+            for run in runs.iter() {
+                for load in [run.get_c1, run.get_c64] {
+                    if load.requests_per_second <= 0.0 || load.errors > 0 {
+                        problems.push(format!("{name}: /get load had {load:?}"));
+                    }
+                }
+            }
+        }
+        for run in &self.ours {
+            for f in &run.fan_outs {
+                if f.connected != f.requested || f.events_per_stream_second < 0.5 {
+                    problems.push(format!("ours: fan-out {f:?}"));
+                }
+            }
+        }
+        for d in &self.desktop {
+            if d.rss_kib == 0 {
+                problems.push("desktop: no memory reading for the app".to_owned());
+            }
+        }
+        problems
+    }
+}
+
+fn verdict(pass: bool) -> &'static str {
+    if pass { "**met**" } else { "**missed**" }
+}
+
+fn machine() -> String {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|info| {
+            info.lines().find_map(|l| {
+                l.strip_prefix("model name")?
+                    .split(':')
+                    .nth(1)
+                    .map(|s| s.trim().to_owned())
+            })
+        })
+        .unwrap_or_else(|| "unknown CPU".into());
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    let kernel = std::fs::read_to_string("/proc/sys/kernel/osrelease").unwrap_or_default();
+    format!("{cores} cores, {cpu}, Linux {}", kernel.trim())
+}

@@ -1,0 +1,156 @@
+//! The two servers under test: ours (the release headless binary) and the seed demo.
+
+use anyhow::{Context, Result, bail};
+use std::{
+    net::{SocketAddr, TcpListener},
+    path::{Path, PathBuf},
+    process::Stdio,
+    time::Duration,
+};
+use tokio::{
+    io::{AsyncBufReadExt, BufReader},
+    net::TcpStream,
+    process::{Child, Command},
+};
+
+const TOKEN: &str = "bench-token";
+
+pub struct Server {
+    pub name: &'static str,
+    pub addr: SocketAddr,
+    pub child: Child,
+    cookie: Option<String>,
+    /// The SSE event name of a feed tick: Datastar v1 for ours, pre-1.0 for the seed.
+    pub feed_event: &'static str,
+}
+
+impl Server {
+    /// Our headless server, release build, with room for the largest fan-out.
+    pub async fn ours(repo: &Path, max_feeds: usize) -> Result<Self> {
+        let binary = repo.join("target/release/datastar-headless");
+        let mut child = Command::new(&binary)
+            .args([
+                "--port",
+                "0",
+                "--token",
+                TOKEN,
+                "--max-feeds",
+                &max_feeds.to_string(),
+            ])
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .kill_on_drop(true)
+            .spawn()
+            .with_context(|| format!("starting {}", binary.display()))?;
+        let stdout = child.stdout.take().context("stdout")?;
+        let first = BufReader::new(stdout)
+            .lines()
+            .next_line()
+            .await?
+            .context("no first line")?;
+        let authority = first
+            .strip_prefix("Listening on http://")
+            .and_then(|rest| rest.split('/').next())
+            .with_context(|| format!("unexpected first line {first:?}"))?;
+        let addr: SocketAddr = authority.parse()?;
+        Ok(Self {
+            name: "ours",
+            addr,
+            child,
+            cookie: Some(format!("datastar_desktop_{}={TOKEN}", addr.port())),
+            feed_event: "datastar-patch-elements",
+        })
+    }
+
+    /// The seed demo (Python, Starlette, uvicorn), in a virtualenv made on first use.
+    pub async fn seed(seed_dir: &Path, venv: &Path) -> Result<Self> {
+        ensure_venv(seed_dir, venv).await?;
+        let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+        let child = Command::new(venv.join("bin/python"))
+            .arg("app.py")
+            .current_dir(seed_dir)
+            .env("PORT", port.to_string())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .context("starting the seed")?;
+        let addr = SocketAddr::from(([127, 0, 0, 1], port));
+        ui_scenarios::wait_until(Duration::from_secs(20), "the seed to listen", async || {
+            Ok(TcpStream::connect(addr).await.ok().map(|_| ()))
+        })
+        .await?;
+        Ok(Self {
+            name: "seed",
+            addr,
+            child,
+            cookie: None,
+            feed_event: "datastar-merge-fragments",
+        })
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id().unwrap_or_default()
+    }
+
+    pub fn url(&self, path_and_query: &str) -> String {
+        format!("http://{}{path_and_query}", self.addr)
+    }
+
+    /// The headers a signed-in Datastar `@get` carries.
+    pub fn headers(&self) -> Vec<String> {
+        let mut headers = vec!["Datastar-Request: true".to_owned()];
+        headers.extend(self.cookie.iter().map(|cookie| format!("Cookie: {cookie}")));
+        headers
+    }
+
+    /// A complete raw HTTP/1.1 GET, for the hand-rolled clients.
+    pub fn raw_get(&self, path_and_query: &str) -> String {
+        let mut request = format!("GET {path_and_query} HTTP/1.1\r\nHost: {}\r\n", self.addr);
+        for header in self.headers() {
+            request.push_str(&header);
+            request.push_str("\r\n");
+        }
+        request.push_str("\r\n");
+        request
+    }
+}
+
+async fn ensure_venv(seed_dir: &Path, venv: &Path) -> Result<()> {
+    let python = venv.join("bin/python");
+    let ready = Command::new(&python)
+        .args(["-c", "import starlette, uvicorn"])
+        .stderr(Stdio::null())
+        .status()
+        .await
+        .is_ok_and(|status| status.success());
+    if ready {
+        return Ok(());
+    }
+    eprintln!(
+        "bench: creating the seed's virtualenv in {}",
+        venv.display()
+    );
+    run(Command::new("python3").arg("-m").arg("venv").arg(venv)).await?;
+    run(Command::new(venv.join("bin/pip"))
+        .args(["install", "--quiet", "--disable-pip-version-check", "-r"])
+        .arg(seed_dir.join("requirements.txt")))
+    .await
+}
+
+async fn run(command: &mut Command) -> Result<()> {
+    let status = command.status().await?;
+    if !status.success() {
+        bail!("{command:?} failed: {status}");
+    }
+    Ok(())
+}
+
+/// Where the seed lives: `$SEED_DIR`, else `../shared/seed` beside the repository.
+pub fn seed_dir(repo: &Path) -> Option<PathBuf> {
+    let dir = std::env::var_os("SEED_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo.join("../shared/seed"));
+    dir.join("app.py").is_file().then_some(dir)
+}
