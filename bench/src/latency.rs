@@ -32,10 +32,8 @@ pub async fn time_to_first_event(
             );
             seen.extend_from_slice(&buffer[..n]);
             let text = String::from_utf8_lossy(&seen);
-            if let Some(at) = text.find("event:") {
-                if text[at..].contains("\n\n") {
-                    break;
-                }
+            if text.find("event:").is_some_and(|at| text[at..].contains("\n\n")) {
+                break;
             }
         }
         samples.push(started.elapsed());
