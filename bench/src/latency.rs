@@ -32,7 +32,10 @@ pub async fn time_to_first_event(
             );
             seen.extend_from_slice(&buffer[..n]);
             let text = String::from_utf8_lossy(&seen);
-            if text.find("event:").is_some_and(|at| text[at..].contains("\n\n")) {
+            if text
+                .find("event:")
+                .is_some_and(|at| text[at..].contains("\n\n"))
+            {
                 break;
             }
         }

@@ -15,7 +15,7 @@ mod wrk;
 
 use anyhow::{Context, Result, bail};
 use clap::{Parser, ValueEnum};
-use report::{Report, ServerRun};
+use report::{Latency, Report, ServerRun};
 use servers::Server;
 use std::{
     path::{Path, PathBuf},
@@ -26,6 +26,8 @@ use std::{
 enum Mode {
     Smoke,
     Full,
+    /// Only our server's fan-out, at `--streams` sizes: for profiling memory per feed.
+    Feeds,
 }
 
 #[derive(Debug, Parser)]
@@ -38,14 +40,17 @@ struct Args {
     /// Skip the desktop app (for machines without an X display).
     #[arg(long)]
     skip_desktop: bool,
+    /// Fan-out sizes for `feeds` mode.
+    #[arg(long, value_delimiter = ',', default_value = "15000")]
+    streams: Vec<usize>,
 }
 
 /// How hard each mode pushes.
 struct Plan {
     runs: usize,
     load_duration: Duration,
-    feed_sizes_ours: &'static [usize],
-    feed_sizes_seed: &'static [usize],
+    feed_sizes_ours: Vec<usize>,
+    feed_sizes_seed: Vec<usize>,
     hold: Duration,
     ramp_limit: Duration,
     first_event_tries: usize,
@@ -54,25 +59,30 @@ struct Plan {
 }
 
 impl Plan {
-    fn for_mode(mode: Mode, runs: Option<usize>) -> Self {
+    fn for_mode(mode: Mode, runs: Option<usize>, streams: Vec<usize>) -> Self {
         match mode {
             Mode::Smoke => Self {
                 runs: runs.unwrap_or(1),
                 load_duration: Duration::from_secs(1),
-                feed_sizes_ours: &[20],
-                feed_sizes_seed: &[20],
+                feed_sizes_ours: vec![20],
+                feed_sizes_seed: vec![20],
                 hold: Duration::from_secs(2),
                 ramp_limit: Duration::from_secs(10),
                 first_event_tries: 5,
                 desktop_settle: Duration::from_secs(1),
                 desktop_idle: Duration::from_secs(2),
             },
+            Mode::Feeds => Self {
+                feed_sizes_ours: streams,
+                feed_sizes_seed: Vec::new(),
+                ..Self::for_mode(Mode::Full, runs, Vec::new())
+            },
             Mode::Full => Self {
                 runs: runs.unwrap_or(3),
                 load_duration: Duration::from_secs(10),
-                feed_sizes_ours: &[100, 1_000, 10_000, 15_000],
+                feed_sizes_ours: vec![100, 1_000, 10_000, 15_000],
                 // The seed serves 40 feeds from its thread pool; past 1,000 it only queues.
-                feed_sizes_seed: &[100, 1_000],
+                feed_sizes_seed: vec![100, 1_000],
                 hold: Duration::from_secs(10),
                 ramp_limit: Duration::from_secs(30),
                 first_event_tries: 21,
@@ -86,7 +96,7 @@ impl Plan {
 #[tokio::main]
 async fn main() -> Result<()> {
     let args = Args::parse();
-    let plan = Plan::for_mode(args.mode, args.runs);
+    let plan = Plan::for_mode(args.mode, args.runs, args.streams.clone());
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("..")
         .canonicalize()?;
@@ -102,12 +112,16 @@ async fn main() -> Result<()> {
     let mut report = Report::new(args.mode == Mode::Full, plan.hold);
     for run in 1..=plan.runs {
         eprintln!("bench: run {run}/{}", plan.runs);
+        if args.mode == Mode::Feeds {
+            report.ours.push(fan_outs_only(&plan, &repo).await?);
+            continue;
+        }
         report.ours.push(
-            measure_server(&plan, plan.feed_sizes_ours, || Server::ours(&repo, 20_000)).await?,
+            measure_server(&plan, &plan.feed_sizes_ours, || Server::ours(&repo, 20_000)).await?,
         );
         if let Some(seed_dir) = &seed_dir {
             report.seed.push(
-                measure_server(&plan, plan.feed_sizes_seed, || {
+                measure_server(&plan, &plan.feed_sizes_seed, || {
                     Server::seed(seed_dir, &venv)
                 })
                 .await?,
@@ -116,7 +130,7 @@ async fn main() -> Result<()> {
     }
 
     let binary = repo.join("target/release/datastar-desktop");
-    if args.skip_desktop {
+    if args.skip_desktop || args.mode == Mode::Feeds {
         eprintln!("bench: --skip-desktop");
     } else if !binary.is_file() {
         bail!(
@@ -184,10 +198,24 @@ where
         fan_outs.push(feeds::measure(&server, streams, plan.hold, plan.ramp_limit).await?);
     }
     Ok(ServerRun {
-        get_c1,
-        get_c64,
-        first_feed: first_feed[first_feed.len() / 2],
-        first_get: first_get[first_get.len() / 2],
+        latency: Some(Latency {
+            get_c1,
+            get_c64,
+            first_feed: first_feed[first_feed.len() / 2],
+            first_get: first_get[first_get.len() / 2],
+        }),
+        fan_outs,
+    })
+}
+
+async fn fan_outs_only(plan: &Plan, repo: &Path) -> Result<ServerRun> {
+    let mut fan_outs = Vec::new();
+    for &streams in &plan.feed_sizes_ours {
+        let server = Server::ours(repo, 20_000).await?;
+        fan_outs.push(feeds::measure(&server, streams, plan.hold, plan.ramp_limit).await?);
+    }
+    Ok(ServerRun {
+        latency: None,
         fan_outs,
     })
 }

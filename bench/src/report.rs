@@ -4,11 +4,17 @@ use crate::{desktop::Desktop, feeds::FanOut, wrk::Load};
 use std::{fmt::Write, time::Duration};
 
 pub struct ServerRun {
+    /// `None` in `feeds` mode, which measures fan-out only.
+    pub latency: Option<Latency>,
+    pub fan_outs: Vec<FanOut>,
+}
+
+#[derive(Clone, Copy)]
+pub struct Latency {
     pub get_c1: Load,
     pub get_c64: Load,
     pub first_feed: Duration,
     pub first_get: Duration,
-    pub fan_outs: Vec<FanOut>,
 }
 
 pub struct Report {
@@ -20,6 +26,10 @@ pub struct Report {
     pub binary_bytes: Option<u64>,
     pub deb_bytes: Option<u64>,
 }
+
+/// The two wrk loads: one connection, and 64.
+type PickLoad = fn(&Latency) -> Load;
+const LOADS: [(u32, PickLoad); 2] = [(1, |l| l.get_c1), (64, |l| l.get_c64)];
 
 fn median<T: Copy + PartialOrd>(mut values: Vec<T>) -> Option<T> {
     values.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
@@ -68,13 +78,18 @@ fn fan_out_medians(runs: &[ServerRun]) -> Vec<FanOutMedian> {
 
 fn load_median(
     runs: &[ServerRun],
-    pick: fn(&ServerRun) -> Load,
+    pick: fn(&Latency) -> Load,
 ) -> Option<(f64, Duration, Duration, u64)> {
+    let loads: Vec<Load> = runs
+        .iter()
+        .filter_map(|r| r.latency.as_ref())
+        .map(pick)
+        .collect();
     Some((
-        median(runs.iter().map(|r| pick(r).requests_per_second).collect())?,
-        median(runs.iter().map(|r| pick(r).p50).collect())?,
-        median(runs.iter().map(|r| pick(r).p99).collect())?,
-        runs.iter().map(|r| pick(r).errors).sum(),
+        median(loads.iter().map(|l| l.requests_per_second).collect())?,
+        median(loads.iter().map(|l| l.p50).collect())?,
+        median(loads.iter().map(|l| l.p99).collect())?,
+        loads.iter().map(|l| l.errors).sum(),
     ))
 }
 
@@ -108,10 +123,7 @@ impl Report {
         );
         let _ = writeln!(out, "|---|---:|---:|---:|---:|---:|");
         for (name, runs) in [("ours", &self.ours), ("seed", &self.seed)] {
-            for (connections, pick) in [
-                (1, (|r: &ServerRun| r.get_c1) as fn(&ServerRun) -> Load),
-                (64, |r: &ServerRun| r.get_c64),
-            ] {
+            for (connections, pick) in LOADS {
                 if let Some((rps, p50, p99, errors)) = load_median(runs, pick) {
                     let _ = writeln!(
                         out,
@@ -122,10 +134,7 @@ impl Report {
                 }
             }
         }
-        for (connections, pick) in [
-            (1, (|r: &ServerRun| r.get_c1) as fn(&ServerRun) -> Load),
-            (64, |r: &ServerRun| r.get_c64),
-        ] {
+        for (connections, pick) in LOADS {
             if let (Some(ours), Some(seed)) =
                 (load_median(&self.ours, pick), load_median(&self.seed, pick))
             {
@@ -142,8 +151,18 @@ impl Report {
         let _ = writeln!(out, "|---|---:|---:|");
         for (name, runs) in [("ours", &self.ours), ("seed", &self.seed)] {
             if let (Some(feed), Some(get)) = (
-                median(runs.iter().map(|r| r.first_feed).collect()),
-                median(runs.iter().map(|r| r.first_get).collect()),
+                median(
+                    runs.iter()
+                        .filter_map(|r| r.latency)
+                        .map(|l| l.first_feed)
+                        .collect(),
+                ),
+                median(
+                    runs.iter()
+                        .filter_map(|r| r.latency)
+                        .map(|l| l.first_get)
+                        .collect(),
+                ),
             ) {
                 let _ = writeln!(out, "| {name} | {} | {} |", ms(feed), ms(get));
             }
@@ -224,8 +243,8 @@ impl Report {
             ));
         }
         if let (Some(o), Some(s)) = (
-            load_median(&self.ours, |r| r.get_c64),
-            load_median(&self.seed, |r| r.get_c64),
+            load_median(&self.ours, |l| l.get_c64),
+            load_median(&self.seed, |l| l.get_c64),
         ) {
             let ratio = o.0 / s.0;
             targets.push((
@@ -253,8 +272,8 @@ impl Report {
             problems.push("no runs of our server".to_owned());
         }
         for (name, runs) in [("ours", &self.ours), ("seed", &self.seed)] {
-            for run in runs.iter() {
-                for load in [run.get_c1, run.get_c64] {
+            for latency in runs.iter().filter_map(|r| r.latency) {
+                for load in [latency.get_c1, latency.get_c64] {
                     if load.requests_per_second <= 0.0 || load.errors > 0 {
                         problems.push(format!("{name}: /get load had {load:?}"));
                     }
