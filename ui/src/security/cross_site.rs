@@ -4,18 +4,13 @@
 //! turns them away before any handler runs and says why.
 
 use crate::ApiError;
-use axum::{
-    extract::Request,
-    http::{HeaderMap, header},
-    middleware::Next,
-    response::{IntoResponse, Response},
-};
+use axum::http::{HeaderMap, header};
 
-pub async fn check(request: Request, next: Next) -> Response {
-    if is_cross_site(request.headers()) {
-        return ApiError::CrossSite.into_response();
+pub fn check(headers: &HeaderMap) -> Result<(), ApiError> {
+    if is_cross_site(headers) {
+        return Err(ApiError::CrossSite);
     }
-    next.run(request).await
+    Ok(())
 }
 
 /// `Sec-Fetch-Site: same-site` counts as foreign too: another port on localhost is the same

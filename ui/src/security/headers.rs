@@ -1,11 +1,6 @@
 //! Response headers that tell the browser to trust nothing but this server.
 
-use axum::{
-    extract::Request,
-    http::{HeaderName, HeaderValue, header},
-    middleware::Next,
-    response::Response,
-};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, header};
 
 /// Datastar evaluates its expressions with `Function()`, hence `'unsafe-eval'`; nothing
 /// else is allowed from anywhere but this origin, and no one may frame the page.
@@ -17,9 +12,7 @@ const CROSS_ORIGIN_RESOURCE_POLICY: HeaderName =
     HeaderName::from_static("cross-origin-resource-policy");
 
 /// Set on every response, errors included.
-pub async fn add(request: Request, next: Next) -> Response {
-    let mut response = next.run(request).await;
-    let headers = response.headers_mut();
+pub fn add(headers: &mut HeaderMap) {
     for (name, value) in [
         (header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY),
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
@@ -28,5 +21,4 @@ pub async fn add(request: Request, next: Next) -> Response {
     ] {
         headers.insert(name, HeaderValue::from_static(value));
     }
-    response
 }

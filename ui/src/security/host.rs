@@ -1,13 +1,8 @@
 //! The defence against DNS rebinding: a page on `evil.example` that resolves to 127.0.0.1
 //! still sends `Host: evil.example`, so anything but our own loopback names is refused.
 
-use crate::{ApiError, App};
-use axum::{
-    extract::{Request, State},
-    http::header,
-    middleware::Next,
-    response::{IntoResponse, Response},
-};
+use crate::ApiError;
+use axum::http::{HeaderMap, header};
 use std::net::SocketAddr;
 
 /// The `Host` values this server answers to: its loopback names with its real port.
@@ -39,16 +34,16 @@ impl AllowedHosts {
     }
 }
 
-pub async fn check(State(app): State<App>, request: Request, next: Next) -> Response {
-    let host = request
-        .headers()
+pub fn check(allowed: &AllowedHosts, headers: &HeaderMap) -> Result<(), ApiError> {
+    let host = headers
         .get(header::HOST)
-        .map(|value| String::from_utf8_lossy(value.as_bytes()).into_owned())
-        .unwrap_or_default();
-    if !app.allowed_hosts().allows(&host) {
-        return ApiError::WrongHost(host).into_response();
+        .map_or(&[][..], |value| value.as_bytes());
+    if std::str::from_utf8(host).is_ok_and(|host| allowed.allows(host)) {
+        return Ok(());
     }
-    next.run(request).await
+    Err(ApiError::WrongHost(
+        String::from_utf8_lossy(host).into_owned(),
+    ))
 }
 
 #[cfg(test)]

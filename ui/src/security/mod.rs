@@ -1,7 +1,7 @@
 //! Only the app's own window may use the server.
 //!
 //! A server on `127.0.0.1` is reachable by every web page in the user's browser and by every
-//! local process. The guards here, outermost first, turn all of them away with a clear 4xx.
+//! local process. The checks here turn all of them away with a clear 4xx.
 //! `SECURITY.md` explains the threat model.
 
 mod cross_site;
@@ -17,28 +17,48 @@ pub use token::{Auth, Token, TokenError};
 use crate::{ApiError, App, limits::MAX_QUERY_BYTES};
 use axum::{
     Router,
-    extract::Request,
+    extract::{Request, State},
+    http::Uri,
     middleware::{self, Next},
     response::{IntoResponse, Response},
 };
+use session::Admission;
 use std::any::Any;
 use tower::ServiceBuilder;
 use tower_http::{catch_panic::CatchPanicLayer, trace::TraceLayer};
 
-/// Wraps the routes in every guard, in the order a request meets them.
+/// Wraps the routes in the guard, then tracing, then the panic catcher.
 pub fn protect(routes: Router, app: App) -> Router {
     routes.layer(
         ServiceBuilder::new()
+            .layer(middleware::from_fn_with_state(app, guard))
+            .layer(TraceLayer::new_for_http().make_span_with(request_span))
             // Last line of defence: handlers do not panic, but if one ever does, the
             // client gets a message and the server keeps serving.
-            .layer(CatchPanicLayer::custom(panic_response))
-            .layer(middleware::from_fn(headers::add))
-            .layer(TraceLayer::new_for_http().make_span_with(request_span))
-            .layer(middleware::from_fn_with_state(app.clone(), host::check))
-            .layer(middleware::from_fn(limit_query))
-            .layer(middleware::from_fn(cross_site::check))
-            .layer(middleware::from_fn_with_state(app, session::check)),
+            .layer(CatchPanicLayer::custom(panic_response)),
     )
+}
+
+/// Runs every check in the order below; the first that fails answers. Every response,
+/// refusals included, leaves with the security headers.
+///
+/// One middleware rather than one per check: each `from_fn` layer boxes a future per
+/// request, and `/get` is hot.
+async fn guard(State(app): State<App>, request: Request, next: Next) -> Response {
+    let mut response = match admit(&app, &request) {
+        Ok(Admission::Proceed) => next.run(request).await,
+        Ok(Admission::SignedIn(redirect)) => redirect,
+        Err(refusal) => refusal.into_response(),
+    };
+    headers::add(response.headers_mut());
+    response
+}
+
+fn admit(app: &App, request: &Request) -> Result<Admission, ApiError> {
+    host::check(app.allowed_hosts(), request.headers())?;
+    limit_query(request.uri())?;
+    cross_site::check(request.headers())?;
+    session::check(app, request)
 }
 
 /// Datastar's actions always send `Datastar-Request: true`; nothing else should call them.
@@ -53,16 +73,15 @@ pub async fn require_datastar_request(request: Request, next: Next) -> Response 
     next.run(request).await
 }
 
-async fn limit_query(request: Request, next: Next) -> Response {
-    let bytes = request.uri().query().map_or(0, str::len);
+fn limit_query(uri: &Uri) -> Result<(), ApiError> {
+    let bytes = uri.query().map_or(0, str::len);
     if bytes > MAX_QUERY_BYTES {
-        return ApiError::QueryTooLong {
+        return Err(ApiError::QueryTooLong {
             bytes,
             limit: MAX_QUERY_BYTES,
-        }
-        .into_response();
+        });
     }
-    next.run(request).await
+    Ok(())
 }
 
 /// Logs the path only: the query may carry the launch token or the user's input.

@@ -6,9 +6,8 @@
 
 use crate::{ApiError, App, Auth, Token};
 use axum::{
-    extract::{Query, Request, State},
+    extract::{Query, Request},
     http::{HeaderMap, HeaderValue, StatusCode, header},
-    middleware::Next,
     response::{IntoResponse, Response},
 };
 use serde::Deserialize;
@@ -56,23 +55,35 @@ struct TokenParam {
     token: Option<String>,
 }
 
-pub async fn check(State(app): State<App>, request: Request, next: Next) -> Response {
+/// What the session check decided for a request that may go on.
+pub enum Admission {
+    /// Signed in: on to the route.
+    Proceed,
+    /// A valid launch token: answer with the cookie and a redirect to the clean URL.
+    SignedIn(Response),
+}
+
+pub fn check(app: &App, request: &Request) -> Result<Admission, ApiError> {
     let Auth::Token(token) = app.auth() else {
-        return next.run(request).await;
+        return Ok(Admission::Proceed);
     };
     let cookie = app.session_cookie();
 
-    if let Some(offered) = offered_token(&request) {
+    if let Some(offered) = offered_token(request) {
         if !token.matches(&offered) {
-            return ApiError::WrongToken.into_response();
+            return Err(ApiError::WrongToken);
         }
-        return sign_in(cookie, token, request.uri().path());
+        return Ok(Admission::SignedIn(sign_in(
+            cookie,
+            token,
+            request.uri().path(),
+        )));
     }
 
     match cookie.read(request.headers()) {
-        Some(value) if token.matches(value) => next.run(request).await,
-        Some(_) => ApiError::WrongToken.into_response(),
-        None => ApiError::MissingSession.into_response(),
+        Some(value) if token.matches(value) => Ok(Admission::Proceed),
+        Some(_) => Err(ApiError::WrongToken),
+        None => Err(ApiError::MissingSession),
     }
 }
 
