@@ -48,6 +48,11 @@ async fn run() -> anyhow::Result<()> {
         .with_writer(std::io::stderr)
         .init();
     let args = Args::parse();
+    // Every feed is an open socket: a 1,024-file soft limit would cap feeds long before
+    // --max-feeds. Raising the soft limit to the hard one needs no privileges.
+    if let Err(err) = rlimit::increase_nofile_limit(u64::MAX) {
+        tracing::warn!(%err, "cannot raise the open-file limit");
+    }
 
     let listener = TcpListener::bind((args.host, args.port))
         .await
