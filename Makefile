@@ -40,13 +40,13 @@ lint:
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets --locked -- -D warnings
 
-## The full benchmark against the seed (minutes); writes .bench/results.md
-bench: setup-test
-	cargo run --release --locked -p bench -- full
+## The full benchmark against the seed (about 15 minutes); writes .bench/results-full.md
+bench: setup-test bundle
+	xvfb-run -a -s "-screen 0 1280x1024x24" cargo run --release --locked -p bench -- full
 
-## A few seconds of every benchmark, so it cannot rot.
+## A few seconds of every benchmark, so it cannot rot (needs `make bundle` first).
 bench-smoke:
-	cargo run --release --locked -p bench -- smoke
+	xvfb-run -a -s "-screen 0 1280x1024x24" cargo run --release --locked -p bench -- smoke
 
 clean:
 	cargo clean
