@@ -140,9 +140,11 @@ async fn main() -> Result<()> {
     } else {
         for run in 1..=plan.runs {
             eprintln!("bench: desktop run {run}/{}", plan.runs);
-            report
-                .desktop
-                .push(desktop::measure(&binary, plan.desktop_settle, plan.desktop_idle).await?);
+            // A failure here must not throw away minutes of server results.
+            match desktop::measure(&binary, plan.desktop_settle, plan.desktop_idle).await {
+                Ok(desktop) => report.desktop.push(desktop),
+                Err(err) => report.failures.push(format!("desktop run {run}: {err:#}")),
+            }
         }
         report.binary_bytes = std::fs::metadata(&binary).map(|m| m.len()).ok();
         report.deb_bytes = newest_deb(&repo)

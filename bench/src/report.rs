@@ -25,6 +25,8 @@ pub struct Report {
     pub desktop: Vec<Desktop>,
     pub binary_bytes: Option<u64>,
     pub deb_bytes: Option<u64>,
+    /// Measurements that could not be taken; reported, and a failure of the run.
+    pub failures: Vec<String>,
 }
 
 /// The two wrk loads: one connection, and 64.
@@ -103,6 +105,7 @@ impl Report {
             desktop: Vec::new(),
             binary_bytes: None,
             deb_bytes: None,
+            failures: Vec::new(),
         }
     }
 
@@ -216,6 +219,13 @@ impl Report {
             );
         }
 
+        if !self.failures.is_empty() {
+            let _ = writeln!(out, "\n## Not measured\n");
+            for failure in &self.failures {
+                let _ = writeln!(out, "- {failure}");
+            }
+        }
+
         let _ = writeln!(out, "\n## Targets\n");
         for (target, verdict) in self.targets() {
             let _ = writeln!(out, "- {target}: {verdict}");
@@ -267,7 +277,7 @@ impl Report {
 
     /// What would mean the benchmark itself is broken, whatever the machine's speed.
     pub fn sanity_problems(&self) -> Vec<String> {
-        let mut problems = Vec::new();
+        let mut problems = self.failures.clone();
         if self.ours.is_empty() {
             problems.push("no runs of our server".to_owned());
         }

@@ -106,7 +106,10 @@ impl TauriDriver {
                 format!("--native-port={native_port}"),
             ],
         )?;
+        // tauri-driver serves at once, but forwards to WebKitWebDriver, which it starts at
+        // the same moment: a session requested before both listen fails.
         wait_for_port(port).await?;
+        wait_for_port(native_port).await?;
         Ok(Self { child, port })
     }
 
