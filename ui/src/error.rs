@@ -11,6 +11,8 @@ use axum::{
 pub enum ApiError {
     #[error("missing the `datastar` query parameter: send this request with Datastar's @get")]
     MissingSignals,
+    #[error("the `datastar` parameter must be JSON signals, with `input` as a string")]
+    InvalidSignals,
     #[error("input is {chars} characters long; the limit is {limit}")]
     InputTooLong { chars: usize, limit: usize },
     #[error("the query string is {bytes} bytes long; the limit is {limit}")]
@@ -38,7 +40,9 @@ pub enum ApiError {
 impl ApiError {
     pub fn status(&self) -> StatusCode {
         match self {
-            Self::MissingSignals | Self::NotADatastarRequest => StatusCode::BAD_REQUEST,
+            Self::MissingSignals | Self::InvalidSignals | Self::NotADatastarRequest => {
+                StatusCode::BAD_REQUEST
+            }
             Self::InputTooLong { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             Self::QueryTooLong { .. } => StatusCode::URI_TOO_LONG,
             Self::TooManyFeeds(_) => StatusCode::SERVICE_UNAVAILABLE,

@@ -2,6 +2,7 @@
 
 use super::sse::{OneEvent, one_event};
 use crate::{ApiError, limits::MAX_INPUT_CHARS};
+use axum::response::Response;
 use datastar::{axum::ReadSignals, prelude::PatchSignals};
 use serde::Deserialize;
 
@@ -13,9 +14,11 @@ pub struct Signals {
     input: String,
 }
 
+/// The extractor's own rejection is replaced by ours, which says what a valid request holds.
 pub async fn roundtrip(
-    ReadSignals(signals): ReadSignals<Option<Signals>>,
+    signals: Result<ReadSignals<Option<Signals>>, Response>,
 ) -> Result<OneEvent, ApiError> {
+    let ReadSignals(signals) = signals.map_err(|_| ApiError::InvalidSignals)?;
     let Signals { input } = signals.ok_or(ApiError::MissingSignals)?;
     let output = describe(&input)?;
     let patch = serde_json::json!({ "output": output }).to_string();
