@@ -167,10 +167,22 @@ async fn bad_requests_get_a_clear_4xx() {
             400,
             "`datastar` query parameter",
         ),
-        (server.action("/get", "{not json"), 400, "must be JSON signals"),
+        (
+            server.action("/get", "{not json"),
+            400,
+            "must be JSON signals",
+        ),
         (server.action("/get", "[1, 2]"), 400, "must be JSON signals"),
-        (server.action("/get", r#"{"input": 5}"#), 400, "must be JSON signals"),
-        (server.action("/get", r#"{"input": null}"#), 400, "must be JSON signals"),
+        (
+            server.action("/get", r#"{"input": 5}"#),
+            400,
+            "must be JSON signals",
+        ),
+        (
+            server.action("/get", r#"{"input": null}"#),
+            400,
+            "must be JSON signals",
+        ),
         (
             server.get("/get").query(&[("datastar", PAGE_SIGNALS)]),
             400,
