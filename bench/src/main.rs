@@ -5,6 +5,7 @@
 //! notices when the benchmark itself breaks (`make bench-smoke`). Results go to stdout and
 //! to `.bench/results-<mode>.md`.
 
+mod cpus;
 mod desktop;
 mod feeds;
 mod latency;
@@ -15,6 +16,7 @@ mod wrk;
 
 use anyhow::{Context, Result, bail};
 use clap::{Parser, ValueEnum};
+use cpus::{Cpus, Role};
 use report::{Latency, Report, ServerRun};
 use servers::Server;
 use std::{
@@ -108,27 +110,35 @@ async fn main() -> Result<()> {
         eprintln!("bench: no seed at ../shared/seed (set SEED_DIR): measuring ours only");
     }
     let venv = repo.join(".bench/seed-venv");
+    let cpus = Cpus::detect().await;
+    eprintln!("bench: {}", cpus.describe());
+    // This process is the feed clients and the first-event client: load, like wrk.
+    cpus.pin_this_process(Some(Role::Load)).await?;
 
-    let mut report = Report::new(args.mode == Mode::Full, plan.hold);
+    let mut report = Report::new(args.mode == Mode::Full, plan.hold, cpus.describe());
     for run in 1..=plan.runs {
         eprintln!("bench: run {run}/{}", plan.runs);
         if args.mode == Mode::Feeds {
-            report.ours.push(fan_outs_only(&plan, &repo).await?);
+            report.ours.push(fan_outs_only(&plan, &repo, &cpus).await?);
             continue;
         }
         report.ours.push(
-            measure_server(&plan, &plan.feed_sizes_ours, || Server::ours(&repo, 20_000)).await?,
+            measure_server(&plan, &cpus, &plan.feed_sizes_ours, || {
+                Server::ours(&repo, 20_000, &cpus)
+            })
+            .await?,
         );
         if let Some(seed_dir) = &seed_dir {
             report.seed.push(
-                measure_server(&plan, &plan.feed_sizes_seed, || {
-                    Server::seed(seed_dir, &venv)
+                measure_server(&plan, &cpus, &plan.feed_sizes_seed, || {
+                    Server::seed(seed_dir, &venv, &cpus)
                 })
                 .await?,
             );
         }
     }
 
+    cpus.pin_this_process(None).await?;
     let binary = repo.join("target/release/datastar-desktop");
     if args.skip_desktop || args.mode == Mode::Feeds {
         eprintln!("bench: --skip-desktop");
@@ -175,7 +185,12 @@ async fn main() -> Result<()> {
 
 /// Roundtrip and first-event latency on one instance, then each fan-out on a fresh one, so
 /// that memory left over from a bigger run never flatters a smaller one.
-async fn measure_server<F, Fut>(plan: &Plan, feed_sizes: &[usize], start: F) -> Result<ServerRun>
+async fn measure_server<F, Fut>(
+    plan: &Plan,
+    cpus: &Cpus,
+    feed_sizes: &[usize],
+    start: F,
+) -> Result<ServerRun>
 where
     F: Fn() -> Fut,
     Fut: Future<Output = Result<Server>>,
@@ -184,8 +199,8 @@ where
     eprintln!("bench: {} on {}", server.name, server.addr);
     let get_path = "/get?datastar=%7B%22input%22%3A%22h%C3%A9llo%22%2C%22output%22%3A%22%22%2C%22show%22%3Atrue%7D";
     let url = server.url(get_path);
-    let get_c1 = wrk::measure(&url, &server.headers(), 1, plan.load_duration).await?;
-    let get_c64 = wrk::measure(&url, &server.headers(), 64, plan.load_duration).await?;
+    let get_c1 = wrk::measure(cpus, &url, &server.headers(), 1, plan.load_duration).await?;
+    let get_c64 = wrk::measure(cpus, &url, &server.headers(), 64, plan.load_duration).await?;
     let first_feed =
         latency::time_to_first_event(&server, "/feed?datastar=%7B%7D", plan.first_event_tries)
             .await?;
@@ -210,10 +225,10 @@ where
     })
 }
 
-async fn fan_outs_only(plan: &Plan, repo: &Path) -> Result<ServerRun> {
+async fn fan_outs_only(plan: &Plan, repo: &Path, cpus: &Cpus) -> Result<ServerRun> {
     let mut fan_outs = Vec::new();
     for &streams in &plan.feed_sizes_ours {
-        let server = Server::ours(repo, 20_000).await?;
+        let server = Server::ours(repo, 20_000, cpus).await?;
         fan_outs.push(feeds::measure(&server, streams, plan.hold, plan.ramp_limit).await?);
     }
     Ok(ServerRun {

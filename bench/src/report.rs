@@ -20,6 +20,8 @@ pub struct Latency {
 pub struct Report {
     full: bool,
     hold: Duration,
+    /// Which cores the servers and the load generators ran on.
+    pinning: String,
     pub ours: Vec<ServerRun>,
     pub seed: Vec<ServerRun>,
     pub desktop: Vec<Desktop>,
@@ -96,10 +98,11 @@ fn load_median(
 }
 
 impl Report {
-    pub fn new(full: bool, hold: Duration) -> Self {
+    pub fn new(full: bool, hold: Duration, pinning: String) -> Self {
         Self {
             full,
             hold,
+            pinning,
             ours: Vec::new(),
             seed: Vec::new(),
             desktop: Vec::new(),
@@ -118,6 +121,7 @@ impl Report {
             if self.full { "full" } else { "smoke" }
         );
         let _ = writeln!(out, "Machine: {}\n", machine());
+        let _ = writeln!(out, "Cores: {}\n", self.pinning);
 
         let _ = writeln!(out, "## Roundtrip: `GET /get` (wrk)\n");
         let _ = writeln!(

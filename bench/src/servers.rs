@@ -1,5 +1,6 @@
 //! The two servers under test: ours (the release headless binary) and the seed demo.
 
+use crate::cpus::{Cpus, Role};
 use anyhow::{Context, Result, bail};
 use std::{
     net::{SocketAddr, TcpListener},
@@ -26,9 +27,10 @@ pub struct Server {
 
 impl Server {
     /// Our headless server, release build, with room for the largest fan-out.
-    pub async fn ours(repo: &Path, max_feeds: usize) -> Result<Self> {
+    pub async fn ours(repo: &Path, max_feeds: usize, cpus: &Cpus) -> Result<Self> {
         let binary = repo.join("target/release/datastar-headless");
-        let mut child = Command::new(&binary)
+        let mut child = cpus
+            .command(Role::Server, &binary)
             .args([
                 "--port",
                 "0",
@@ -64,10 +66,11 @@ impl Server {
     }
 
     /// The seed demo (Python, Starlette, uvicorn), in a virtualenv made on first use.
-    pub async fn seed(seed_dir: &Path, venv: &Path) -> Result<Self> {
+    pub async fn seed(seed_dir: &Path, venv: &Path, cpus: &Cpus) -> Result<Self> {
         ensure_venv(seed_dir, venv).await?;
         let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
-        let child = Command::new(venv.join("bin/python"))
+        let child = cpus
+            .command(Role::Server, venv.join("bin/python"))
             .arg("app.py")
             .current_dir(seed_dir)
             .env("PORT", port.to_string())

@@ -1,8 +1,8 @@
 //! `/get` throughput and latency, measured by wrk (Debian's `wrk`).
 
+use crate::cpus::{Cpus, Role};
 use anyhow::{Context, Result, bail};
 use std::time::Duration;
-use tokio::process::Command;
 
 #[derive(Debug, Clone, Copy)]
 pub struct Load {
@@ -12,15 +12,16 @@ pub struct Load {
     pub errors: u64,
 }
 
-/// Runs wrk against `url` with `connections` open for `duration`.
+/// Runs wrk against `url` with `connections` open for `duration`, on the load cores.
 pub async fn measure(
+    cpus: &Cpus,
     url: &str,
     headers: &[String],
     connections: u32,
     duration: Duration,
 ) -> Result<Load> {
     let threads = connections.min(2);
-    let mut command = Command::new("wrk");
+    let mut command = cpus.command(Role::Load, "wrk");
     command
         .arg(format!("-t{threads}"))
         .arg(format!("-c{connections}"))

@@ -5,6 +5,7 @@
 //! thousands of idle feeds cost little memory.
 
 use crate::{App, router};
+use futures_util::TryFutureExt;
 use hyper::server::conn::http1;
 use hyper_util::{
     rt::{TokioIo, TokioTimer},
@@ -28,7 +29,8 @@ pub async fn serve(
     let mut http = http1::Builder::new();
     http.timer(TokioTimer::new())
         .header_read_timeout(app.header_read_timeout())
-        .max_buf_size(MAX_REQUEST_HEAD_BYTES);
+        .max_buf_size(MAX_REQUEST_HEAD_BYTES)
+        .writev(false);
     let connections = GracefulShutdown::new();
     let mut shutdown = std::pin::pin!(shutdown);
 
@@ -49,11 +51,12 @@ pub async fn serve(
         let _ = stream.set_nodelay(true);
         let connection =
             connections.watch(http.serve_connection(TokioIo::new(stream), service.clone()));
-        tokio::spawn(async move {
-            if let Err(err) = connection.await {
-                tracing::debug!(%err, "connection ended with an error");
-            }
-        });
+        // `inspect_err` rather than an `async move` block, which would hold the connection
+        // twice (as a captured variable and as the awaited future): a feed is a connection
+        // that lives for hours, and that doubling cost ~0.9 KiB each.
+        tokio::spawn(connection.inspect_err(|err| {
+            tracing::debug!(%err, "connection ended with an error");
+        }));
     }
 
     tracing::debug!("shutting down");

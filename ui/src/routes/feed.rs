@@ -11,9 +11,11 @@ use axum::{
 use datastar::prelude::PatchElements;
 use futures_util::{Stream, StreamExt, stream};
 use std::{convert::Infallible, time::Duration};
-use tokio::time::{Instant, Interval, MissedTickBehavior, interval_at};
+use tokio::time::{Instant, sleep_until};
 
 const TICK: Duration = Duration::from_secs(1);
+/// How late a tick may fire and still count as on schedule.
+const ON_TIME: Duration = Duration::from_millis(5);
 
 /// The stream ends by itself in two cases, and both free its slot in [`crate::LiveFeeds`]:
 /// hyper drops it when the client goes away, and it stops when the server shuts down.
@@ -34,16 +36,28 @@ pub async fn feed(
 fn ticks(permit: FeedPermit) -> impl Stream<Item = Result<Event, Infallible>> {
     // The first value does not wait for the timer at all: an immediate tick would still
     // cost a turn of tokio's 1 ms timer wheel.
-    let mut clock = interval_at(Instant::now() + TICK, TICK);
-    clock.set_missed_tick_behavior(MissedTickBehavior::Delay);
+    //
+    // The timer is a fresh `sleep_until` inside the stream, not a `tokio::time::Interval`,
+    // which would box its timer: one allocation less on every one of thousands of feeds.
     let later = stream::unfold(
-        (clock, permit),
-        |(mut clock, permit): (Interval, FeedPermit)| async move {
-            clock.tick().await;
-            Some((feed_event(), (clock, permit)))
+        (Instant::now() + TICK, permit),
+        |(due, permit): (Instant, FeedPermit)| async move {
+            sleep_until(due).await;
+            Some((feed_event(), (next_due(due, Instant::now()), permit)))
         },
     );
     stream::once(std::future::ready(feed_event())).chain(later)
+}
+
+/// The tick after the one `due` now, fired at `now`: on schedule if it fired on time (give
+/// or take the timer's resolution), else a full [`TICK`] from now, as tokio's
+/// `MissedTickBehavior::Delay` does.
+fn next_due(due: Instant, now: Instant) -> Instant {
+    if now > due + ON_TIME {
+        now + TICK
+    } else {
+        due + TICK
+    }
 }
 
 fn feed_event() -> Result<Event, Infallible> {
@@ -69,5 +83,18 @@ mod tests {
         assert_eq!(value.len(), 16);
         assert!(value.chars().all(|c| matches!(c, '0'..='9' | 'a'..='f')));
         assert_ne!(value, random_hex(), "two draws of 64 bits should differ");
+    }
+
+    #[test]
+    fn an_on_time_tick_keeps_the_schedule() {
+        let due = Instant::now();
+        assert_eq!(next_due(due, due + Duration::from_millis(1)), due + TICK);
+    }
+
+    #[test]
+    fn a_late_tick_delays_the_next_instead_of_bunching() {
+        let due = Instant::now();
+        let late = due + Duration::from_millis(700);
+        assert_eq!(next_due(due, late), late + TICK);
     }
 }

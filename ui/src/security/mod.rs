@@ -23,16 +23,16 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use session::Admission;
-use std::any::Any;
+use std::{any::Any, time::Instant};
 use tower::ServiceBuilder;
-use tower_http::{catch_panic::CatchPanicLayer, trace::TraceLayer};
+use tower_http::catch_panic::CatchPanicLayer;
+use tracing::Instrument;
 
-/// Wraps the routes in the guard, then tracing, then the panic catcher.
+/// Wraps the routes in the guard, then the panic catcher.
 pub fn protect(routes: Router, app: App) -> Router {
     routes.layer(
         ServiceBuilder::new()
             .layer(middleware::from_fn_with_state(app, guard))
-            .layer(TraceLayer::new_for_http().make_span_with(request_span))
             // Last line of defence: handlers do not panic, but if one ever does, the
             // client gets a message and the server keeps serving.
             .layer(CatchPanicLayer::custom(panic_response)),
@@ -43,15 +43,24 @@ pub fn protect(routes: Router, app: App) -> Router {
 /// refusals included, leaves with the security headers.
 ///
 /// One middleware rather than one per check: each `from_fn` layer boxes a future per
-/// request, and `/get` is hot.
+/// request, and `/get` is hot. For the same reason it also logs the request, instead of
+/// `tower_http`'s `TraceLayer`, which would wrap (and box) every response body, and a feed
+/// body lives as long as its client.
 async fn guard(State(app): State<App>, request: Request, next: Next) -> Response {
-    let mut response = match admit(&app, &request) {
-        Ok(Admission::Proceed) => next.run(request).await,
-        Ok(Admission::SignedIn(redirect)) => redirect,
-        Err(refusal) => refusal.into_response(),
-    };
-    headers::add(response.headers_mut());
-    response
+    let span = request_span(&request);
+    async move {
+        let started = Instant::now();
+        let mut response = match admit(&app, &request) {
+            Ok(Admission::Proceed) => next.run(request).await,
+            Ok(Admission::SignedIn(redirect)) => redirect,
+            Err(refusal) => refusal.into_response(),
+        };
+        headers::add(response.headers_mut());
+        tracing::debug!(status = response.status().as_u16(), latency = ?started.elapsed(), "answered");
+        response
+    }
+    .instrument(span)
+    .await
 }
 
 fn admit(app: &App, request: &Request) -> Result<Admission, ApiError> {
