@@ -25,6 +25,7 @@ struct Split {
     server: String,
     load: String,
     all: String,
+    load_cores: usize,
 }
 
 impl Cpus {
@@ -38,8 +39,9 @@ impl Cpus {
             .is_ok_and(|status| status.success());
         let split = (cores >= 2 && has_taskset).then(|| Split {
             server: "0".to_owned(),
-            load: format!("1-{}", cores - 1),
-            all: format!("0-{}", cores - 1),
+            load: cpu_list(1, cores - 1),
+            all: cpu_list(0, cores - 1),
+            load_cores: cores - 1,
         });
         Self { split }
     }
@@ -76,6 +78,15 @@ impl Cpus {
         }
     }
 
+    /// Cores a load generator may use: one wrk thread each, since more threads than cores
+    /// only make wrk wait for itself, and that wait counts as the server's latency.
+    pub fn load_cores(&self) -> usize {
+        match &self.split {
+            Some(split) => split.load_cores,
+            None => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        }
+    }
+
     /// One line for the report.
     pub fn describe(&self) -> String {
         match &self.split {
@@ -95,5 +106,14 @@ impl Split {
             Some(Role::Load) => &self.load,
             None => &self.all,
         }
+    }
+}
+
+/// `taskset`'s notation for the cores `first..=last`.
+fn cpu_list(first: usize, last: usize) -> String {
+    if first == last {
+        first.to_string()
+    } else {
+        format!("{first}-{last}")
     }
 }

@@ -20,7 +20,7 @@ pub async fn measure(
     connections: u32,
     duration: Duration,
 ) -> Result<Load> {
-    let threads = connections.min(2);
+    let threads = connections.min(u32::try_from(cpus.load_cores()).unwrap_or(1));
     let mut command = cpus.command(Role::Load, "wrk");
     command
         .arg(format!("-t{threads}"))

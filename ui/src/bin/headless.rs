@@ -3,7 +3,11 @@
 use anyhow::Context;
 use clap::Parser;
 use datastar_ui::{App, Auth, Config, Token, limits};
-use std::{io::Write, net::IpAddr, process::ExitCode};
+use std::{
+    io::{IsTerminal, Write},
+    net::IpAddr,
+    process::ExitCode,
+};
 use tokio::net::TcpListener;
 use tracing_subscriber::EnvFilter;
 
@@ -46,6 +50,7 @@ async fn run() -> anyhow::Result<()> {
                 .unwrap_or_else(|_| "datastar_ui=info,datastar_headless=info".into()),
         )
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
         .init();
     let args = Args::parse();
     // Every feed is an open socket: a 1,024-file soft limit would cap feeds long before
