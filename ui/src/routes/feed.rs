@@ -33,20 +33,26 @@ pub async fn feed(
 
 /// The first value goes out at once, then one per [`TICK`]. A late tick is delayed
 /// rather than bunched, so a slow moment never sends a burst.
+///
+/// A feed lives as long as its client, thousands at a time, so its state is kept small: a
+/// `sleep_until` inside the stream rather than a `tokio::time::Interval` (which boxes its
+/// timer), and one `unfold` rather than a first event chained to the rest.
 fn ticks(permit: FeedPermit) -> impl Stream<Item = Result<Event, Infallible>> {
-    // The first value does not wait for the timer at all: an immediate tick would still
-    // cost a turn of tokio's 1 ms timer wheel.
-    //
-    // The timer is a fresh `sleep_until` inside the stream, not a `tokio::time::Interval`,
-    // which would box its timer: one allocation less on every one of thousands of feeds.
-    let later = stream::unfold(
-        (Instant::now() + TICK, permit),
-        |(due, permit): (Instant, FeedPermit)| async move {
-            sleep_until(due).await;
-            Some((feed_event(), (next_due(due, Instant::now()), permit)))
+    stream::unfold(
+        (None, permit),
+        |(due, permit): (Option<Instant>, FeedPermit)| async move {
+            // The first value does not wait for the timer at all: an immediate tick would
+            // still cost a turn of tokio's 1 ms timer wheel.
+            let next = match due {
+                None => Instant::now() + TICK,
+                Some(due) => {
+                    sleep_until(due).await;
+                    next_due(due, Instant::now())
+                }
+            };
+            Some((feed_event(), (Some(next), permit)))
         },
-    );
-    stream::once(std::future::ready(feed_event())).chain(later)
+    )
 }
 
 /// The tick after the one `due` now, fired at `now`: on schedule if it fired on time (give
