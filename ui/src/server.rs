@@ -1,8 +1,9 @@
 //! The transport: accept connections and serve the router over HTTP/1.1.
 //!
-//! `axum::serve` would do, but it hides hyper's knobs, and this server needs two of them:
-//! a header-read timeout against slowloris, and a small per-connection buffer so that
-//! thousands of idle feeds cost little memory.
+//! `axum::serve` would do, but it hides hyper's knobs, and this server needs three of them:
+//! a header-read timeout against slowloris, a cap on the request head that matches our
+//! query limit, and flattened writes, so that a feed, which lives for as long as its
+//! client, keeps no queue of small events per connection.
 
 use crate::{App, router};
 use futures_util::TryFutureExt;
