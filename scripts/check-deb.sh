@@ -12,18 +12,21 @@ fail() { echo "check-deb: $*" >&2; exit 1; }
 
 # Runs inside Xvfb: start the installed app, and check it the way a user would see it.
 check_installed_app() {
-  local url
-  app_log=$(mktemp)
-  RUST_LOG=datastar_desktop=info "$BINARY" 2>"$app_log" &
+  local url line
+  app_out=$(mktemp) app_log=$(mktemp)
+  "$BINARY" >"$app_out" 2>"$app_log" &
   app_pid=$!
-  trap 'kill "$app_pid" 2>/dev/null || true; rm -f "$app_log"' EXIT
+  trap 'kill "$app_pid" 2>/dev/null || true; rm -f "$app_out" "$app_log"' EXIT
 
+  # The app's first stdout line is its readiness line: `Listening on URL`.
   for _ in $(seq 100); do
-    url=$(grep -o 'serving on http://127\.0\.0\.1:[0-9]*/' "$app_log" | head -n 1 | cut -d' ' -f3) || true
-    [ -n "$url" ] && break
+    line=$(head -n 1 "$app_out")
+    [ -n "$line" ] && break
     sleep 0.1
   done
-  [ -n "$url" ] || fail "the installed app never said where it serves: $(cat "$app_log")"
+  url=${line#Listening on }
+  [[ "$line" == "Listening on "* && "$url" == http://* ]] \
+    || fail "the installed app's first line is not its readiness line: '$line' $(cat "$app_log")"
 
   # Without the window's session cookie the server must refuse, with its own message.
   local answer

@@ -62,4 +62,10 @@ if [ "$purpose" = test ] && ! command -v tauri-driver >/dev/null; then
   cargo install tauri-driver --version ^2 --locked --quiet
 fi
 
+# Mutation testing for `make mutants` (not run by `make test`: it takes many minutes).
+if [ "$purpose" = test ] && ! command -v cargo-mutants >/dev/null; then
+  say "Installing cargo-mutants"
+  cargo install cargo-mutants --version ^27 --locked --quiet
+fi
+
 scripts/fetch-datastar.sh

@@ -71,6 +71,11 @@ impl EmbeddedServer {
         })
     }
 
+    /// The page's URL without the token: it opens nothing without the window's cookie.
+    pub fn base_url(&self) -> String {
+        self.app.base_url()
+    }
+
     /// The URL the window opens first; it carries this launch's token.
     pub fn launch_url(&self) -> String {
         self.app.launch_url()

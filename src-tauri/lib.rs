@@ -9,20 +9,12 @@ mod fatal;
 mod main_window;
 
 use embedded_server::EmbeddedServer;
-use std::{io::IsTerminal, process::ExitCode};
-use tracing_subscriber::EnvFilter;
+use std::{io::Write, process::ExitCode};
 
 /// Runs the app until its window closes. Exits non-zero, after telling the user in a native
 /// dialog, if the server cannot start: an empty window would explain nothing.
 pub fn run() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "datastar_desktop=info,datastar_ui=info".into()),
-        )
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::stderr().is_terminal())
-        .init();
+    datastar_ui::logging::init("datastar_desktop=info,datastar_ui=info");
 
     let server = match EmbeddedServer::start() {
         Ok(server) => server,
@@ -32,6 +24,7 @@ pub fn run() -> ExitCode {
         }
     };
     let launch_url = server.launch_url();
+    announce(&server.base_url());
 
     let app = tauri::Builder::default()
         .setup(move |app| {
@@ -57,4 +50,12 @@ pub fn run() -> ExitCode {
     } else {
         ExitCode::FAILURE
     }
+}
+
+/// Prints the readiness line with the clean URL (no token), as the headless server does,
+/// so that scripts know where the app serves without reading its log.
+fn announce(base_url: &str) {
+    let mut stdout = std::io::stdout().lock();
+    let _ = writeln!(stdout, "{}", datastar_ui::readiness::line(base_url));
+    let _ = stdout.flush();
 }

@@ -47,7 +47,8 @@ pub async fn measure(binary: &Path, settle: Duration, idle_for: Duration) -> Res
         |tree: &[u32]| -> Duration { tree.iter().filter_map(|&pid| procfs::cpu_time(pid)).sum() };
     let cpu_before = cpu(&tree);
     sleep(idle_for).await;
-    let idle_cpu_percent = (cpu(&tree) - cpu_before).as_secs_f64() / idle_for.as_secs_f64() * 100.0;
+    let idle_cpu_percent =
+        cpu(&tree).saturating_sub(cpu_before).as_secs_f64() / idle_for.as_secs_f64() * 100.0;
     let rss_kib = tree.iter().filter_map(|&pid| procfs::rss_kib(pid)).sum();
 
     session.close().await?;

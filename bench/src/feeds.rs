@@ -32,10 +32,12 @@ pub struct FanOut {
     /// The longest silence any connected stream saw inside the window.
     pub worst_gap: Duration,
     /// Server RSS with every stream open, and its growth per stream over the idle server.
-    pub server_rss_kib: u64,
-    pub rss_per_feed_kib: f64,
+    /// `None` when /proc could not be read, which the sanity check reports: a missing
+    /// reading must never pass for a small one.
+    pub server_rss_kib: Option<u64>,
+    pub rss_per_feed_kib: Option<f64>,
     /// Server CPU time spent during the window.
-    pub server_cpu: Duration,
+    pub server_cpu: Option<Duration>,
 }
 
 pub async fn measure(
@@ -45,7 +47,7 @@ pub async fn measure(
     ramp_limit: Duration,
 ) -> Result<FanOut> {
     let pid = server.pid();
-    let idle_rss = procfs::rss_kib(pid).unwrap_or_default();
+    let idle_rss = procfs::rss_kib(pid);
     let request: Arc<str> = server
         .raw_get("/feed?datastar=%7B%22show%22%3Atrue%7D")
         .into();
@@ -85,12 +87,12 @@ pub async fn measure(
     }
     let window_start = Instant::now();
     let connected_count = connected.load(Ordering::Relaxed);
-    let cpu_before = procfs::cpu_time(pid).unwrap_or_default();
+    let cpu_before = procfs::cpu_time(pid);
     sleep(hold).await;
-    let server_rss_kib = procfs::rss_kib(pid).unwrap_or_default();
+    let server_rss_kib = procfs::rss_kib(pid);
     let server_cpu = procfs::cpu_time(pid)
-        .unwrap_or_default()
-        .saturating_sub(cpu_before);
+        .zip(cpu_before)
+        .map(|(after, before)| after.saturating_sub(before));
     let window_end = Instant::now();
     let _ = stop.send(true);
 
@@ -123,11 +125,10 @@ pub async fn measure(
         },
         worst_gap,
         server_rss_kib,
-        rss_per_feed_kib: if connected_count == 0 {
-            0.0
-        } else {
-            server_rss_kib.saturating_sub(idle_rss) as f64 / connected_count as f64
-        },
+        rss_per_feed_kib: server_rss_kib
+            .zip(idle_rss)
+            .filter(|_| connected_count > 0)
+            .map(|(busy, idle)| busy.saturating_sub(idle) as f64 / connected_count as f64),
         server_cpu,
     })
 }

@@ -9,11 +9,8 @@ use tokio::{
     time::Instant,
 };
 
-pub async fn time_to_first_event(
-    server: &Server,
-    path: &str,
-    tries: usize,
-) -> Result<Vec<Duration>> {
+/// The median over `tries` fresh connections.
+pub async fn time_to_first_event(server: &Server, path: &str, tries: usize) -> Result<Duration> {
     let request = server.raw_get(path);
     let mut samples = Vec::with_capacity(tries);
     for _ in 0..tries {
@@ -41,8 +38,5 @@ pub async fn time_to_first_event(
         }
         samples.push(started.elapsed());
     }
-    samples.sort();
-    Some(samples)
-        .filter(|s| !s.is_empty())
-        .context("no samples")
+    crate::report::median(samples).context("no samples")
 }

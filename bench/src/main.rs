@@ -32,6 +32,16 @@ enum Mode {
     Feeds,
 }
 
+impl Mode {
+    fn name(self) -> &'static str {
+        match self {
+            Self::Smoke => "smoke",
+            Self::Full => "full",
+            Self::Feeds => "feeds",
+        }
+    }
+}
+
 #[derive(Debug, Parser)]
 #[command(about)]
 struct Args {
@@ -115,7 +125,7 @@ async fn main() -> Result<()> {
     // This process is the feed clients and the first-event client: load, like wrk.
     cpus.pin_this_process(Some(Role::Load)).await?;
 
-    let mut report = Report::new(args.mode == Mode::Full, plan.hold, cpus.describe());
+    let mut report = Report::new(args.mode.name(), plan.hold, cpus.describe());
     for run in 1..=plan.runs {
         eprintln!("bench: run {run}/{}", plan.runs);
         if args.mode == Mode::Feeds {
@@ -164,14 +174,7 @@ async fn main() -> Result<()> {
 
     let markdown = report.to_markdown();
     println!("{markdown}");
-    let out = repo.join(format!(
-        ".bench/results-{}.md",
-        if args.mode == Mode::Full {
-            "full"
-        } else {
-            "smoke"
-        }
-    ));
+    let out = repo.join(format!(".bench/results-{}.md", args.mode.name()));
     std::fs::create_dir_all(out.parent().context("no parent")?)?;
     std::fs::write(&out, &markdown)?;
     eprintln!("bench: wrote {}", out.display());
@@ -218,8 +221,8 @@ where
         latency: Some(Latency {
             get_c1,
             get_c64,
-            first_feed: first_feed[first_feed.len() / 2],
-            first_get: first_get[first_get.len() / 2],
+            first_feed,
+            first_get,
         }),
         fan_outs,
     })

@@ -9,12 +9,10 @@ use std::{
     time::Duration,
 };
 use tokio::{
-    io::{AsyncBufReadExt, BufReader},
+    io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader},
     net::TcpStream,
     process::{Child, Command},
 };
-
-const TOKEN: &str = "bench-token";
 
 pub struct Server {
     pub name: &'static str,
@@ -26,19 +24,13 @@ pub struct Server {
 }
 
 impl Server {
-    /// Our headless server, release build, with room for the largest fan-out.
+    /// Our headless server, release build, with room for the largest fan-out, signed in
+    /// as a browser would be: by opening the printed URL and keeping the cookie it sets.
     pub async fn ours(repo: &Path, max_feeds: usize, cpus: &Cpus) -> Result<Self> {
         let binary = repo.join("target/release/datastar-headless");
         let mut child = cpus
             .command(Role::Server, &binary)
-            .args([
-                "--port",
-                "0",
-                "--token",
-                TOKEN,
-                "--max-feeds",
-                &max_feeds.to_string(),
-            ])
+            .args(["--port", "0", "--max-feeds", &max_feeds.to_string()])
             .env("RUST_LOG", "warn")
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -51,16 +43,19 @@ impl Server {
             .next_line()
             .await?
             .context("no first line")?;
-        let authority = first
-            .strip_prefix("Listening on http://")
-            .and_then(|rest| rest.split('/').next())
+        let launch_url = datastar_ui::readiness::url_from_line(&first)
             .with_context(|| format!("unexpected first line {first:?}"))?;
+        let (authority, path_and_query) = launch_url
+            .strip_prefix("http://")
+            .and_then(|rest| rest.split_once('/'))
+            .with_context(|| format!("unexpected URL {launch_url:?}"))?;
         let addr: SocketAddr = authority.parse()?;
+        let cookie = sign_in(addr, &format!("/{path_and_query}")).await?;
         Ok(Self {
             name: "ours",
             addr,
             child,
-            cookie: Some(format!("datastar_desktop_{}={TOKEN}", addr.port())),
+            cookie: Some(cookie),
             feed_event: "datastar-patch-elements",
         })
     }
@@ -118,6 +113,26 @@ impl Server {
         request.push_str("\r\n");
         request
     }
+}
+
+/// Opens the launch URL and returns the `name=value` of the session cookie it sets.
+async fn sign_in(addr: SocketAddr, launch_path: &str) -> Result<String> {
+    let mut stream = TcpStream::connect(addr).await?;
+    let request =
+        format!("GET {launch_path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
+    stream.write_all(request.as_bytes()).await?;
+    let mut response = String::new();
+    stream.read_to_string(&mut response).await?;
+    response
+        .lines()
+        .find_map(|line| {
+            let (name, value) = line.split_once(':')?;
+            name.eq_ignore_ascii_case("set-cookie")
+                .then(|| value.trim().split(';').next())
+                .flatten()
+        })
+        .map(str::to_owned)
+        .with_context(|| format!("signing in set no cookie: {response:?}"))
 }
 
 async fn ensure_venv(seed_dir: &Path, venv: &Path) -> Result<()> {

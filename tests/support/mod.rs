@@ -1,5 +1,4 @@
 //! Helpers for driving the real desktop app under an X server (Xvfb in CI).
-#![allow(dead_code)] // Each test file uses a different part.
 
 pub mod x11;
 

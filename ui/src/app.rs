@@ -17,6 +17,13 @@ pub struct Config {
     pub max_feeds: usize,
     /// Time a client gets to send a complete request head before the connection is closed.
     pub header_read_timeout: Duration,
+    /// Silence after which a feed sends an SSE comment, so that proxies and idle-connection
+    /// reapers see a live stream even while the page has the feed hidden.
+    pub keep_alive: Duration,
+    /// Debug builds only: serve the page's files from this directory and push every edit
+    /// to open pages (see [`crate::live_assets`]). `None` serves the embedded files.
+    #[cfg(debug_assertions)]
+    pub live_assets: Option<std::path::PathBuf>,
 }
 
 impl Default for Config {
@@ -26,6 +33,9 @@ impl Default for Config {
             auth: Auth::Token(crate::Token::generate()),
             max_feeds: limits::DEFAULT_MAX_FEEDS,
             header_read_timeout: limits::HEADER_READ_TIMEOUT,
+            keep_alive: limits::KEEP_ALIVE,
+            #[cfg(debug_assertions)]
+            live_assets: crate::live_assets::default_dir(),
         }
     }
 }
@@ -47,6 +57,9 @@ struct Inner {
     session_cookie: SessionCookie,
     feeds: LiveFeeds,
     header_read_timeout: Duration,
+    keep_alive: Duration,
+    #[cfg(debug_assertions)]
+    live_assets: Option<Arc<crate::live_assets::LiveAssets>>,
     shutdown: CancellationToken,
 }
 
@@ -62,6 +75,11 @@ impl App {
                 auth: config.auth,
                 feeds: LiveFeeds::new(config.max_feeds),
                 header_read_timeout: config.header_read_timeout,
+                keep_alive: config.keep_alive,
+                #[cfg(debug_assertions)]
+                live_assets: config.live_assets.map(|dir| {
+                    crate::live_assets::LiveAssets::start(dir, crate::assets::INDEX_HTML)
+                }),
                 shutdown: CancellationToken::new(),
             }),
         }
@@ -105,7 +123,7 @@ impl App {
         &self.inner.session_cookie
     }
 
-    /// The live `/feed` streams, for tests and benchmarks that must see them come and go.
+    /// The live `/feed` streams: their count falls as clients leave, which tests watch.
     pub fn live_feeds(&self) -> &LiveFeeds {
         &self.inner.feeds
     }
@@ -116,6 +134,15 @@ impl App {
 
     /// Cancelled when the server starts shutting down; endless streams end on it, or
     /// graceful shutdown would wait for them forever.
+    #[cfg(debug_assertions)]
+    pub(crate) fn live_assets(&self) -> Option<&crate::live_assets::LiveAssets> {
+        self.inner.live_assets.as_deref()
+    }
+
+    pub(crate) fn keep_alive(&self) -> Duration {
+        self.inner.keep_alive
+    }
+
     pub(crate) fn shutdown_token(&self) -> &CancellationToken {
         &self.inner.shutdown
     }

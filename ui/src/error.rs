@@ -17,6 +17,8 @@ pub enum ApiError {
     InputTooLong { chars: usize, limit: usize },
     #[error("the query string is {bytes} bytes long; the limit is {limit}")]
     QueryTooLong { bytes: usize, limit: usize },
+    #[error("the request head is {bytes} bytes long; the limit is {limit}")]
+    HeadTooLarge { bytes: usize, limit: usize },
     #[error("this endpoint only answers Datastar requests (`Datastar-Request: true`)")]
     NotADatastarRequest,
     #[error("the server is carrying its maximum of {0} live feeds; try again later")]
@@ -45,6 +47,7 @@ impl ApiError {
             }
             Self::InputTooLong { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             Self::QueryTooLong { .. } => StatusCode::URI_TOO_LONG,
+            Self::HeadTooLarge { .. } => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
             Self::TooManyFeeds(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,

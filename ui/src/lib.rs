@@ -11,7 +11,7 @@
 //!
 //! let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
 //! let app = App::new(listener.local_addr()?, Config::default());
-//! println!("Listening on {}", app.launch_url());
+//! println!("{}", datastar_ui::readiness::line(&app.launch_url()));
 //! datastar_ui::serve(listener, app, async { let _ = tokio::signal::ctrl_c().await; }).await
 //! # }
 //! ```
@@ -20,6 +20,10 @@ mod app;
 mod assets;
 mod error;
 mod feeds;
+#[cfg(debug_assertions)]
+pub mod live_assets;
+pub mod logging;
+pub mod readiness;
 mod routes;
 mod security;
 mod server;
@@ -27,21 +31,26 @@ mod server;
 pub use app::{App, Config};
 pub use error::ApiError;
 pub use feeds::LiveFeeds;
-pub use routes::router;
-pub use security::{Auth, Token, TokenError};
+pub use routes::{TIME_FORMAT, router};
+pub use security::{Auth, CONTENT_SECURITY_POLICY, Token, TokenError};
 pub use server::serve;
 
 /// Limits that protect the server from oversized or abusive requests.
 pub mod limits {
     use std::time::Duration;
 
-    /// Longest `?query` we read. Hyper itself refuses URIs over 64 KiB with a bare 414;
-    /// below that we answer 414 with a message.
+    /// Longest `?query` we read; longer gets 414 with a message.
     pub const MAX_QUERY_BYTES: usize = 48 * 1024;
+    /// Longest request head (request line, headers and the blank line) we read; longer gets
+    /// 431 with a message. Hyper's read buffer is capped at the same size, which bounds what
+    /// a head can cost before it is parsed.
+    pub const MAX_HEAD_BYTES: usize = 64 * 1024;
     /// Longest roundtrip input, in Unicode scalar values.
     pub const MAX_INPUT_CHARS: usize = 10_000;
     /// Live `/feed` streams one server carries before it answers 503.
     pub const DEFAULT_MAX_FEEDS: usize = 10_000;
     /// Time a client gets to send a complete request head (slowloris defence).
     pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+    /// Silence on a feed before it sends a keep-alive comment.
+    pub const KEEP_ALIVE: Duration = Duration::from_secs(15);
 }

@@ -1,8 +1,8 @@
 //! The transport: accept connections and serve the router over HTTP/1.1.
 //!
 //! `axum::serve` would do, but it hides hyper's knobs, and this server needs three of them:
-//! a header-read timeout against slowloris, a cap on the request head that matches our
-//! query limit, and flattened writes, so that a feed, which lives for as long as its
+//! a header-read timeout against slowloris, a cap on its read buffer that matches our head
+//! limit, and flattened writes, so that a feed, which lives for as long as its
 //! client, keeps no queue of small events per connection.
 
 use crate::{App, router};
@@ -16,9 +16,6 @@ use hyper_util::{
 use std::{future::Future, io, time::Duration};
 use tokio::net::TcpListener;
 
-/// Room for a request head: the longest query we accept plus ordinary headers.
-const MAX_REQUEST_HEAD_BYTES: usize = crate::limits::MAX_QUERY_BYTES + 16 * 1024;
-
 /// Serves `app` on `listener` until `shutdown` completes, then shuts down gracefully:
 /// it stops accepting, ends every open feed, lets in-flight responses finish and returns.
 pub async fn serve(
@@ -30,7 +27,7 @@ pub async fn serve(
     let mut http = http1::Builder::new();
     http.timer(TokioTimer::new())
         .header_read_timeout(app.header_read_timeout())
-        .max_buf_size(MAX_REQUEST_HEAD_BYTES)
+        .max_buf_size(crate::limits::MAX_HEAD_BYTES)
         .writev(false);
     let connections = GracefulShutdown::new();
     let mut shutdown = std::pin::pin!(shutdown);

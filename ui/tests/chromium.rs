@@ -1,9 +1,7 @@
 //! The demo in headless Chromium, against the headless server binary, clicking the real
 //! buttons. The same scenarios run in the Tauri window (see the root `tests/`).
 
-mod support;
-
-use support::headless::Headless;
+use crate::util::headless::Headless;
 use ui_scenarios::{Scenario, drivers};
 
 #[tokio::test]
@@ -22,5 +20,25 @@ async fn demo_works_in_headless_chromium() -> anyhow::Result<()> {
 
     let screenshot = session.screenshot("chromium").await?;
     eprintln!("screenshot: {}", screenshot.display());
+    session.close().await
+}
+
+/// Debug builds serve `ui/assets/` live: edits show in the open page, without a reload.
+#[cfg(debug_assertions)]
+#[tokio::test]
+#[ignore = "needs Debian's chromium and chromium-driver; `make test` runs it"]
+async fn edits_to_the_page_show_live_in_headless_chromium() -> anyhow::Result<()> {
+    use ui_scenarios::live_edit::{self, AssetsCopy};
+    let assets = AssetsCopy::new()?;
+    let server = Headless::spawn_with_env(
+        &["--port", "0"],
+        &[(datastar_ui::live_assets::ASSETS_DIR_VARIABLE, assets.path())],
+    )
+    .await;
+    let session = drivers::chromium(&server.url).await?;
+    live_edit::prepare(&session.client).await?;
+    let latency = live_edit::edit_both(&session.client, &assets, 1).await?;
+    eprintln!("live edit: {latency:?}");
+    live_edit::broken_edit_keeps_the_page(&session.client, &assets).await?;
     session.close().await
 }

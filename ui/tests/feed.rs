@@ -1,9 +1,8 @@
 //! The feed stream: its pace, its values, and its end.
 
-mod support;
-
+use crate::util::TestServer;
+use datastar_ui::Config;
 use std::{collections::HashSet, time::Duration};
-use support::TestServer;
 use tokio::time::{Instant, timeout};
 
 #[tokio::test]
@@ -37,6 +36,10 @@ async fn feed_sends_a_new_hex_value_every_second_starting_at_once() {
     assert!(
         arrivals[0] < Duration::from_millis(500),
         "first value at once: {arrivals:?}"
+    );
+    assert!(
+        arrivals[1] - arrivals[0] >= Duration::from_millis(900),
+        "the second value waits for the tick: {arrivals:?}"
     );
     assert!(
         arrivals[2] <= Duration::from_millis(2_500),
@@ -89,15 +92,15 @@ async fn shutdown_ends_open_feeds_and_returns() {
 
 #[tokio::test]
 async fn feeds_past_the_cap_get_503_with_a_message() {
-    let server = TestServer::start_with(datastar_ui::Config {
+    let server = TestServer::start_with(Config {
         max_feeds: 2,
-        ..Default::default()
+        ..crate::util::shipped()
     })
     .await;
     let _first = server.open_feed().await;
     let _second = server.open_feed().await;
     let response = server
-        .action("/feed", support::PAGE_SIGNALS)
+        .action("/feed", crate::util::PAGE_SIGNALS)
         .send()
         .await
         .unwrap();
@@ -108,5 +111,25 @@ async fn feeds_past_the_cap_get_503_with_a_message() {
             .await
             .unwrap()
             .contains("maximum of 2 live feeds")
+    );
+}
+
+/// A feed with nothing to say still sends SSE comments, so the connection never looks idle.
+#[tokio::test]
+async fn a_quiet_feed_sends_keep_alive_comments() {
+    let server = TestServer::start_with(Config {
+        keep_alive: Duration::from_millis(100),
+        ..crate::util::shipped()
+    })
+    .await;
+    let mut feed = server.open_feed().await;
+    feed.next_event().await.expect("first value");
+    feed.next_event()
+        .await
+        .expect("second value, a second later");
+    assert!(
+        feed.comments >= 3,
+        "{} keep-alive comments in a second of silence",
+        feed.comments
     );
 }

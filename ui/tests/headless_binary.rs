@@ -1,9 +1,7 @@
 //! The `datastar-headless` binary's contract: its first line, its flags, its exit.
 
-mod support;
-
+use crate::util::{SseStream, headless::Headless};
 use std::time::Duration;
-use support::{SseStream, headless::Headless};
 use tokio::{io::AsyncReadExt, time::timeout};
 
 fn client() -> reqwest::Client {
@@ -93,6 +91,30 @@ async fn sigterm_ends_open_feeds_and_exits_zero_within_two_seconds() {
 }
 
 #[tokio::test]
+async fn max_feeds_caps_live_feeds() {
+    let server = Headless::spawn(&["--port", "0", "--max-feeds", "1"]).await;
+    let client = client();
+    client.get(&server.url).send().await.unwrap();
+    let open_feed = || {
+        client
+            .get(format!("{}/feed?datastar=%7B%7D", server.origin()))
+            .header("datastar-request", "true")
+            .send()
+    };
+    let first = open_feed().await.unwrap();
+    assert_eq!(first.status(), 200);
+    let second = open_feed().await.unwrap();
+    assert_eq!(second.status(), 503);
+    assert!(
+        second
+            .text()
+            .await
+            .unwrap()
+            .contains("maximum of 1 live feeds")
+    );
+}
+
+#[tokio::test]
 async fn a_port_in_use_is_one_clear_error_line() {
     let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = taken.local_addr().unwrap().port().to_string();
@@ -132,8 +154,9 @@ async fn port_comes_from_the_environment_by_default() {
     while !first.ends_with('\n') && stdout.read(&mut byte).await.unwrap() == 1 {
         first.push(byte[0] as char);
     }
+    let url = datastar_ui::readiness::url_from_line(&first);
     assert!(
-        first.starts_with(&format!("Listening on http://127.0.0.1:{port}/?token=")),
+        url.is_some_and(|url| url.starts_with(&format!("http://127.0.0.1:{port}/?token="))),
         "{first}"
     );
 }

@@ -54,7 +54,7 @@ impl Session {
 /// closed machine refuses, and the fresh profile keeps runs independent.
 pub async fn chromium(url: &str) -> Result<Session> {
     let port = free_port()?;
-    let driver = spawn("chromedriver", &[format!("--port={port}")])?;
+    let driver = spawn("chromedriver", &[format!("--port={port}")], &[])?;
     wait_for_port(port).await?;
 
     let profile = tempfile::tempdir()?;
@@ -85,6 +85,15 @@ pub async fn tauri_app(application: &Path) -> Result<Session> {
     TauriDriver::start().await?.launch(application).await
 }
 
+/// [`tauri_app`] with extra environment variables for the app (tauri-driver passes its own
+/// environment on).
+pub async fn tauri_app_with_env(application: &Path, env: &[(&str, &Path)]) -> Result<Session> {
+    TauriDriver::start_with_env(env)
+        .await?
+        .launch(application)
+        .await
+}
+
 /// A running tauri-driver, ready to launch the app. Split from [`tauri_app`] so that a
 /// benchmark can time the app's start without the driver's.
 pub struct TauriDriver {
@@ -94,6 +103,10 @@ pub struct TauriDriver {
 
 impl TauriDriver {
     pub async fn start() -> Result<Self> {
+        Self::start_with_env(&[]).await
+    }
+
+    pub async fn start_with_env(env: &[(&str, &Path)]) -> Result<Self> {
         if std::env::var_os("DISPLAY").is_none() {
             bail!("no X display: run under `xvfb-run -a` (make test does)");
         }
@@ -105,6 +118,7 @@ impl TauriDriver {
                 format!("--port={port}"),
                 format!("--native-port={native_port}"),
             ],
+            env,
         )?;
         // tauri-driver serves at once, but forwards to WebKitWebDriver, which it starts at
         // the same moment: a session requested before both listen fails.
@@ -142,9 +156,10 @@ async fn connect(port: u16, capabilities: Capabilities) -> Result<Client> {
         .context("starting a WebDriver session")
 }
 
-fn spawn(program: &str, args: &[String]) -> Result<Child> {
+fn spawn(program: &str, args: &[String], env: &[(&str, &Path)]) -> Result<Child> {
     Command::new(program)
         .args(args)
+        .envs(env.iter().copied())
         .stdout(Stdio::null())
         // Not inherited: tauri-driver's own child (WebKitWebDriver) would hold the test's
         // output open after the test ends.

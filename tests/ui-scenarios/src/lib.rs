@@ -5,6 +5,7 @@
 //! it. The scenario names read like the user stories they check.
 
 pub mod drivers;
+pub mod live_edit;
 mod scenarios;
 mod wait;
 

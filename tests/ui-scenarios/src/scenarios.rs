@@ -90,7 +90,7 @@ async fn target_shows_server_time(client: &Client) -> Result<()> {
         }
     })
     .await?;
-    let time = NaiveDateTime::parse_from_str(&shown, "%Y-%m-%d %H:%M:%S")
+    let time = NaiveDateTime::parse_from_str(&shown, datastar_ui::TIME_FORMAT)
         .with_context(|| format!("#target shows {shown:?}, not YYYY-MM-DD HH:MM:SS"))?;
     let skew = (Local::now().naive_local() - time).num_milliseconds().abs();
     ensure!(

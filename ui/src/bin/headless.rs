@@ -2,14 +2,9 @@
 
 use anyhow::Context;
 use clap::Parser;
-use datastar_ui::{App, Auth, Config, Token, limits};
-use std::{
-    io::{IsTerminal, Write},
-    net::IpAddr,
-    process::ExitCode,
-};
+use datastar_ui::{App, Auth, Config, Token, limits, readiness};
+use std::{io::Write, net::IpAddr, process::ExitCode};
 use tokio::net::TcpListener;
-use tracing_subscriber::EnvFilter;
 
 #[derive(Debug, Parser)]
 #[command(version, about)]
@@ -44,14 +39,7 @@ fn main() -> ExitCode {
 
 #[tokio::main]
 async fn run() -> anyhow::Result<()> {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "datastar_ui=info,datastar_headless=info".into()),
-        )
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::stderr().is_terminal())
-        .init();
+    datastar_ui::logging::init("datastar_ui=info,datastar_headless=info");
     let args = Args::parse();
     // Every feed is an open socket: a 1,024-file soft limit would cap feeds long before
     // --max-feeds. Raising the soft limit to the hard one needs no privileges.
@@ -78,9 +66,9 @@ async fn run() -> anyhow::Result<()> {
         },
     );
 
-    // Scripts wait for this exact first line, so it is flushed before anything else runs.
+    // Scripts wait for this first line, so it is flushed before anything else runs.
     let mut stdout = std::io::stdout().lock();
-    writeln!(stdout, "Listening on {}", app.launch_url())?;
+    writeln!(stdout, "{}", readiness::line(&app.launch_url()))?;
     stdout.flush()?;
     drop(stdout);
 

@@ -28,7 +28,7 @@ pub async fn feed(
         .ok_or_else(|| ApiError::TooManyFeeds(app.live_feeds().capacity()))?;
     let shutdown = app.shutdown_token().clone().cancelled_owned();
     let events = ticks(permit).take_until(shutdown);
-    Ok(Sse::new(events).keep_alive(KeepAlive::default()))
+    Ok(Sse::new(events).keep_alive(KeepAlive::new().interval(app.keep_alive())))
 }
 
 /// The first value goes out at once, then one per [`TICK`]. A late tick is delayed

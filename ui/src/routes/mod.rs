@@ -1,31 +1,47 @@
 //! The router: which path goes to which handler, and which guards stand in front.
 
-mod assets;
 mod feed;
+#[cfg(debug_assertions)]
+mod live_reload;
 mod page;
 mod roundtrip;
-mod sse;
 mod target;
 
+pub use target::TIME_FORMAT;
+
 use crate::{ApiError, App, security};
-use axum::{Router, http::Method, http::Uri, middleware, routing::get};
+use axum::{
+    Router,
+    http::{Method, Uri},
+    middleware,
+    response::{Sse, sse::Event},
+    routing::get,
+};
+use futures_util::stream::{self, Once};
+use std::{convert::Infallible, future::Ready};
 
 /// The whole application: the page, its assets, the three Datastar actions and every guard.
 ///
-/// Tests call this directly; [`crate::serve`] is only the transport around it.
+/// [`crate::serve`] is the transport around it; a caller that brings its own transport
+/// (a unit test with `tower::ServiceExt::oneshot`, another server) gets every guard too.
 pub fn router(app: App) -> Router {
     // Actions answer Datastar's `fetch` only, never a plain navigation or a form post.
     let actions = Router::new()
         .route("/get", get(roundtrip::roundtrip))
         .route("/target", get(target::target))
-        .route("/feed", get(feed::feed))
-        .route_layer(middleware::from_fn(security::require_datastar_request));
+        .route("/feed", get(feed::feed));
+    #[cfg(debug_assertions)]
+    let actions = actions.route(
+        crate::live_assets::LIVE_RELOAD_PATH,
+        get(live_reload::live_reload),
+    );
+    let actions = actions.route_layer(middleware::from_fn(security::require_datastar_request));
 
     let pages = Router::new()
         .route("/", get(page::index))
-        .route("/assets/style.css", get(assets::style))
-        .route("/assets/favicon.svg", get(assets::favicon))
-        .route(crate::assets::DATASTAR_JS_PATH, get(assets::datastar));
+        .route("/assets/style.css", get(page::style))
+        .route("/assets/favicon.svg", get(page::favicon))
+        .route(crate::assets::DATASTAR_JS_PATH, get(page::datastar));
 
     let routes = pages
         .merge(actions)
@@ -42,4 +58,13 @@ async fn not_found(uri: Uri) -> ApiError {
 
 async fn method_not_allowed(method: Method) -> ApiError {
     ApiError::MethodNotAllowed(method.to_string())
+}
+
+/// A response made of exactly one Datastar event, as the action routes send.
+type OneEvent = Sse<Once<Ready<Result<Event, Infallible>>>>;
+
+/// Wraps one `PatchElements` or `PatchSignals` in an SSE response that then closes,
+/// so Datastar applies it and does not try to reconnect.
+fn one_event(event: impl Into<Event>) -> OneEvent {
+    Sse::new(stream::once(std::future::ready(Ok(event.into()))))
 }

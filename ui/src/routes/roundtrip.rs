@@ -1,6 +1,6 @@
 //! State roundtrip: the server reads the page's signals and answers with a new `output`.
 
-use super::sse::{OneEvent, one_event};
+use super::{OneEvent, one_event};
 use crate::{ApiError, limits::MAX_INPUT_CHARS};
 use axum::response::Response;
 use datastar::{axum::ReadSignals, prelude::PatchSignals};

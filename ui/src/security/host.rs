@@ -71,4 +71,12 @@ mod tests {
             assert!(!hosts.allows(bad), "{bad}");
         }
     }
+
+    #[test]
+    fn a_specific_bind_address_is_ours_and_a_wildcard_is_not() {
+        let specific = AllowedHosts::for_addr("127.0.0.2:4321".parse().unwrap());
+        assert!(specific.allows("127.0.0.2:4321"));
+        let wildcard = AllowedHosts::for_addr("0.0.0.0:4321".parse().unwrap());
+        assert!(!wildcard.allows("0.0.0.0:4321"));
+    }
 }

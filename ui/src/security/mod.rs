@@ -10,11 +10,15 @@ mod host;
 mod session;
 mod token;
 
+pub use headers::CONTENT_SECURITY_POLICY;
 pub use host::AllowedHosts;
 pub use session::SessionCookie;
 pub use token::{Auth, Token, TokenError};
 
-use crate::{ApiError, App, limits::MAX_QUERY_BYTES};
+use crate::{
+    ApiError, App,
+    limits::{MAX_HEAD_BYTES, MAX_QUERY_BYTES},
+};
 use axum::{
     Router,
     extract::{Request, State},
@@ -64,6 +68,7 @@ async fn guard(State(app): State<App>, request: Request, next: Next) -> Response
 }
 
 fn admit(app: &App, request: &Request) -> Result<Admission, ApiError> {
+    limit_head(request)?;
     host::check(app.allowed_hosts(), request.headers())?;
     limit_query(request.uri())?;
     cross_site::check(request.headers())?;
@@ -80,6 +85,25 @@ pub async fn require_datastar_request(request: Request, next: Next) -> Response 
         return ApiError::NotADatastarRequest.into_response();
     }
     next.run(request).await
+}
+
+/// Measures the head as it came over the wire: `GET /path?query HTTP/1.1`, each
+/// `Name: value` line, and the blank line, all with their CRLFs.
+fn limit_head(request: &Request) -> Result<(), ApiError> {
+    let request_line = request.method().as_str().len() + request.uri().to_string().len() + 12;
+    let headers: usize = request
+        .headers()
+        .iter()
+        .map(|(name, value)| name.as_str().len() + value.len() + 4)
+        .sum();
+    let bytes = request_line + headers + 2;
+    if bytes > MAX_HEAD_BYTES {
+        return Err(ApiError::HeadTooLarge {
+            bytes,
+            limit: MAX_HEAD_BYTES,
+        });
+    }
+    Ok(())
 }
 
 fn limit_query(uri: &Uri) -> Result<(), ApiError> {
@@ -106,4 +130,55 @@ fn panic_response(panic: Box<dyn Any + Send + 'static>) -> Response {
         .unwrap_or("unknown panic");
     tracing::error!(detail, "a handler panicked");
     ApiError::Internal.into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Config;
+    use axum::{body::Body, http::StatusCode, routing::get};
+    use tower::ServiceExt;
+
+    fn signed_in_request(app: &App, path: &str) -> Request {
+        let Auth::Token(token) = app.auth() else {
+            unreachable!("the default config has a token")
+        };
+        Request::builder()
+            .uri(path)
+            .header("host", app.addr().to_string())
+            .header(
+                "cookie",
+                format!("{}={}", app.session_cookie().name(), token.reveal()),
+            )
+            .body(Body::empty())
+            .expect("a valid request")
+    }
+
+    /// The route exists only in this test: no real handler panics, so only a planted one
+    /// can show that the layer turns a panic into a message and a 500.
+    #[tokio::test]
+    async fn a_panicking_handler_gets_a_500_with_a_message() {
+        let app = App::new("127.0.0.1:4000".parse().unwrap(), Config::default());
+        async fn planted() -> &'static str {
+            panic!("planted")
+        }
+        let routes = Router::new().route("/panic", get(planted));
+        let response = protect(routes, app.clone())
+            .oneshot(signed_in_request(&app, "/panic"))
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        let body = axum::body::to_bytes(response.into_body(), 1024)
+            .await
+            .unwrap();
+        assert_eq!(body, format!("{}\n", ApiError::Internal));
+    }
+
+    #[test]
+    fn a_query_of_exactly_the_limit_passes() {
+        let query =
+            |bytes: usize| -> Uri { format!("/get?{}", "q".repeat(bytes)).parse().unwrap() };
+        assert!(limit_query(&query(MAX_QUERY_BYTES)).is_ok());
+        assert!(limit_query(&query(MAX_QUERY_BYTES + 1)).is_err());
+    }
 }

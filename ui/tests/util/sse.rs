@@ -1,7 +1,11 @@
 //! Parses `text/event-stream` into events, as a browser's SSE reader would.
 
 use futures_util::StreamExt;
-use std::pin::Pin;
+use std::{pin::Pin, time::Duration};
+
+/// Longest wait for the next event (or the end) before a test fails: a feed ticks every
+/// second, so a silent stream is a broken one, and a test must say so rather than hang.
+const EVENT_DEADLINE: Duration = Duration::from_secs(5);
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SseEvent {
@@ -51,8 +55,17 @@ impl SseStream {
         }
     }
 
-    /// The next event, or `None` when the server ends the stream.
+    /// The next event, or `None` when the server ends the stream. Panics if neither comes
+    /// within [`EVENT_DEADLINE`].
     pub async fn next_event(&mut self) -> Option<SseEvent> {
+        tokio::time::timeout(EVENT_DEADLINE, self.next_event_unbounded())
+            .await
+            .unwrap_or_else(|_| {
+                panic!("no SSE event and no end of stream within {EVENT_DEADLINE:?}")
+            })
+    }
+
+    async fn next_event_unbounded(&mut self) -> Option<SseEvent> {
         loop {
             if let Some(end) = self.buffer.find("\n\n") {
                 let block: String = self.buffer.drain(..end + 2).collect();

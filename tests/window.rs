@@ -1,11 +1,9 @@
 //! The demo in the real Tauri window (WebKitGTK), through tauri-driver: the same scenarios
 //! as in Chromium, plus what only the desktop shell can get wrong.
 
-mod support;
-
+use crate::support::{desktop_app, require_display};
 use anyhow::{Result, ensure};
 use fantoccini::Client;
-use support::{desktop_app, require_display};
 use ui_scenarios::{Scenario, drivers};
 
 #[tokio::test]
@@ -15,7 +13,8 @@ async fn demo_works_in_the_tauri_window_without_ipc() -> Result<()> {
     let session = drivers::tauri_app(desktop_app()).await?;
 
     Scenario::run_all(&session.client).await?;
-    page_gets_no_tauri_ipc(&session.client).await?;
+    let proof = page_gets_no_tauri_ipc(&session.client).await?;
+    eprintln!("no IPC: {proof:?}");
 
     let screenshot = session.screenshot("tauri-window").await?;
     eprintln!("screenshot: {}", screenshot.display());
@@ -33,7 +32,16 @@ const COMMANDS: [(&str, &str); 4] = [
     ("plugin:webview|get_all_webviews", "{}"),
 ];
 
-async fn page_gets_no_tauri_ipc(client: &Client) -> Result<()> {
+/// How the page was shown to have no IPC.
+#[derive(Debug)]
+enum NoIpc {
+    /// `window.__TAURI_INTERNALS__` does not exist in the page at all.
+    InternalsAbsent,
+    /// It exists (Tauri injects it into every page), and refused each command as not allowed.
+    EveryCommandRefused,
+}
+
+async fn page_gets_no_tauri_ipc(client: &Client) -> Result<NoIpc> {
     let script = r#"
         const [commands, done] = [arguments[0], arguments[arguments.length - 1]];
         const internals = window.__TAURI_INTERNALS__;
@@ -53,7 +61,7 @@ async fn page_gets_no_tauri_ipc(client: &Client) -> Result<()> {
     let report = client.execute_async(script, vec![commands]).await?;
     eprintln!("IPC probe: {report}");
     if report["absent"] == true {
-        return Ok(());
+        return Ok(NoIpc::InternalsAbsent);
     }
     let results = report["results"].as_array().cloned().unwrap_or_default();
     ensure!(results.len() == COMMANDS.len(), "probe report: {report}");
@@ -66,5 +74,5 @@ async fn page_gets_no_tauri_ipc(client: &Client) -> Result<()> {
             "IPC was not refused as not allowed: {result}"
         );
     }
-    Ok(())
+    Ok(NoIpc::EveryCommandRefused)
 }

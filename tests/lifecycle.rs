@@ -1,11 +1,10 @@
 //! The desktop app's life: it opens, it closes cleanly, and it fails loudly.
 
-mod support;
-
+use crate::support::{WINDOW_TIMEOUT, desktop_app, require_display, x11::Display};
 use std::{process::Stdio, time::Duration};
-use support::{WINDOW_TIMEOUT, desktop_app, require_display, x11::Display};
 use tokio::{
-    io::AsyncReadExt,
+    io::{AsyncBufReadExt, AsyncReadExt, BufReader},
+    net::TcpStream,
     process::{Child, Command},
     time::{Instant, timeout},
 };
@@ -16,13 +15,28 @@ fn launch(port: Option<u16>) -> Child {
     let mut command = Command::new(desktop_app());
     command
         .env("RUST_LOG", "datastar_desktop=info")
-        .stdout(Stdio::null())
+        .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .kill_on_drop(true);
     if let Some(port) = port {
         command.env("DATASTAR_DESKTOP_PORT", port.to_string());
     }
     command.spawn().expect("start the desktop app")
+}
+
+/// The `host:port` from the app's readiness line.
+async fn serving_address(child: &mut Child) -> String {
+    let stdout = child.stdout.take().expect("stdout");
+    let line = timeout(WINDOW_TIMEOUT, BufReader::new(stdout).lines().next_line())
+        .await
+        .expect("a readiness line")
+        .expect("readable stdout")
+        .expect("a first line");
+    let url = datastar_ui::readiness::url_from_line(&line)
+        .unwrap_or_else(|| panic!("first line is {line:?}"));
+    url.trim_start_matches("http://")
+        .trim_end_matches('/')
+        .to_owned()
 }
 
 async fn stderr_of(child: &mut Child) -> String {
@@ -39,6 +53,7 @@ async fn closing_the_window_stops_the_server_and_exits_zero_within_two_seconds()
     let display = Display::open().unwrap();
     let mut app = launch(None);
     let pid = app.id().unwrap();
+    let address = serving_address(&mut app).await;
     // The window maps itself only once its page (and so its feed) has loaded.
     let window = display
         .wait_for_window(pid, TITLE, WINDOW_TIMEOUT)
@@ -59,7 +74,10 @@ async fn closing_the_window_stops_the_server_and_exits_zero_within_two_seconds()
         status.success(),
         "{status} after {took:?}; stderr: {stderr}"
     );
-    assert!(stderr.contains("server stopped"), "{stderr}");
+    assert!(
+        TcpStream::connect(&address).await.is_err(),
+        "nothing listens on {address} any more"
+    );
 }
 
 #[tokio::test]

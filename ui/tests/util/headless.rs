@@ -16,8 +16,13 @@ pub struct Headless {
 impl Headless {
     /// Starts the binary and reads its first stdout line, which must be `Listening on URL`.
     pub async fn spawn(args: &[&str]) -> Self {
+        Self::spawn_with_env(args, &[]).await
+    }
+
+    pub async fn spawn_with_env(args: &[&str], env: &[(&str, &std::path::Path)]) -> Self {
         let mut child = Command::new(env!("CARGO_BIN_EXE_datastar-headless"))
             .args(args)
+            .envs(env.iter().copied())
             .env_remove("PORT")
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -31,8 +36,7 @@ impl Headless {
             .expect("a first line within 10 s")
             .expect("readable stdout")
             .expect("a first line");
-        let url = first
-            .strip_prefix("Listening on ")
+        let url = datastar_ui::readiness::url_from_line(&first)
             .unwrap_or_else(|| panic!("first line is {first:?}"))
             .to_owned();
         let stderr = child.stderr.take();

@@ -1,5 +1,4 @@
 //! A real server on a free loopback port, a real HTTP client, and a small SSE parser.
-#![allow(dead_code, unreachable_pub)] // Each test file uses a different part of this module.
 
 pub mod headless;
 pub mod sse;
@@ -14,6 +13,16 @@ pub use sse::{SseEvent, SseStream};
 /// The Datastar signals the page sends, as the `datastar` query parameter carries them.
 pub const PAGE_SIGNALS: &str = r#"{"input":"","output":"","show":true}"#;
 
+/// The configuration release builds ship with: token auth on, default limits, and the
+/// page's files embedded (debug builds would serve them live from `ui/assets/`).
+pub fn shipped() -> Config {
+    Config {
+        #[cfg(debug_assertions)]
+        live_assets: None,
+        ..Config::default()
+    }
+}
+
 pub struct TestServer {
     pub app: App,
     client: reqwest::Client,
@@ -22,9 +31,9 @@ pub struct TestServer {
 }
 
 impl TestServer {
-    /// The server as the desktop app runs it: token auth on, default limits.
+    /// The server as release builds ship it: token auth on, default limits.
     pub async fn start() -> Self {
-        Self::start_with(Config::default()).await
+        Self::start_with(shipped()).await
     }
 
     pub async fn start_with(config: Config) -> Self {

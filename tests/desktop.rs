@@ -1,0 +1,8 @@
+//! The desktop app's tests, in one binary: the real window through tauri-driver, and the
+//! app's life as a process (start, close, fail). All need an X display; `make test` runs
+//! them under Xvfb.
+
+mod support;
+
+mod lifecycle;
+mod window;

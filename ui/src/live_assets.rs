@@ -1,0 +1,313 @@
+//! Debug builds only: the page's files come from disk, and every edit is pushed to each open
+//! page over SSE, so a change shows in milliseconds, with no rebuild, restart or reload.
+//!
+//! - A stylesheet edit re-points the page's `<link>` at a new version: the browser swaps the
+//!   stylesheet in place.
+//! - A markup edit sends the new `<body>` as a `datastar-patch-elements` event: Datastar
+//!   morphs it into the page, so elements with the same `id` (the typed input, the feed)
+//!   keep their state.
+//! - A broken edit (a file missing mid-save, markup without its `<body>`) keeps the last good
+//!   page, and says why in the page and in the log.
+//!
+//! The page learns of edits through a hidden element this module adds to its `<body>`, which
+//! opens [`LIVE_RELOAD_PATH`]. Release builds have neither the element nor the route.
+
+use axum::{
+    http::{HeaderValue, StatusCode, header},
+    response::{IntoResponse, Response},
+};
+use datastar::prelude::{ElementPatchMode, PatchElements};
+use futures_util::StreamExt;
+use notify::{RecursiveMode, Watcher};
+use std::{
+    path::{Path, PathBuf},
+    sync::{
+        Arc, Mutex,
+        atomic::{AtomicU64, Ordering},
+        mpsc,
+    },
+    time::Duration,
+};
+use tokio::sync::broadcast;
+
+/// The SSE route that carries edits to the page.
+pub const LIVE_RELOAD_PATH: &str = "/dev/reload";
+/// Names the variable that points a debug build at another copy of `ui/assets/`.
+pub const ASSETS_DIR_VARIABLE: &str = "DATASTAR_ASSETS_DIR";
+
+const PAGE_FILE: &str = "index.html";
+const STYLESHEET_FILE: &str = "style.css";
+const FAVICON_FILE: &str = "favicon.svg";
+/// Editors save in several steps (truncate, write, rename): wait for the burst to end.
+const SETTLE: Duration = Duration::from_millis(30);
+
+/// What the page's hidden element holds: the stream that carries edits, and the place for
+/// an error. Its ids let a morph keep it as it is.
+const HOOK: &str = concat!(
+    r#"<div id="live-reload" hidden data-init="@get('/dev/reload', {openWhenHidden: true})"></div>"#,
+    r#"<div id="live-reload-error" role="alert"></div>"#
+);
+
+/// The error slot, empty, marked as connected to the edit stream.
+const CONNECTED: &str = r#"<div id="live-reload-error" role="alert" data-connected></div>"#;
+
+/// The default assets directory of a debug build: `$DATASTAR_ASSETS_DIR`, else the source
+/// tree's `ui/assets/` when it is there (it is not, once the binary is copied elsewhere).
+pub fn default_dir() -> Option<PathBuf> {
+    std::env::var_os(ASSETS_DIR_VARIABLE)
+        .map(PathBuf::from)
+        .or_else(|| Some(Path::new(env!("CARGO_MANIFEST_DIR")).join("assets")))
+        .filter(|dir| dir.is_dir())
+}
+
+/// The files of the page that live reload serves from disk. The Datastar client is
+/// third-party and versioned, so it stays embedded.
+#[derive(Debug, Clone, Copy)]
+pub enum LiveFile {
+    Page,
+    Stylesheet,
+    Favicon,
+}
+
+/// One edit, as every open page receives it.
+#[derive(Debug, Clone)]
+enum Edit {
+    Stylesheet { version: u64 },
+    Page { body: String },
+    Broken { reason: String },
+}
+
+/// The watched directory, the last page that could be used, and the open pages' channel.
+#[derive(Debug)]
+pub struct LiveAssets {
+    dir: PathBuf,
+    last_good_page: Mutex<String>,
+    stylesheet_version: AtomicU64,
+    edits: broadcast::Sender<Edit>,
+    /// Held for its `Drop`: the watcher stops with the server.
+    _watcher: Option<notify::RecommendedWatcher>,
+}
+
+impl LiveAssets {
+    /// Serves from `dir` and watches it. If the watch cannot start (no inotify instances
+    /// left, say), pages are still read from disk on every load, and the log says so.
+    pub fn start(dir: PathBuf, fallback_page: &str) -> Arc<Self> {
+        let last_good_page = read_page(&dir).unwrap_or_else(|reason| {
+            tracing::warn!("live reload: {reason}; serving the built-in page until it is fixed");
+            fallback_page.to_owned()
+        });
+        let (edits, _) = broadcast::channel(16);
+        let (events, changed) = mpsc::channel();
+        let watcher = watch(&dir, events)
+            .inspect_err(|err| {
+                tracing::warn!(%err, dir = %dir.display(), "live reload: cannot watch; reload the page to see edits");
+            })
+            .ok();
+        let live = Arc::new(Self {
+            dir,
+            last_good_page: Mutex::new(last_good_page),
+            stylesheet_version: AtomicU64::new(0),
+            edits,
+            _watcher: watcher,
+        });
+        tracing::info!(dir = %live.dir.display(), "live reload: serving the page's files from disk");
+        let weak = Arc::downgrade(&live);
+        std::thread::spawn(move || {
+            // Ends when the watcher, and so its sender, is dropped with the server.
+            while let Ok(first) = changed.recv() {
+                let mut files = vec![first];
+                while let Ok(more) = changed.recv_timeout(SETTLE) {
+                    files.push(more);
+                }
+                let Some(live) = weak.upgrade() else { break };
+                live.apply(files);
+            }
+        });
+        live
+    }
+
+    /// Serves one of the page's files as it is on disk now, never cached: the page is the
+    /// last one that could be used, with the live-reload hook in its body.
+    pub fn respond(&self, file: LiveFile) -> Response {
+        let (body, content_type) = match file {
+            LiveFile::Page => (
+                Ok(with_hook(&self.last_good()).into_bytes()),
+                "text/html; charset=utf-8",
+            ),
+            LiveFile::Stylesheet => (
+                std::fs::read(self.dir.join(STYLESHEET_FILE)),
+                "text/css; charset=utf-8",
+            ),
+            LiveFile::Favicon => (std::fs::read(self.dir.join(FAVICON_FILE)), "image/svg+xml"),
+        };
+        match body {
+            Ok(body) => (
+                [
+                    (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
+                    (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+                ],
+                body,
+            )
+                .into_response(),
+            // Mid-save: the next edit event brings the file back.
+            Err(err) => (StatusCode::NOT_FOUND, format!("{err}\n")).into_response(),
+        }
+    }
+
+    /// Every edit from now on, as Datastar events for one page. The first event marks the
+    /// page as connected, so that a test knows when its edits will be seen.
+    pub fn subscribe(&self) -> impl futures_util::Stream<Item = PatchElements> + use<> {
+        let connected = PatchElements::new(CONNECTED);
+        let edits = futures_util::stream::unfold(self.edits.subscribe(), |mut edits| async move {
+            loop {
+                match edits.recv().await {
+                    Ok(edit) => return Some((patch_for(edit), edits)),
+                    // A page that fell behind only needs the latest state, which comes next.
+                    Err(broadcast::error::RecvError::Lagged(_)) => continue,
+                    Err(broadcast::error::RecvError::Closed) => return None,
+                }
+            }
+        });
+        futures_util::stream::once(std::future::ready(connected)).chain(edits)
+    }
+
+    fn last_good(&self) -> String {
+        self.last_good_page.lock().map_or_else(
+            |poisoned| poisoned.into_inner().clone(),
+            |page| page.clone(),
+        )
+    }
+
+    fn apply(&self, files: Vec<String>) {
+        if files.iter().any(|file| file == STYLESHEET_FILE) {
+            let version = self.stylesheet_version.fetch_add(1, Ordering::Relaxed) + 1;
+            tracing::info!("live reload: {STYLESHEET_FILE} changed");
+            let _ = self.edits.send(Edit::Stylesheet { version });
+        }
+        if files.iter().any(|file| file == PAGE_FILE) {
+            let edit = match read_page(&self.dir) {
+                Ok(page) => {
+                    tracing::info!("live reload: {PAGE_FILE} changed");
+                    let body = body_of(&page).unwrap_or_default().to_owned();
+                    if let Ok(mut last_good) = self.last_good_page.lock() {
+                        *last_good = page;
+                    }
+                    Edit::Page {
+                        body: with_hook(&body),
+                    }
+                }
+                Err(reason) => {
+                    tracing::warn!("live reload: {reason}; the page keeps its last good version");
+                    Edit::Broken { reason }
+                }
+            };
+            let _ = self.edits.send(edit);
+        }
+    }
+}
+
+/// Watches `dir` itself rather than its files, because editors replace a file by renaming
+/// a new one over it, which ends a watch on the old file.
+fn watch(dir: &Path, events: mpsc::Sender<String>) -> notify::Result<notify::RecommendedWatcher> {
+    let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
+        let Ok(event) = event else { return };
+        if event.kind.is_access() {
+            return;
+        }
+        for path in event.paths {
+            if let Some(name) = path.file_name().and_then(|name| name.to_str()) {
+                let _ = events.send(name.to_owned());
+            }
+        }
+    })?;
+    watcher.watch(dir, RecursiveMode::NonRecursive)?;
+    Ok(watcher)
+}
+
+/// The page, if it can be used: readable, UTF-8, with a whole `<body>`.
+fn read_page(dir: &Path) -> Result<String, String> {
+    let path = dir.join(PAGE_FILE);
+    let page = std::fs::read_to_string(&path)
+        .map_err(|err| format!("cannot read {}: {err}", path.display()))?;
+    body_of(&page).map_err(|reason| format!("{}: {reason}", path.display()))?;
+    Ok(page)
+}
+
+/// `<body …>…</body>`, or why there is none.
+fn body_of(page: &str) -> Result<&str, &'static str> {
+    let start = page.find("<body").ok_or("no <body> element")?;
+    let end = page
+        .rfind("</body>")
+        .ok_or("the <body> element is not closed")?;
+    if end < start {
+        return Err("</body> comes before <body>");
+    }
+    Ok(&page[start..end + "</body>".len()])
+}
+
+/// Puts [`HOOK`] first in the `<body>`, wherever the page has one.
+fn with_hook(page: &str) -> String {
+    let Some(open_end) = page
+        .find("<body")
+        .and_then(|start| page[start..].find('>').map(|end| start + end + 1))
+    else {
+        return page.to_owned();
+    };
+    format!("{}{HOOK}{}", &page[..open_end], &page[open_end..])
+}
+
+fn patch_for(edit: Edit) -> PatchElements {
+    match edit {
+        Edit::Stylesheet { version } => PatchElements::new(format!(
+            r#"<link rel="stylesheet" href="/assets/{STYLESHEET_FILE}?v={version}">"#
+        ))
+        .selector(r#"link[rel="stylesheet"][href^="/assets/style.css"]"#)
+        .mode(ElementPatchMode::Outer),
+        Edit::Page { body } => PatchElements::new(body),
+        Edit::Broken { reason } => PatchElements::new(format!(
+            r#"<div id="live-reload-error" role="alert">Live reload kept the last good page: {}</div>"#,
+            escape(&reason)
+        )),
+    }
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_hook_goes_first_in_the_body() {
+        let page = r#"<html><body class="x"><main></main></body></html>"#;
+        let hooked = with_hook(page);
+        assert!(hooked.starts_with(r#"<html><body class="x"><div id="live-reload""#));
+        assert!(hooked.ends_with("<main></main></body></html>"));
+    }
+
+    #[test]
+    fn a_page_without_a_whole_body_cannot_be_used() {
+        assert_eq!(body_of("<body><p></p></body>"), Ok("<body><p></p></body>"));
+        assert!(body_of("<html><body><p>").is_err());
+        assert!(body_of("").is_err());
+        assert!(body_of("</body><body>").is_err());
+    }
+
+    #[test]
+    fn errors_are_shown_as_text() {
+        let patch = patch_for(Edit::Broken {
+            reason: "<script>".into(),
+        });
+        let event = patch.into_datastar_event();
+        assert!(
+            event
+                .data
+                .iter()
+                .any(|line| line.contains("&lt;script&gt;"))
+        );
+    }
+}

@@ -1,0 +1,27 @@
+//! Debug builds only: the stream that carries edits of `ui/assets/` to the page.
+
+use crate::{ApiError, App};
+use axum::{
+    extract::State,
+    response::{
+        Sse,
+        sse::{Event, KeepAlive},
+    },
+};
+use futures_util::{Stream, StreamExt};
+use std::convert::Infallible;
+
+/// Ends with the server, like a feed, or graceful shutdown would wait for it forever.
+pub async fn live_reload(
+    State(app): State<App>,
+) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
+    let live = app
+        .live_assets()
+        .ok_or_else(|| ApiError::NotFound(crate::live_assets::LIVE_RELOAD_PATH.to_owned()))?;
+    let shutdown = app.shutdown_token().clone().cancelled_owned();
+    let edits = live
+        .subscribe()
+        .map(|patch| Ok(patch.into()))
+        .take_until(shutdown);
+    Ok(Sse::new(edits).keep_alive(KeepAlive::new().interval(app.keep_alive())))
+}

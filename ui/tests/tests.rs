@@ -1,0 +1,14 @@
+//! The server's integration tests, in one binary (one link step, one shared `util`).
+//!
+//! Each module is a user of the server: a browser in `chromium`, a Datastar page in
+//! `routes` and `feed`, an operator in `headless_binary`, an attacker in `hostile`.
+
+mod util;
+
+mod chromium;
+mod feed;
+mod headless_binary;
+mod hostile;
+#[cfg(debug_assertions)]
+mod live_reload;
+mod routes;
