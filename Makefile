@@ -16,6 +16,7 @@ test: setup-test
 	cargo clippy --workspace --all-targets --locked -- -D warnings
 	xvfb-run -a -s "-screen 0 1280x1024x24" cargo test --workspace --locked -- --include-ignored
 	$(MAKE) check-deb
+	scripts/check-release.sh
 	$(MAKE) bench-smoke
 
 setup:

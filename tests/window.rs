@@ -21,6 +21,26 @@ async fn demo_works_in_the_tauri_window_without_ipc() -> Result<()> {
     session.close().await
 }
 
+/// Debug builds serve `ui/assets/` live: edits show in the window, without a reload.
+#[cfg(debug_assertions)]
+#[tokio::test]
+#[ignore = "needs Xvfb, tauri-driver and WebKitWebDriver; `make test` runs it"]
+async fn edits_to_the_page_show_live_in_the_tauri_window() -> Result<()> {
+    use ui_scenarios::live_edit::{self, AssetsCopy};
+    require_display();
+    let assets = AssetsCopy::new()?;
+    let session = drivers::tauri_app_with_env(
+        desktop_app(),
+        &[(datastar_ui::ASSETS_DIR_VARIABLE, assets.path())],
+    )
+    .await?;
+    live_edit::prepare(&session.client).await?;
+    let latency = live_edit::edit_both(&session.client, &assets, 1).await?;
+    eprintln!("live edit: {latency:?}");
+    live_edit::broken_edit_keeps_the_page(&session.client, &assets).await?;
+    session.close().await
+}
+
 /// Core commands the page could try if it had IPC. Each must be refused.
 const COMMANDS: [(&str, &str); 4] = [
     ("plugin:app|version", "{}"),

@@ -9,6 +9,7 @@ mod cpus;
 mod desktop;
 mod feeds;
 mod latency;
+mod live_reload;
 mod procfs;
 mod report;
 mod servers;
@@ -68,6 +69,7 @@ struct Plan {
     first_event_tries: usize,
     desktop_settle: Duration,
     desktop_idle: Duration,
+    live_reload_rounds: usize,
 }
 
 impl Plan {
@@ -83,6 +85,7 @@ impl Plan {
                 first_event_tries: 5,
                 desktop_settle: Duration::from_secs(1),
                 desktop_idle: Duration::from_secs(2),
+                live_reload_rounds: 2,
             },
             Mode::Feeds => Self {
                 feed_sizes_ours: streams,
@@ -100,6 +103,7 @@ impl Plan {
                 first_event_tries: 21,
                 desktop_settle: Duration::from_secs(3),
                 desktop_idle: Duration::from_secs(10),
+                live_reload_rounds: 10,
             },
         }
     }
@@ -149,6 +153,12 @@ async fn main() -> Result<()> {
     }
 
     cpus.pin_this_process(None).await?;
+    if args.mode != Mode::Feeds {
+        match live_reload::measure(&repo, plan.live_reload_rounds).await {
+            Ok(live) => report.live_reload = Some(live),
+            Err(err) => report.failures.push(format!("live reload: {err:#}")),
+        }
+    }
     let binary = repo.join("target/release/datastar-desktop");
     if args.skip_desktop || args.mode == Mode::Feeds {
         eprintln!("bench: --skip-desktop");

@@ -1,6 +1,6 @@
 //! Medians over runs, the Markdown report, the targets and the smoke-mode sanity checks.
 
-use crate::{desktop::Desktop, feeds::FanOut, wrk::Load};
+use crate::{desktop::Desktop, feeds::FanOut, live_reload::LiveReload, wrk::Load};
 use std::{fmt::Write, time::Duration};
 
 pub struct ServerRun {
@@ -27,6 +27,8 @@ const FEED_WORST_GAP_LIMIT: Duration = Duration::from_millis(1_500);
 const GET_RATIO_TARGET: f64 = 50.0;
 /// ...with a p99 no worse than this.
 const GET_P99_LIMIT: Duration = Duration::from_millis(2);
+/// From saving a file under `ui/assets/` to the change showing in the open page.
+const LIVE_RELOAD_LIMIT: Duration = Duration::from_millis(500);
 /// From asking for the app to its first feed value in the window.
 const COLD_START_LIMIT: Duration = Duration::from_secs(1);
 
@@ -39,6 +41,7 @@ pub struct Report {
     pub ours: Vec<ServerRun>,
     pub seed: Vec<ServerRun>,
     pub desktop: Vec<Desktop>,
+    pub live_reload: Option<LiveReload>,
     pub binary_bytes: Option<u64>,
     pub deb_bytes: Option<u64>,
     /// Measurements that could not be taken; reported, and a failure of the run.
@@ -131,6 +134,7 @@ impl Report {
             ours: Vec::new(),
             seed: Vec::new(),
             desktop: Vec::new(),
+            live_reload: None,
             binary_bytes: None,
             deb_bytes: None,
             failures: Vec::new(),
@@ -250,6 +254,18 @@ impl Report {
             );
         }
 
+        if let Some(live) = self.live_reload {
+            let _ = writeln!(
+                out,
+                "\n## Live reload (debug headless server, headless Chromium, median of {})\n",
+                live.rounds
+            );
+            let _ = writeln!(out, "| edit | save to visible |");
+            let _ = writeln!(out, "|---|---:|");
+            let _ = writeln!(out, "| `style.css` | {} |", ms(live.stylesheet));
+            let _ = writeln!(out, "| `index.html` | {} |", ms(live.markup));
+        }
+
         if !self.failures.is_empty() {
             let _ = writeln!(out, "\n## Not measured\n");
             for failure in &self.failures {
@@ -311,6 +327,18 @@ impl Report {
                     ms(COLD_START_LIMIT)
                 ),
                 format!("{} ({})", verdict(cold <= COLD_START_LIMIT), ms(cold)),
+            ));
+        }
+        if let Some(live) = self.live_reload {
+            let slowest = live.stylesheet.max(live.markup);
+            targets.push((
+                format!("live reload, save to visible ≤ {}", ms(LIVE_RELOAD_LIMIT)),
+                format!(
+                    "{} (stylesheet {}, markup {})",
+                    verdict(slowest <= LIVE_RELOAD_LIMIT),
+                    ms(live.stylesheet),
+                    ms(live.markup)
+                ),
             ));
         }
         targets

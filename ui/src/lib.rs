@@ -35,6 +35,10 @@ pub use routes::{TIME_FORMAT, router};
 pub use security::{Auth, CONTENT_SECURITY_POLICY, Token, TokenError};
 pub use server::serve;
 
+/// Points a debug build's live reload at a directory other than the source tree's
+/// `ui/assets/` (tests use a copy). Release builds embed the files and ignore it.
+pub const ASSETS_DIR_VARIABLE: &str = "DATASTAR_ASSETS_DIR";
+
 /// Limits that protect the server from oversized or abusive requests.
 pub mod limits {
     use std::time::Duration;

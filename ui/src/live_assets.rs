@@ -32,8 +32,6 @@ use tokio::sync::broadcast;
 
 /// The SSE route that carries edits to the page.
 pub const LIVE_RELOAD_PATH: &str = "/dev/reload";
-/// Names the variable that points a debug build at another copy of `ui/assets/`.
-pub const ASSETS_DIR_VARIABLE: &str = "DATASTAR_ASSETS_DIR";
 
 const PAGE_FILE: &str = "index.html";
 const STYLESHEET_FILE: &str = "style.css";
@@ -54,7 +52,7 @@ const CONNECTED: &str = r#"<div id="live-reload-error" role="alert" data-connect
 /// The default assets directory of a debug build: `$DATASTAR_ASSETS_DIR`, else the source
 /// tree's `ui/assets/` when it is there (it is not, once the binary is copied elsewhere).
 pub fn default_dir() -> Option<PathBuf> {
-    std::env::var_os(ASSETS_DIR_VARIABLE)
+    std::env::var_os(crate::ASSETS_DIR_VARIABLE)
         .map(PathBuf::from)
         .or_else(|| Some(Path::new(env!("CARGO_MANIFEST_DIR")).join("assets")))
         .filter(|dir| dir.is_dir())

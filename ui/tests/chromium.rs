@@ -32,7 +32,7 @@ async fn edits_to_the_page_show_live_in_headless_chromium() -> anyhow::Result<()
     let assets = AssetsCopy::new()?;
     let server = Headless::spawn_with_env(
         &["--port", "0"],
-        &[(datastar_ui::live_assets::ASSETS_DIR_VARIABLE, assets.path())],
+        &[(datastar_ui::ASSETS_DIR_VARIABLE, assets.path())],
     )
     .await;
     let session = drivers::chromium(&server.url).await?;

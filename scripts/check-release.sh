@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Checks that release builds carry no live-reload code: the headless server answers 404 on
+# the reload route and serves the embedded page, and neither binary contains the route.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+readonly RELOAD_PATH=/dev/reload
+fail() { echo "check-release: $*" >&2; exit 1; }
+
+cargo build --release --locked --quiet -p datastar-ui --bin datastar-headless
+headless=target/release/datastar-headless
+desktop=target/release/datastar-desktop
+[ -x "$desktop" ] || fail "no $desktop: run \`make bundle\` first"
+
+for binary in "$headless" "$desktop"; do
+  if grep -aq "$RELOAD_PATH" "$binary"; then fail "$binary contains $RELOAD_PATH"; fi
+done
+
+workdir=$(mktemp -d)
+"$headless" --port 0 >"$workdir/out" 2>"$workdir/err" &
+pid=$!
+trap 'kill "$pid" 2>/dev/null || true; rm -rf "$workdir"' EXIT
+for _ in $(seq 100); do
+  line=$(head -n 1 "$workdir/out")
+  [ -n "$line" ] && break
+  sleep 0.1
+done
+url=${line#Listening on }
+[[ "$line" == "Listening on "* ]] || fail "no readiness line: '$line' $(cat "$workdir/err")"
+origin=${url%%/\?*}
+
+jar="$workdir/cookies"
+page=$(curl -sfL -c "$jar" -b "$jar" "$url") || fail "cannot sign in at $url"
+[[ "$page" == *"Send State Roundtrip"* ]] || fail "unexpected page"
+[[ "$page" != *"$RELOAD_PATH"* ]] || fail "the release page has the live-reload hook"
+status=$(curl -s -o /dev/null -w '%{http_code}' -b "$jar" -H 'Datastar-Request: true' "$origin$RELOAD_PATH")
+[ "$status" = 404 ] || fail "$RELOAD_PATH answered $status in a release build"
+echo "check-release: no live reload in release builds ($RELOAD_PATH answers 404)"
