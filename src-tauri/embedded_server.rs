@@ -1,7 +1,7 @@
 //! The `datastar-ui` server, running on Tauri's async runtime inside the app.
 
-use datastar_ui::{App, Auth, Config, Token};
-use std::{net::Ipv4Addr, time::Duration};
+use datastar_ui::{App, Auth, Config, Token, loopback};
+use std::time::Duration;
 use tauri::async_runtime::{self, JoinHandle};
 use tokio_util::sync::CancellationToken;
 
@@ -16,7 +16,7 @@ const SHUTDOWN_GRACE: Duration = Duration::from_millis(1500);
 pub enum StartError {
     #[error("{PORT_VARIABLE}={0:?} is not a port number")]
     BadPort(String),
-    #[error("cannot listen on 127.0.0.1:{port}: {source}")]
+    #[error("cannot listen on a loopback address, port {port}: {source}")]
     Bind { port: u16, source: std::io::Error },
 }
 
@@ -28,18 +28,18 @@ pub struct EmbeddedServer {
 
 impl EmbeddedServer {
     /// Binds synchronously, so a failure is known before any window exists, then serves in
-    /// the background. A fresh token each launch means only the window we open gets in.
+    /// the background. A fresh token each launch means only the window we open gets in; a
+    /// loopback address of this launch's own keeps its cookie from other local servers.
     pub fn start() -> Result<Self, StartError> {
         let port = match std::env::var(PORT_VARIABLE) {
             Ok(value) => value.parse().map_err(|_| StartError::BadPort(value))?,
             Err(_) => 0,
         };
-        let bind = |port| {
-            let listener = std::net::TcpListener::bind((Ipv4Addr::LOCALHOST, port))?;
-            listener.set_nonblocking(true)?;
-            Ok((listener.local_addr()?, listener))
-        };
-        let (addr, listener) = bind(port).map_err(|source| StartError::Bind { port, source })?;
+        // The connection cap follows the open-file limit: raise it first.
+        datastar_ui::raise_open_file_limit();
+        let (addr, listener) = loopback::bind(port)
+            .and_then(|listener| Ok((listener.local_addr()?, listener)))
+            .map_err(|source| StartError::Bind { port, source })?;
 
         let app = App::new(
             addr,

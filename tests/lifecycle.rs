@@ -85,7 +85,8 @@ async fn closing_the_window_stops_the_server_and_exits_zero_within_two_seconds()
 async fn a_server_that_cannot_start_shows_an_error_dialog_and_exits_nonzero() {
     require_display();
     let display = Display::open().unwrap();
-    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    // Taken on every address, so no loopback address is left on that port.
+    let taken = std::net::TcpListener::bind("0.0.0.0:0").unwrap();
     let mut app = launch(Some(taken.local_addr().unwrap().port()));
     let pid = app.id().unwrap();
 

@@ -24,7 +24,15 @@ pub struct LiveReload {
 pub async fn measure(repo: &Path, rounds: usize) -> Result<LiveReload> {
     // Live reload exists in debug builds only.
     let status = Command::new(env!("CARGO"))
-        .args(["build", "--locked", "--quiet", "-p", "datastar-ui", "--bin", "datastar-headless"])
+        .args([
+            "build",
+            "--locked",
+            "--quiet",
+            "-p",
+            "datastar-ui",
+            "--bin",
+            "datastar-headless",
+        ])
         .current_dir(repo)
         .status()
         .await?;

@@ -1,9 +1,10 @@
 //! The application state every route shares, built once per listening address.
 
 use crate::{
+    connections::Connections,
     feeds::LiveFeeds,
     limits,
-    security::{AllowedHosts, Auth, SessionCookie},
+    security::{AllowedHosts, Auth, LaunchTokens, SessionCookie},
 };
 use std::{net::SocketAddr, sync::Arc, time::Duration};
 use tokio_util::sync::CancellationToken;
@@ -20,6 +21,9 @@ pub struct Config {
     /// Silence after which a feed sends an SSE comment, so that proxies and idle-connection
     /// reapers see a live stream even while the page has the feed hidden.
     pub keep_alive: Duration,
+    /// Open connections allowed at once; past it, the oldest that has not signed in is
+    /// closed. `None`: the process's open-file limit, less a reserve.
+    pub max_connections: Option<usize>,
     /// Debug builds only: serve the page's files from this directory and push every edit
     /// to open pages (see [`crate::live_assets`]). `None` serves the embedded files.
     #[cfg(debug_assertions)]
@@ -34,6 +38,7 @@ impl Default for Config {
             max_feeds: limits::DEFAULT_MAX_FEEDS,
             header_read_timeout: limits::HEADER_READ_TIMEOUT,
             keep_alive: limits::KEEP_ALIVE,
+            max_connections: None,
             #[cfg(debug_assertions)]
             live_assets: crate::live_assets::default_dir(),
         }
@@ -53,11 +58,13 @@ pub struct App {
 struct Inner {
     addr: SocketAddr,
     auth: Auth,
+    launch_tokens: LaunchTokens,
     allowed_hosts: AllowedHosts,
     session_cookie: SessionCookie,
     feeds: LiveFeeds,
     header_read_timeout: Duration,
     keep_alive: Duration,
+    connections: Arc<Connections>,
     #[cfg(debug_assertions)]
     live_assets: Option<Arc<crate::live_assets::LiveAssets>>,
     shutdown: CancellationToken,
@@ -72,10 +79,19 @@ impl App {
                 addr,
                 allowed_hosts: AllowedHosts::for_addr(addr),
                 session_cookie: SessionCookie::for_port(addr.port()),
+                launch_tokens: LaunchTokens::new(match &config.auth {
+                    Auth::Token(token) => Some(token.clone()),
+                    Auth::Disabled => None,
+                }),
                 auth: config.auth,
                 feeds: LiveFeeds::new(config.max_feeds),
                 header_read_timeout: config.header_read_timeout,
                 keep_alive: config.keep_alive,
+                connections: Connections::new(
+                    config
+                        .max_connections
+                        .unwrap_or_else(crate::connections::default_cap),
+                ),
                 #[cfg(debug_assertions)]
                 live_assets: config.live_assets.map(|dir| {
                     crate::live_assets::LiveAssets::start(dir, crate::assets::INDEX_HTML)
@@ -101,13 +117,30 @@ impl App {
         format!("http://{}/", SocketAddr::new(ip, addr.port()))
     }
 
-    /// The URL to open first. With a token it carries `?token=…`, which the server swaps
-    /// for a session cookie and redirects to [`App::base_url`].
+    /// The URL to open first. With a token it carries `?token=…`, which the server swaps,
+    /// once, for a session cookie, and redirects to [`App::base_url`].
     pub fn launch_url(&self) -> String {
         match &self.inner.auth {
-            Auth::Token(token) => format!("{}?token={}", self.base_url(), token.reveal()),
+            Auth::Token(token) => self.url_with(token),
             Auth::Disabled => self.base_url(),
         }
+    }
+
+    /// A new URL that signs one more browser in, once: for a window that lost its session
+    /// (a renderer that crashed out of an incognito session), or a second client.
+    pub fn issue_launch_url(&self) -> String {
+        match &self.inner.auth {
+            Auth::Token(_) => self.url_with(&self.inner.launch_tokens.issue()),
+            Auth::Disabled => self.base_url(),
+        }
+    }
+
+    fn url_with(&self, token: &crate::Token) -> String {
+        format!("{}?token={}", self.base_url(), token.reveal())
+    }
+
+    pub(crate) fn launch_tokens(&self) -> &LaunchTokens {
+        &self.inner.launch_tokens
     }
 
     pub fn auth(&self) -> &Auth {
@@ -137,6 +170,11 @@ impl App {
     #[cfg(debug_assertions)]
     pub(crate) fn live_assets(&self) -> Option<&crate::live_assets::LiveAssets> {
         self.inner.live_assets.as_deref()
+    }
+
+    /// The open connections and their cap: tests watch the count.
+    pub fn connections(&self) -> &Arc<Connections> {
+        &self.inner.connections
     }
 
     pub(crate) fn keep_alive(&self) -> Duration {

@@ -33,8 +33,14 @@ pub enum ApiError {
     CrossSite,
     #[error("not signed in: open the URL that the app printed, with its ?token=")]
     MissingSession,
-    #[error("wrong token: open the URL that the app printed, with its ?token=")]
+    #[error(
+        "wrong or already used token: each sign-in URL works once; start the app again for a new one"
+    )]
     WrongToken,
+    #[error("this session has ended (the server restarted): sign in again with a new URL")]
+    StaleSession,
+    #[error("the {0} header appears more than once")]
+    DuplicateHeader(&'static str),
     #[error("the server hit an internal error; it is still running")]
     Internal,
 }
@@ -42,9 +48,10 @@ pub enum ApiError {
 impl ApiError {
     pub fn status(&self) -> StatusCode {
         match self {
-            Self::MissingSignals | Self::InvalidSignals | Self::NotADatastarRequest => {
-                StatusCode::BAD_REQUEST
-            }
+            Self::MissingSignals
+            | Self::InvalidSignals
+            | Self::NotADatastarRequest
+            | Self::DuplicateHeader(_) => StatusCode::BAD_REQUEST,
             Self::InputTooLong { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             Self::QueryTooLong { .. } => StatusCode::URI_TOO_LONG,
             Self::HeadTooLarge { .. } => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
@@ -53,7 +60,9 @@ impl ApiError {
             Self::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             Self::WrongHost(_) => StatusCode::MISDIRECTED_REQUEST,
             Self::CrossSite => StatusCode::FORBIDDEN,
-            Self::MissingSession | Self::WrongToken => StatusCode::UNAUTHORIZED,
+            Self::MissingSession | Self::WrongToken | Self::StaleSession => {
+                StatusCode::UNAUTHORIZED
+            }
             Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }

@@ -18,17 +18,20 @@
 
 mod app;
 mod assets;
+pub mod connections;
 mod error;
 mod feeds;
 #[cfg(debug_assertions)]
 pub mod live_assets;
 pub mod logging;
+pub mod loopback;
 pub mod readiness;
 mod routes;
 mod security;
 mod server;
 
 pub use app::{App, Config};
+pub use connections::raise_open_file_limit;
 pub use error::ApiError;
 pub use feeds::LiveFeeds;
 pub use routes::{TIME_FORMAT, router};

@@ -3,10 +3,11 @@
 //! `axum::serve` would do, but it hides hyper's knobs, and this server needs three of them:
 //! a header-read timeout against slowloris, a cap on its read buffer that matches our head
 //! limit, and flattened writes, so that a feed, which lives for as long as its
-//! client, keeps no queue of small events per connection.
+//! client, keeps no queue of small events per connection. It also caps open connections
+//! (see [`crate::connections`]).
 
 use crate::{App, router};
-use futures_util::TryFutureExt;
+use futures_util::FutureExt;
 use hyper::server::conn::http1;
 use hyper_util::{
     rt::{TokioIo, TokioTimer},
@@ -15,6 +16,7 @@ use hyper_util::{
 };
 use std::{future::Future, io, time::Duration};
 use tokio::net::TcpListener;
+use tower::ServiceExt;
 
 /// Serves `app` on `listener` until `shutdown` completes, then shuts down gracefully:
 /// it stops accepting, ends every open feed, lets in-flight responses finish and returns.
@@ -23,7 +25,7 @@ pub async fn serve(
     app: App,
     shutdown: impl Future<Output = ()> + Send,
 ) -> io::Result<()> {
-    let service = TowerToHyperService::new(router(app.clone()));
+    let router = router(app.clone());
     let mut http = http1::Builder::new();
     http.timer(TokioTimer::new())
         .header_read_timeout(app.header_read_timeout())
@@ -45,15 +47,26 @@ pub async fn serve(
             },
             () = &mut shutdown => break,
         };
+        // Over the cap with every slot signed in: turn the newcomer away at once.
+        let Some(slot) = app.connections().open() else {
+            continue;
+        };
         // Latency matters more than packet count for small SSE events.
         let _ = stream.set_nodelay(true);
-        let connection =
-            connections.watch(http.serve_connection(TokioIo::new(stream), service.clone()));
-        // `inspect_err` rather than an `async move` block, which would hold the connection
-        // twice (as a captured variable and as the awaited future): a feed is a connection
-        // that lives for hours, and that doubling cost ~0.9 KiB each.
-        tokio::spawn(connection.inspect_err(|err| {
-            tracing::debug!(%err, "connection ended with an error");
+        // Each request learns its connection, so that signing in marks the slot.
+        let service = TowerToHyperService::new(router.clone().map_request({
+            let slot = slot.clone();
+            move |mut request: axum::extract::Request<hyper::body::Incoming>| {
+                request.extensions_mut().insert(slot.clone());
+                request
+            }
+        }));
+        let connection = connections.watch(http.serve_connection(TokioIo::new(stream), service));
+        // `map` rather than an `async move` block, which would hold the connection twice.
+        tokio::spawn(slot.serve(connection).map(|ended| match ended {
+            Some(Err(err)) => tracing::debug!(%err, "connection ended with an error"),
+            Some(Ok(())) => {}
+            None => tracing::debug!("connection evicted to make room"),
         }));
     }
 

@@ -18,7 +18,11 @@ async fn first_line_is_the_url_to_open_with_a_fresh_token() {
         .url
         .split_once("/?token=")
         .expect("a token in the URL");
-    assert!(origin.starts_with("http://127.0.0.1:"), "{origin}");
+    let host: std::net::SocketAddr = origin.strip_prefix("http://").unwrap().parse().unwrap();
+    assert!(
+        host.ip().is_loopback() && host.ip().to_string() != "127.0.0.1",
+        "a loopback address of its own: {origin}"
+    );
     assert!(
         token.len() >= 32 && token.chars().all(|c| c.is_ascii_hexdigit()),
         "{token}"
@@ -116,7 +120,8 @@ async fn max_feeds_caps_live_feeds() {
 
 #[tokio::test]
 async fn a_port_in_use_is_one_clear_error_line() {
-    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    // Taken on every address, so no loopback address is left on that port.
+    let taken = std::net::TcpListener::bind("0.0.0.0:0").unwrap();
     let port = taken.local_addr().unwrap().port().to_string();
     let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_datastar-headless"))
         .args(["--port", &port])
@@ -128,7 +133,7 @@ async fn a_port_in_use_is_one_clear_error_line() {
     let stderr = String::from_utf8(output.stderr).unwrap();
     assert_eq!(stderr.lines().count(), 1, "{stderr:?}");
     assert!(
-        stderr.contains(&format!("cannot listen on 127.0.0.1:{port}")),
+        stderr.contains(&format!("cannot listen on a loopback address, port {port}")),
         "{stderr:?}"
     );
     assert!(
@@ -156,7 +161,69 @@ async fn port_comes_from_the_environment_by_default() {
     }
     let url = datastar_ui::readiness::url_from_line(&first);
     assert!(
-        url.is_some_and(|url| url.starts_with(&format!("http://127.0.0.1:{port}/?token="))),
+        url.is_some_and(
+            |url| url.starts_with("http://127.") && url.contains(&format!(":{port}/?token="))
+        ),
         "{first}"
+    );
+}
+
+#[tokio::test]
+async fn the_token_can_come_from_the_environment() {
+    let server = Headless::spawn_with_env(
+        &["--port", "0"],
+        &[(
+            "DATASTAR_TOKEN",
+            std::path::Path::new("from-the-environment"),
+        )],
+    )
+    .await;
+    assert!(
+        server.url.ends_with("/?token=from-the-environment"),
+        "{}",
+        server.url
+    );
+}
+
+#[tokio::test]
+async fn the_token_can_come_from_a_file_only_its_owner_reads() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("token");
+    std::fs::write(&file, "from-a-file\n").unwrap();
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let path = file.to_str().unwrap();
+    let server = Headless::spawn(&["--port", "0", "--token-file", path]).await;
+    assert!(
+        server.url.ends_with("/?token=from-a-file"),
+        "{}",
+        server.url
+    );
+
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_datastar-headless"))
+        .args(["--port", "0", "--token-file", path])
+        .output()
+        .await
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        stderr.contains("other users may read it") && stderr.contains("chmod 600"),
+        "{stderr}"
+    );
+}
+
+#[tokio::test]
+async fn help_warns_that_a_token_flag_shows_in_ps() {
+    let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_datastar-headless"))
+        .arg("--help")
+        .output()
+        .await
+        .unwrap();
+    let help = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        help.contains("`ps`") && help.contains("DATASTAR_TOKEN"),
+        "{help}"
     );
 }

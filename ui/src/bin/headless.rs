@@ -1,23 +1,34 @@
 //! The demo server without a window, for any browser: `datastar-headless --port 3000`.
 
-use anyhow::Context;
+use anyhow::{Context, bail};
 use clap::Parser;
-use datastar_ui::{App, Auth, Config, Token, limits, readiness};
-use std::{io::Write, net::IpAddr, process::ExitCode};
+use datastar_ui::{App, Auth, Config, Token, limits, loopback, readiness};
+use std::{
+    io::Write,
+    net::IpAddr,
+    path::{Path, PathBuf},
+    process::ExitCode,
+};
 use tokio::net::TcpListener;
 
 #[derive(Debug, Parser)]
 #[command(version, about)]
 struct Args {
-    /// Address to listen on.
-    #[arg(long, default_value = "127.0.0.1")]
-    host: IpAddr,
+    /// Address to listen on [default: a random loopback address of this run's own, such as
+    /// 127.83.4.172, so that its session cookie goes to no other local server].
+    #[arg(long)]
+    host: Option<IpAddr>,
     /// Port to listen on; 0 picks any free port.
     #[arg(long, env = "PORT", default_value_t = 3000)]
     port: u16,
-    /// Use this token instead of a random one (letters, digits, '-', '_', '.', '~').
-    #[arg(long, conflicts_with = "no_auth")]
+    /// Use this sign-in token instead of a random one (letters, digits, '-', '_', '.', '~').
+    /// As a flag, every local user can read it in `ps`: prefer the DATASTAR_TOKEN variable
+    /// or --token-file. Like a random one, it signs in once.
+    #[arg(long, env = "DATASTAR_TOKEN", hide_env_values = true, conflicts_with_all = ["no_auth", "token_file"])]
     token: Option<Token>,
+    /// Read the sign-in token from this file, which only its owner may read (mode 600).
+    #[arg(long, value_name = "PATH", conflicts_with = "no_auth")]
+    token_file: Option<PathBuf>,
     /// Let anyone who can reach the port use the server, without a token.
     #[arg(long)]
     no_auth: bool,
@@ -42,18 +53,23 @@ async fn run() -> anyhow::Result<()> {
     datastar_ui::logging::init("datastar_ui=info,datastar_headless=info");
     let args = Args::parse();
     // Every feed is an open socket: a 1,024-file soft limit would cap feeds long before
-    // --max-feeds. Raising the soft limit to the hard one needs no privileges.
-    if let Err(err) = rlimit::increase_nofile_limit(u64::MAX) {
-        tracing::warn!(%err, "cannot raise the open-file limit");
-    }
+    // --max-feeds.
+    datastar_ui::raise_open_file_limit();
 
-    let listener = TcpListener::bind((args.host, args.port))
-        .await
-        .with_context(|| format!("cannot listen on {}:{}", args.host, args.port))?;
+    let listener = match args.host {
+        Some(host) => TcpListener::bind((host, args.port))
+            .await
+            .with_context(|| format!("cannot listen on {host}:{}", args.port))?,
+        None => loopback::bind(args.port)
+            .and_then(TcpListener::from_std)
+            .with_context(|| format!("cannot listen on a loopback address, port {}", args.port))?,
+    };
     let auth = if args.no_auth {
         // Printed, not logged, so that no RUST_LOG setting can hide it.
         eprintln!("warning: --no-auth: anyone who can reach this port can use the server");
         Auth::Disabled
+    } else if let Some(path) = &args.token_file {
+        Auth::Token(read_token_file(path)?)
     } else {
         Auth::Token(args.token.unwrap_or_else(Token::generate))
     };
@@ -74,6 +90,30 @@ async fn run() -> anyhow::Result<()> {
 
     datastar_ui::serve(listener, app, shutdown_signal()).await?;
     Ok(())
+}
+
+/// A token kept in a file that no other user can read, unlike a command line.
+fn read_token_file(path: &Path) -> anyhow::Result<Token> {
+    let describe = || format!("cannot use the token file {}", path.display());
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path)
+            .with_context(describe)?
+            .permissions()
+            .mode();
+        if mode & 0o077 != 0 {
+            bail!(
+                "{}: other users may read it (mode {:o}); run `chmod 600` on it",
+                describe(),
+                mode & 0o777
+            );
+        }
+    }
+    let text = std::fs::read_to_string(path).with_context(describe)?;
+    text.trim_end_matches(['\n', '\r'])
+        .parse()
+        .with_context(describe)
 }
 
 /// Ctrl-C in a terminal, SIGTERM from a service manager or a test harness.

@@ -7,17 +7,23 @@ use crate::ApiError;
 use axum::http::{HeaderMap, header};
 
 pub fn check(headers: &HeaderMap) -> Result<(), ApiError> {
+    super::single(headers, header::ORIGIN, "Origin")?;
+    super::single(headers, SEC_FETCH_SITE, "Sec-Fetch-Site")?;
     if is_cross_site(headers) {
         return Err(ApiError::CrossSite);
     }
     Ok(())
 }
 
-/// `Sec-Fetch-Site: same-site` counts as foreign too: another port on localhost is the same
+const SEC_FETCH_SITE: &str = "sec-fetch-site";
+
+/// Only `same-origin` and `none` (a navigation the user typed) pass, byte for byte as
+/// browsers send them. `same-site` counts as foreign: another port on loopback is the same
 /// *site* as we are, and it is exactly the neighbour we must keep out.
 fn is_cross_site(headers: &HeaderMap) -> bool {
-    let fetch_site = headers.get("sec-fetch-site");
-    if fetch_site.is_some_and(|site| site == "cross-site" || site == "same-site") {
+    if let Some(site) = headers.get(SEC_FETCH_SITE)
+        && !(site == "same-origin" || site == "none")
+    {
         return true;
     }
     let Some(origin) = headers.get(header::ORIGIN) else {
@@ -61,6 +67,9 @@ mod tests {
             &[("host", "127.0.0.1:9"), ("origin", "http://127.0.0.1:8")][..],
             &[("host", "127.0.0.1:9"), ("origin", "https://127.0.0.1:9")][..],
             &[("host", "127.0.0.1:9"), ("origin", "null")][..],
+            &[("host", "127.0.0.1:9"), ("sec-fetch-site", "Cross-Site")][..],
+            &[("host", "127.0.0.1:9"), ("sec-fetch-site", "SAME-ORIGIN")][..],
+            &[("host", "127.0.0.1:9"), ("sec-fetch-site", "anything")][..],
         ] {
             assert!(is_cross_site(&headers(pairs)), "{pairs:?}");
         }

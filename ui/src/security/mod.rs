@@ -13,8 +13,9 @@ mod token;
 pub use headers::CONTENT_SECURITY_POLICY;
 pub use host::AllowedHosts;
 pub use session::SessionCookie;
-pub use token::{Auth, Token, TokenError};
+pub use token::{Auth, LaunchTokens, Token, TokenError};
 
+use crate::connections::Connection;
 use crate::{
     ApiError, App,
     limits::{MAX_HEAD_BYTES, MAX_QUERY_BYTES},
@@ -22,12 +23,12 @@ use crate::{
 use axum::{
     Router,
     extract::{Request, State},
-    http::Uri,
+    http::{HeaderMap, HeaderValue, Uri, header},
     middleware::{self, Next},
     response::{IntoResponse, Response},
 };
 use session::Admission;
-use std::{any::Any, time::Instant};
+use std::{any::Any, sync::Arc, time::Instant};
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
 use tracing::Instrument;
@@ -55,9 +56,24 @@ async fn guard(State(app): State<App>, request: Request, next: Next) -> Response
     async move {
         let started = Instant::now();
         let mut response = match admit(&app, &request) {
-            Ok(Admission::Proceed) => next.run(request).await,
-            Ok(Admission::SignedIn(redirect)) => redirect,
-            Err(refusal) => refusal.into_response(),
+            Ok(admission) => {
+                // A connection that proved itself is never evicted to make room.
+                if let Some(slot) = request.extensions().get::<Arc<Connection>>() {
+                    slot.mark_signed_in();
+                }
+                match admission {
+                    Admission::Proceed => next.run(request).await,
+                    Admission::SignedIn(redirect) => redirect,
+                }
+            }
+            Err(refusal) => {
+                // A refused client gets its answer and no kept-alive connection to hold.
+                let mut response = refusal.into_response();
+                response
+                    .headers_mut()
+                    .insert(header::CONNECTION, HeaderValue::from_static("close"));
+                response
+            }
         };
         headers::add(response.headers_mut());
         tracing::debug!(status = response.status().as_u16(), latency = ?started.elapsed(), "answered");
@@ -77,14 +93,29 @@ fn admit(app: &App, request: &Request) -> Result<Admission, ApiError> {
 
 /// Datastar's actions always send `Datastar-Request: true`; nothing else should call them.
 pub async fn require_datastar_request(request: Request, next: Next) -> Response {
-    let is_datastar = request
-        .headers()
-        .get("datastar-request")
-        .is_some_and(|value| value == "true");
+    let is_datastar = match single(request.headers(), "datastar-request", "Datastar-Request") {
+        Ok(value) => value.is_some_and(|value| value == "true"),
+        Err(duplicate) => return duplicate.into_response(),
+    };
     if !is_datastar {
         return ApiError::NotADatastarRequest.into_response();
     }
     next.run(request).await
+}
+
+/// The header's one value, if any. Twice is an error, not a choice: a proxy and the server
+/// could each read a different one.
+fn single<'a>(
+    headers: &'a HeaderMap,
+    name: impl header::AsHeaderName,
+    display: &'static str,
+) -> Result<Option<&'a HeaderValue>, ApiError> {
+    let mut values = headers.get_all(name).iter();
+    let first = values.next();
+    if values.next().is_some() {
+        return Err(ApiError::DuplicateHeader(display));
+    }
+    Ok(first)
 }
 
 /// Measures the head as it came over the wire: `GET /path?query HTTP/1.1`, each
@@ -139,17 +170,10 @@ mod tests {
     use axum::{body::Body, http::StatusCode, routing::get};
     use tower::ServiceExt;
 
-    fn signed_in_request(app: &App, path: &str) -> Request {
-        let Auth::Token(token) = app.auth() else {
-            unreachable!("the default config has a token")
-        };
+    fn request(app: &App, path: &str) -> Request {
         Request::builder()
             .uri(path)
             .header("host", app.addr().to_string())
-            .header(
-                "cookie",
-                format!("{}={}", app.session_cookie().name(), token.reveal()),
-            )
             .body(Body::empty())
             .expect("a valid request")
     }
@@ -158,13 +182,19 @@ mod tests {
     /// can show that the layer turns a panic into a message and a 500.
     #[tokio::test]
     async fn a_panicking_handler_gets_a_500_with_a_message() {
-        let app = App::new("127.0.0.1:4000".parse().unwrap(), Config::default());
         async fn planted() -> &'static str {
             panic!("planted")
         }
+        let app = App::new(
+            "127.0.0.1:4000".parse().unwrap(),
+            Config {
+                auth: Auth::Disabled,
+                ..Config::default()
+            },
+        );
         let routes = Router::new().route("/panic", get(planted));
         let response = protect(routes, app.clone())
-            .oneshot(signed_in_request(&app, "/panic"))
+            .oneshot(request(&app, "/panic"))
             .await
             .unwrap();
         assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);

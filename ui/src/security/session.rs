@@ -1,8 +1,9 @@
-//! The launch token, swapped once for a session cookie.
+//! Signing in: a launch token, used once, is swapped for a session cookie.
 //!
-//! The window opens `/?token=…`; the server checks it, sets an `HttpOnly; SameSite=Strict`
-//! cookie and redirects to the clean URL, so the token leaves the address bar and the
-//! history. Every later request proves itself with the cookie.
+//! The window opens `/?token=…`; the server uses the token up, sets an
+//! `HttpOnly; SameSite=Strict` cookie holding a separate session secret, and redirects to
+//! `/`, so the token leaves the address bar and the history and could not sign anyone in
+//! again anyway. Every later request proves itself with the cookie.
 
 use crate::{ApiError, App, Auth, Token};
 use axum::{
@@ -12,17 +13,22 @@ use axum::{
 };
 use serde::Deserialize;
 
-/// The cookie's name. Browsers do not isolate cookies by port, so each port gets its own
-/// name, or two running instances would overwrite each other's session.
+/// The session cookie: its name, and the secret it carries for this server's lifetime.
+///
+/// The name has the port in it: browsers do not isolate cookies by port, so two instances
+/// on one address (where only `127.0.0.1` is usable) would otherwise overwrite each other.
 #[derive(Debug, Clone)]
 pub struct SessionCookie {
     name: String,
+    secret: Token,
 }
 
 impl SessionCookie {
+    /// A fresh secret: a cookie from an earlier run of the server is refused.
     pub fn for_port(port: u16) -> Self {
         Self {
             name: format!("datastar_desktop_{port}"),
+            secret: Token::generate(),
         }
     }
 
@@ -30,24 +36,44 @@ impl SessionCookie {
         &self.name
     }
 
-    fn set_cookie(&self, token: &Token) -> String {
+    fn set_cookie(&self) -> String {
         format!(
             "{}={}; HttpOnly; SameSite=Strict; Path=/",
             self.name,
-            token.reveal()
+            self.secret.reveal()
         )
     }
 
-    /// The value of our cookie, if the request carries it (in any of its `Cookie` headers).
-    fn read<'a>(&self, headers: &'a HeaderMap) -> Option<&'a str> {
+    /// Whether any of the request's cookies with our name holds our secret. Any, not the
+    /// first: a page elsewhere on this host may set a decoy of the same name (on a longer
+    /// path, which browsers send first), and that must not sign the user out.
+    fn verify(&self, headers: &HeaderMap) -> Verdict {
+        let mut verdict = Verdict::Absent;
+        for value in self.values(headers) {
+            if self.secret.matches(value) {
+                return Verdict::Valid;
+            }
+            verdict = Verdict::Invalid;
+        }
+        verdict
+    }
+
+    fn values<'a>(&'a self, headers: &'a HeaderMap) -> impl Iterator<Item = &'a str> + 'a {
         headers
             .get_all(header::COOKIE)
             .iter()
             .filter_map(|value| value.to_str().ok())
             .flat_map(|value| value.split(';'))
             .filter_map(|pair| pair.trim().split_once('='))
-            .find_map(|(name, value)| (name == self.name).then_some(value))
+            .filter_map(move |(name, value)| (name == self.name).then_some(value))
     }
+}
+
+#[derive(Debug, PartialEq, Eq)]
+enum Verdict {
+    Valid,
+    Invalid,
+    Absent,
 }
 
 #[derive(Deserialize)]
@@ -57,33 +83,31 @@ struct TokenParam {
 
 /// What the session check decided for a request that may go on.
 pub enum Admission {
-    /// Signed in: on to the route.
+    /// Signed in (or auth is off): on to the route.
     Proceed,
-    /// A valid launch token: answer with the cookie and a redirect to the clean URL.
+    /// A launch token, now used up: answer with the cookie and a redirect to `/`.
     SignedIn(Response),
 }
 
 pub fn check(app: &App, request: &Request) -> Result<Admission, ApiError> {
-    let Auth::Token(token) = app.auth() else {
+    if let Auth::Disabled = app.auth() {
         return Ok(Admission::Proceed);
-    };
+    }
     let cookie = app.session_cookie();
-
+    // A signed-in browser that opens its launch URL again just goes on.
+    let verdict = cookie.verify(request.headers());
+    if verdict == Verdict::Valid {
+        return Ok(Admission::Proceed);
+    }
     if let Some(offered) = offered_token(request) {
-        if !token.matches(&offered) {
+        if !app.launch_tokens().redeem(&offered) {
             return Err(ApiError::WrongToken);
         }
-        return Ok(Admission::SignedIn(sign_in(
-            cookie,
-            token,
-            request.uri().path(),
-        )));
+        return Ok(Admission::SignedIn(sign_in(cookie)));
     }
-
-    match cookie.read(request.headers()) {
-        Some(value) if token.matches(value) => Ok(Admission::Proceed),
-        Some(_) => Err(ApiError::WrongToken),
-        None => Err(ApiError::MissingSession),
+    match verdict {
+        Verdict::Invalid => Err(ApiError::StaleSession),
+        _ => Err(ApiError::MissingSession),
     }
 }
 
@@ -99,13 +123,14 @@ fn offered_token(request: &Request) -> Option<String> {
         .token
 }
 
-fn sign_in(cookie: &SessionCookie, token: &Token, path: &str) -> Response {
+/// Always to `/`: echoing the request's path would make this an open redirect
+/// (`//other-host/` is a URL on another host), with the new cookie on the way.
+fn sign_in(cookie: &SessionCookie) -> Response {
     let mut response = StatusCode::SEE_OTHER.into_response();
     let headers = response.headers_mut();
-    let location = HeaderValue::from_str(path).unwrap_or(HeaderValue::from_static("/"));
-    headers.insert(header::LOCATION, location);
+    headers.insert(header::LOCATION, HeaderValue::from_static("/"));
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    if let Ok(value) = HeaderValue::from_str(&cookie.set_cookie(token)) {
+    if let Ok(value) = HeaderValue::from_str(&cookie.set_cookie()) {
         headers.insert(header::SET_COOKIE, value);
     }
     response
@@ -115,19 +140,34 @@ fn sign_in(cookie: &SessionCookie, token: &Token, path: &str) -> Response {
 mod tests {
     use super::*;
 
-    #[test]
-    fn reads_only_our_cookie_among_others() {
-        let cookie = SessionCookie::for_port(4000);
+    fn cookies(values: &[&str]) -> HeaderMap {
         let mut headers = HeaderMap::new();
-        headers.append(
-            header::COOKIE,
-            "a=1; datastar_desktop_4001=other".parse().unwrap(),
+        for value in values {
+            headers.append(header::COOKIE, value.parse().unwrap());
+        }
+        headers
+    }
+
+    #[test]
+    fn any_cookie_of_our_name_with_our_secret_signs_in() {
+        let cookie = SessionCookie::for_port(4000);
+        let ours = format!("datastar_desktop_4000={}", cookie.secret.reveal());
+        assert_eq!(
+            cookie.verify(&cookies(&["a=1; datastar_desktop_4000=decoy", &ours])),
+            Verdict::Valid
         );
-        headers.append(
-            header::COOKIE,
-            "datastar_desktop_4000=mine; b=2".parse().unwrap(),
+        assert_eq!(
+            cookie.verify(&cookies(&["datastar_desktop_4000=decoy; b=2"])),
+            Verdict::Invalid
         );
-        assert_eq!(cookie.read(&headers), Some("mine"));
-        assert_eq!(SessionCookie::for_port(4002).read(&headers), None);
+        assert_eq!(
+            cookie.verify(&cookies(&["datastar_desktop_4001=x"])),
+            Verdict::Absent
+        );
+        assert_eq!(
+            SessionCookie::for_port(4000).verify(&cookies(&[&ours])),
+            Verdict::Invalid,
+            "another server's secret"
+        );
     }
 }

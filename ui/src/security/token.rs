@@ -1,6 +1,7 @@
-//! The per-launch secret that proves a request comes from the window we opened.
+//! The per-launch secrets: the launch token that signs the window in, once, and the
+//! session secret its cookie then carries.
 
-use std::fmt;
+use std::{fmt, sync::Mutex};
 use subtle::ConstantTimeEq;
 
 /// Whether the server demands the launch token.
@@ -57,6 +58,48 @@ impl Token {
     }
 }
 
+/// The launch tokens not yet exchanged for a session. Each signs in once: a token left in
+/// a browser's history, a session file or a shell's scrollback is worthless once used.
+#[derive(Debug, Default)]
+pub struct LaunchTokens {
+    unused: Mutex<Vec<Token>>,
+}
+
+impl LaunchTokens {
+    pub fn new(first: Option<Token>) -> Self {
+        Self {
+            unused: Mutex::new(first.into_iter().collect()),
+        }
+    }
+
+    /// A fresh token that signs in once.
+    pub fn issue(&self) -> Token {
+        let token = Token::generate();
+        self.lock().push(token.clone());
+        token
+    }
+
+    /// Uses up `offered` if it is an unused token. Every unused token is compared, in
+    /// constant time, so the answer's timing does not tell which one came close.
+    pub fn redeem(&self, offered: &str) -> bool {
+        let mut unused = self.lock();
+        let mut found = None;
+        for (index, token) in unused.iter().enumerate() {
+            if token.matches(offered) {
+                found = Some(index);
+            }
+        }
+        found.map(|index| unused.swap_remove(index)).is_some()
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<Token>> {
+        // A panic while holding this lock leaves the list intact: a Vec push or remove.
+        self.unused
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
 impl fmt::Debug for Token {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("Token(<redacted>)")
@@ -96,6 +139,17 @@ mod tests {
         assert_eq!(Token::parse(""), Err(TokenError::Empty));
         assert_eq!(Token::parse("a b"), Err(TokenError::InvalidChar(' ')));
         assert_eq!(Token::parse("a;b"), Err(TokenError::InvalidChar(';')));
+    }
+
+    #[test]
+    fn a_launch_token_signs_in_once() {
+        let tokens = LaunchTokens::new(Some(Token::parse("first").unwrap()));
+        let issued = tokens.issue();
+        assert!(!tokens.redeem("guess"));
+        assert!(tokens.redeem("first"));
+        assert!(!tokens.redeem("first"), "used up");
+        assert!(tokens.redeem(issued.reveal()));
+        assert!(!tokens.redeem(issued.reveal()), "used up");
     }
 
     #[test]

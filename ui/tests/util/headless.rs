@@ -20,9 +20,25 @@ impl Headless {
     }
 
     pub async fn spawn_with_env(args: &[&str], env: &[(&str, &std::path::Path)]) -> Self {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_datastar-headless"))
-            .args(args)
-            .envs(env.iter().copied())
+        let mut command = Command::new(env!("CARGO_BIN_EXE_datastar-headless"));
+        command.args(args).envs(env.iter().copied());
+        Self::start(command).await
+    }
+
+    /// Runs the binary with its open-file limit, soft and hard, set to `files`, as on a
+    /// desktop whose limit cannot be raised.
+    pub async fn spawn_with_file_limit(args: &[&str], files: u64) -> Self {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_datastar-headless"));
+        command.args(args);
+        // SAFETY: `setrlimit` is a single system call, safe between fork and exec.
+        unsafe {
+            command.pre_exec(move || rlimit::setrlimit(rlimit::Resource::NOFILE, files, files));
+        }
+        Self::start(command).await
+    }
+
+    async fn start(mut command: Command) -> Self {
+        let mut child = command
             .env_remove("PORT")
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())

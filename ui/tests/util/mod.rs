@@ -25,6 +25,8 @@ pub fn shipped() -> Config {
 
 pub struct TestServer {
     pub app: App,
+    /// `name=value` of the session cookie, from a real sign-in; `None` without auth.
+    cookie: Option<String>,
     client: reqwest::Client,
     stop: Option<oneshot::Sender<()>>,
     task: JoinHandle<io::Result<()>>,
@@ -36,8 +38,21 @@ impl TestServer {
         Self::start_with(shipped()).await
     }
 
+    /// Starts the server on a loopback address of its own, as the apps do, and signs in
+    /// with a launch token of its own, so that the configured one stays unused.
     pub async fn start_with(config: Config) -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let listener = datastar_ui::loopback::bind(0)
+            .and_then(TcpListener::from_std)
+            .expect("bind");
+        Self::serve(listener, config).await
+    }
+
+    /// On `addr` exactly, as a restarted server on the same address would be.
+    pub async fn start_at(addr: std::net::SocketAddr, config: Config) -> Self {
+        Self::serve(TcpListener::bind(addr).await.expect("bind"), config).await
+    }
+
+    async fn serve(listener: TcpListener, config: Config) -> Self {
         let app = App::new(listener.local_addr().expect("local addr"), config);
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(datastar_ui::serve(listener, app.clone(), async {
@@ -47,8 +62,13 @@ impl TestServer {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .expect("client");
+        let cookie = match app.auth() {
+            Auth::Token(_) => Some(sign_in(&client, &app.issue_launch_url()).await),
+            Auth::Disabled => None,
+        };
         Self {
             app,
+            cookie,
             client,
             stop: Some(stop),
             task,
@@ -59,16 +79,9 @@ impl TestServer {
         format!("http://{}{path_and_query}", self.app.addr())
     }
 
-    /// `Cookie: name=token`, as the browser sends it after signing in.
+    /// `name=secret`, as the browser sends it after signing in.
     pub fn session_cookie(&self) -> Option<String> {
-        match self.app.auth() {
-            Auth::Token(token) => Some(format!(
-                "{}={}",
-                self.app.session_cookie().name(),
-                token.reveal()
-            )),
-            Auth::Disabled => None,
-        }
+        self.cookie.clone()
     }
 
     /// A signed-in GET, like a page load.
@@ -132,6 +145,19 @@ impl TestServer {
             tokio::time::sleep(Duration::from_millis(10)).await;
         }
     }
+}
+
+/// Opens a launch URL and returns the `name=value` of the cookie it sets.
+pub async fn sign_in(client: &reqwest::Client, launch_url: &str) -> String {
+    let response = client.get(launch_url).send().await.expect("sign in");
+    assert_eq!(response.status(), 303, "a launch URL signs in");
+    set_cookie_of(&response).expect("a session cookie")
+}
+
+/// The `name=value` part of a response's `Set-Cookie`.
+pub fn set_cookie_of(response: &reqwest::Response) -> Option<String> {
+    let set_cookie = response.headers().get("set-cookie")?.to_str().ok()?;
+    Some(set_cookie.split(';').next()?.to_owned())
 }
 
 /// Reads a whole (finite) SSE response into events.

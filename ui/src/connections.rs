@@ -1,0 +1,211 @@
+//! Open connections, capped below the open-file limit, so that a flood of connections that
+//! never sign in cannot lock the signed-in page out.
+//!
+//! When the cap is reached, a new connection evicts the oldest one that has not signed in:
+//! a flood only ever displaces itself. Signed-in connections are never evicted; if every
+//! slot holds one, the newcomer is turned away instead.
+
+use pin_project_lite::pin_project;
+use std::{
+    collections::BTreeMap,
+    future::Future,
+    pin::Pin,
+    sync::{
+        Arc, Mutex, MutexGuard, PoisonError,
+        atomic::{AtomicBool, Ordering},
+    },
+    task::{Context, Poll},
+};
+use tokio_util::sync::{CancellationToken, WaitForCancellationFutureOwned};
+
+/// File descriptors kept back from the cap: the listener, the log file, and in the desktop
+/// app everything GTK and WebKit's helpers open.
+pub const RESERVED_FILES: usize = 128;
+
+/// The cap for this process: its soft open-file limit, less [`RESERVED_FILES`].
+pub fn default_cap() -> usize {
+    let soft = rlimit::getrlimit(rlimit::Resource::NOFILE).map_or(1024, |(soft, _hard)| soft);
+    usize::try_from(soft)
+        .unwrap_or(usize::MAX)
+        .saturating_sub(RESERVED_FILES)
+        .max(1)
+}
+
+/// Raises this process's soft open-file limit to its hard limit, which needs no privilege:
+/// every connection is a file, and a desktop's usual 1,024 would cap them far too low.
+pub fn raise_open_file_limit() {
+    if let Err(err) = rlimit::increase_nofile_limit(u64::MAX) {
+        tracing::warn!(%err, "cannot raise the open-file limit");
+    }
+}
+
+#[derive(Debug)]
+pub struct Connections {
+    cap: usize,
+    state: Mutex<State>,
+}
+
+#[derive(Debug, Default)]
+struct State {
+    next_id: u64,
+    /// Not signed in yet, oldest first: the ones a newcomer may evict.
+    anonymous: BTreeMap<u64, CancellationToken>,
+    signed_in: usize,
+}
+
+/// One open connection's slot. Dropping it frees the slot.
+#[derive(Debug)]
+pub struct Connection {
+    id: u64,
+    /// Counted among the signed-in connections (and so no longer in `anonymous`).
+    signed_in: AtomicBool,
+    evicted: CancellationToken,
+    registry: Arc<Connections>,
+}
+
+impl Connections {
+    pub fn new(cap: usize) -> Arc<Self> {
+        Arc::new(Self {
+            cap,
+            state: Mutex::new(State::default()),
+        })
+    }
+
+    /// A slot for a new connection, evicting the oldest anonymous one if the cap is
+    /// reached; `None` if every slot is signed in.
+    pub fn open(self: &Arc<Self>) -> Option<Arc<Connection>> {
+        let mut state = self.lock();
+        if state.anonymous.len() + state.signed_in >= self.cap {
+            let (_, oldest) = state.anonymous.pop_first()?;
+            oldest.cancel();
+        }
+        let id = state.next_id;
+        state.next_id += 1;
+        let evicted = CancellationToken::new();
+        state.anonymous.insert(id, evicted.clone());
+        Some(Arc::new(Connection {
+            id,
+            signed_in: AtomicBool::new(false),
+            evicted,
+            registry: Arc::clone(self),
+        }))
+    }
+
+    /// Open connections right now.
+    pub fn count(&self) -> usize {
+        let state = self.lock();
+        state.anonymous.len() + state.signed_in
+    }
+
+    pub fn cap(&self) -> usize {
+        self.cap
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        // Every update below leaves the state whole, so a panic elsewhere cannot corrupt it.
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+impl Connection {
+    /// From now on this connection is never evicted (unless it already was).
+    pub fn mark_signed_in(&self) {
+        if self.signed_in.load(Ordering::Acquire) {
+            return;
+        }
+        let mut state = self.registry.lock();
+        if state.anonymous.remove(&self.id).is_some() {
+            state.signed_in += 1;
+            self.signed_in.store(true, Ordering::Release);
+        }
+    }
+
+    /// Runs `connection` until it ends or a newcomer evicts it, holding this slot meanwhile.
+    pub fn serve<F: Future>(self: Arc<Self>, connection: F) -> Evictable<F> {
+        Evictable {
+            connection,
+            evicted: self.evicted.clone().cancelled_owned(),
+            _slot: self,
+        }
+    }
+}
+
+pin_project! {
+    /// A connection's future that ends early when its slot is evicted.
+    ///
+    /// A struct rather than an `async` block with `select!`: the block would hold the
+    /// connection twice (as a captured variable and as the awaited future), and a feed is a
+    /// connection that lives for hours, thousands at a time.
+    pub struct Evictable<F> {
+        #[pin]
+        connection: F,
+        #[pin]
+        evicted: WaitForCancellationFutureOwned,
+        _slot: Arc<Connection>,
+    }
+}
+
+impl<F: Future> Future for Evictable<F> {
+    /// `None` when the connection was evicted.
+    type Output = Option<F::Output>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.project();
+        if let Poll::Ready(output) = this.connection.poll(cx) {
+            return Poll::Ready(Some(output));
+        }
+        this.evicted.poll(cx).map(|()| None)
+    }
+}
+
+impl Drop for Connection {
+    fn drop(&mut self) {
+        let mut state = self.registry.lock();
+        if self.signed_in.load(Ordering::Acquire) {
+            state.signed_in -= 1;
+        } else {
+            state.anonymous.remove(&self.id);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_full_house_evicts_the_oldest_anonymous_connection() {
+        let connections = Connections::new(3);
+        let first = connections.open().unwrap();
+        let second = connections.open().unwrap();
+        let third = connections.open().unwrap();
+        first.mark_signed_in();
+        assert_eq!(connections.count(), 3);
+
+        let fourth = connections.open().expect("evicts the oldest anonymous one");
+        assert!(!first.evicted.is_cancelled(), "signed in: never evicted");
+        assert!(second.evicted.is_cancelled());
+        assert!(!third.evicted.is_cancelled());
+        drop(second);
+        assert_eq!(connections.count(), 3);
+
+        third.mark_signed_in();
+        fourth.mark_signed_in();
+        assert!(connections.open().is_none(), "every slot is signed in");
+        drop(first);
+        assert_eq!(connections.count(), 2);
+        assert!(connections.open().is_some());
+    }
+
+    #[test]
+    fn an_evicted_connection_that_signs_in_late_is_not_counted_twice() {
+        let connections = Connections::new(1);
+        let first = connections.open().unwrap();
+        let second = connections.open().unwrap();
+        first.mark_signed_in();
+        drop(first);
+        assert_eq!(connections.count(), 1);
+        drop(second);
+        assert_eq!(connections.count(), 0);
+    }
+}

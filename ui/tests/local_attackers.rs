@@ -1,0 +1,333 @@
+//! The two attackers that share the machine: another web server visited in the same browser,
+//! and another local user without the token. Each section is one thing that stops them.
+
+use crate::util::{
+    PAGE_SIGNALS, SseStream, TestServer, headless::Headless, raw_response, set_cookie_of, shipped,
+    sign_in,
+};
+use datastar_ui::{Auth, Config, Token};
+use std::{net::SocketAddr, time::Duration};
+use tokio::{
+    io::{AsyncReadExt, AsyncWriteExt},
+    net::TcpStream,
+    time::{Instant, sleep, timeout},
+};
+
+fn no_redirects() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+// ---- The launch token and the session ----
+
+#[tokio::test]
+async fn a_launch_token_signs_in_once() {
+    let server = TestServer::start_with(Config {
+        auth: Auth::Token(Token::parse("once-only").unwrap()),
+        ..shipped()
+    })
+    .await;
+    let url = format!("http://{}/?token=once-only", server.app.addr());
+    let client = no_redirects();
+    let cookie = sign_in(&client, &url).await;
+
+    let again = client.get(&url).send().await.unwrap();
+    assert_eq!(again.status(), 401, "a used token signs no one in");
+    assert!(set_cookie_of(&again).is_none());
+    assert!(again.text().await.unwrap().contains("already used"));
+
+    // The browser that signed in may open its launch URL again.
+    let page = client
+        .get(&url)
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200);
+}
+
+#[tokio::test]
+async fn a_session_ends_with_the_server_that_issued_it() {
+    let first = TestServer::start().await;
+    let addr = first.app.addr();
+    let cookie = first.session_cookie().unwrap();
+    first.stop().await;
+
+    let restarted = TestServer::start_at(addr, shipped()).await;
+    let response = restarted
+        .anonymous("/")
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        response.status(),
+        401,
+        "the old cookie, same name, same address"
+    );
+    assert!(response.text().await.unwrap().contains("session has ended"));
+}
+
+/// Echoing the request's path after sign-in would send the browser, and its new cookie, to
+/// any host: `//other-host/x` is a URL on `other-host`.
+#[tokio::test]
+async fn signing_in_always_redirects_to_the_root() {
+    let server = TestServer::start().await;
+    let addr = server.app.addr();
+    for path in [
+        "//other-host/x",
+        "///other-host/x",
+        "/\\other-host/x",
+        "/get",
+    ] {
+        let launch = server.app.issue_launch_url();
+        let query = launch.split_once('?').unwrap().1;
+        let request =
+            format!("GET {path}?{query} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
+        let (status, response) = raw_response(addr, request.as_bytes()).await.unwrap();
+        // Hyper may refuse the stranger paths outright; what matters is where a 303 points.
+        if status == 303 {
+            assert!(
+                response.contains("\r\nlocation: /\r\n"),
+                "{path}: {response}"
+            );
+        } else {
+            assert_eq!(status, 400, "{path}: {response}");
+        }
+    }
+}
+
+/// A server on another port of our address can set a cookie of our name (browsers ignore
+/// ports), on a longer path, so that browsers send it first. It must not sign the user out.
+#[tokio::test]
+async fn a_decoy_cookie_of_our_name_does_not_sign_the_user_out() {
+    let server = TestServer::start().await;
+    let name = server.app.session_cookie().name().to_owned();
+    let real = server.session_cookie().unwrap();
+    let response = server
+        .anonymous("/")
+        .header("cookie", format!("{name}=decoy; {real}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+}
+
+// ---- Another web server in the same browser ----
+
+/// The URL we print names the one address we hold, never `localhost` or `[::1]`, which
+/// another local user could bind on our port to catch the sign-in URL.
+#[tokio::test]
+async fn the_sign_in_url_names_only_the_address_we_hold() {
+    let server = TestServer::start().await;
+    let addr = server.app.addr();
+    assert!(addr.ip().is_loopback() && addr.ip().to_string() != "127.0.0.1");
+    let url = server.app.launch_url();
+    assert!(url.starts_with(&format!("http://{addr}/?token=")), "{url}");
+    // Whoever holds [::1] on our port gets nothing from us: we never send anyone there,
+    // and a request that names it is refused.
+    let impostor = std::net::TcpListener::bind(("::1", addr.port()));
+    eprintln!(
+        "[::1]:{} could be taken by anyone: {}",
+        addr.port(),
+        impostor.is_ok()
+    );
+    let status = crate::util::raw_status(
+        addr,
+        format!(
+            "GET / HTTP/1.1\r\nHost: [::1]:{}\r\nConnection: close\r\n\r\n",
+            addr.port()
+        )
+        .as_bytes(),
+    )
+    .await;
+    assert_eq!(status, Some(421));
+}
+
+// ---- Headers a proxy and the server could read differently ----
+
+#[tokio::test]
+async fn duplicated_security_headers_are_refused() {
+    let server = TestServer::start().await;
+    let addr = server.app.addr();
+    let cookie = server.session_cookie().unwrap();
+    for (header, value) in [
+        ("Host", addr.to_string()),
+        ("Origin", format!("http://{addr}")),
+        ("Sec-Fetch-Site", "same-origin".to_owned()),
+        ("Datastar-Request", "true".to_owned()),
+    ] {
+        let request = format!(
+            "GET /get?datastar=%7B%7D HTTP/1.1\r\nHost: {addr}\r\nCookie: {cookie}\r\n\
+             Datastar-Request: true\r\n{header}: {value}\r\nConnection: close\r\n\r\n"
+        );
+        let request = if header == "Host" || header == "Datastar-Request" {
+            request
+        } else {
+            request.replace(
+                "Connection: close",
+                &format!("{header}: {value}\r\nConnection: close"),
+            )
+        };
+        let (status, body) = raw_response(addr, request.as_bytes()).await.unwrap();
+        assert_eq!(status, 400, "{header} twice: {body}");
+        assert!(body.contains("more than once"), "{body}");
+    }
+}
+
+#[tokio::test]
+async fn sec_fetch_site_must_be_exactly_what_browsers_send() {
+    let server = TestServer::start().await;
+    for value in ["Same-Origin", "SAME-ORIGIN", "cross-site", "same-site"] {
+        let response = server
+            .action("/get", PAGE_SIGNALS)
+            .header("sec-fetch-site", value)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 403, "Sec-Fetch-Site: {value:?}");
+    }
+}
+
+// ---- Another local user, without the token ----
+
+/// A refused client gets its answer, then the connection closes: it cannot hold sockets
+/// open by being refused over and over on keep-alive.
+#[tokio::test]
+async fn refusals_close_their_connection() {
+    let server = TestServer::start().await;
+    let addr = server.app.addr();
+    for (request, status) in [
+        (format!("GET / HTTP/1.1\r\nHost: {addr}\r\n\r\n"), "401"),
+        (
+            "GET / HTTP/1.1\r\nHost: evil.example\r\n\r\n".to_owned(),
+            "421",
+        ),
+        (
+            format!("GET / HTTP/1.1\r\nHost: {addr}\r\nOrigin: http://evil.example\r\n\r\n"),
+            "403",
+        ),
+    ] {
+        let mut stream = TcpStream::connect(addr).await.unwrap();
+        stream.write_all(request.as_bytes()).await.unwrap();
+        let mut response = Vec::new();
+        timeout(Duration::from_secs(2), stream.read_to_end(&mut response))
+            .await
+            .expect("the server closes the connection")
+            .unwrap();
+        let response = String::from_utf8_lossy(&response);
+        assert!(
+            response.starts_with(&format!("HTTP/1.1 {status}")),
+            "{response}"
+        );
+    }
+}
+
+/// The server caps its connections below its open-file limit and, when full, closes the
+/// oldest that never signed in, so a flood only ever displaces itself.
+#[tokio::test]
+async fn a_tokenless_flood_does_not_lock_the_page_out() {
+    const FILE_LIMIT: u64 = 1_024;
+    const FLOOD: usize = 1_500;
+    const SLOW_HEADS: usize = 200;
+    datastar_ui::raise_open_file_limit();
+    let server = Headless::spawn_with_file_limit(&["--port", "0"], FILE_LIMIT).await;
+    let addr: SocketAddr = server
+        .origin()
+        .trim_start_matches("http://")
+        .parse()
+        .unwrap();
+
+    // Signed in, with its feed open, as the page is.
+    let signed_in = reqwest::Client::builder()
+        .cookie_store(true)
+        .pool_max_idle_per_host(0)
+        .build()
+        .unwrap();
+    signed_in.get(&server.url).send().await.unwrap();
+    let feed = signed_in
+        .get(format!("{}/feed?datastar=%7B%7D", server.origin()))
+        .header("datastar-request", "true")
+        .send()
+        .await
+        .unwrap();
+    let mut feed = SseStream::new(feed);
+    feed.next_event().await.expect("the feed is live");
+
+    let flooding = tokio_util::sync::CancellationToken::new();
+    let mut attackers = Vec::new();
+    for index in 0..FLOOD + SLOW_HEADS {
+        let stop = flooding.clone();
+        attackers.push(tokio::spawn(async move {
+            let slow = index >= FLOOD;
+            while !stop.is_cancelled() {
+                let Ok(mut stream) = TcpStream::connect(addr).await else {
+                    sleep(Duration::from_millis(50)).await;
+                    continue;
+                };
+                // Hold the connection a while, as keep-alive does, then ask again.
+                let pause = Duration::from_millis(500 + (index as u64 * 7) % 2_000);
+                let request = if slow {
+                    format!("GET / HTTP/1.1\r\nHost: {addr}\r\nX-Slow: ")
+                } else {
+                    format!("GET / HTTP/1.1\r\nHost: {addr}\r\n\r\n")
+                };
+                tokio::select! {
+                    () = stop.cancelled() => break,
+                    () = sleep(pause) => {}
+                }
+                let _ = stream.write_all(request.as_bytes()).await;
+                let mut sink = [0u8; 1024];
+                let _ = timeout(Duration::from_secs(3), async {
+                    while matches!(stream.read(&mut sink).await, Ok(n) if n > 0) {}
+                })
+                .await;
+            }
+        }));
+    }
+
+    sleep(Duration::from_secs(2)).await;
+    let flood_until = Instant::now() + Duration::from_secs(4);
+    let mut answers = Vec::new();
+    while Instant::now() < flood_until {
+        let started = Instant::now();
+        let answer = timeout(
+            Duration::from_secs(1),
+            signed_in
+                .get(format!("{}/get", server.origin()))
+                .query(&[("datastar", PAGE_SIGNALS)])
+                .header("datastar-request", "true")
+                .send(),
+        )
+        .await;
+        let status = match answer {
+            Ok(Ok(response)) => Some(response.status().as_u16()),
+            _ => None,
+        };
+        answers.push((status, started.elapsed()));
+        sleep(Duration::from_millis(200)).await;
+    }
+    let mut ticks = 0;
+    let ticking = timeout(Duration::from_millis(2_500), async {
+        while ticks < 2 && feed.next_event().await.is_some() {
+            ticks += 1;
+        }
+    })
+    .await;
+    flooding.cancel();
+    for attacker in attackers {
+        let _ = attacker.await;
+    }
+
+    eprintln!("signed-in /get during the flood: {answers:?}");
+    assert!(
+        answers.iter().all(|(status, _)| *status == Some(200)),
+        "each fresh /get answers 200 within 1 s: {answers:?}"
+    );
+    assert!(
+        ticking.is_ok() && ticks == 2,
+        "the feed kept ticking ({ticks} events)"
+    );
+}
