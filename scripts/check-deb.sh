@@ -3,6 +3,7 @@
 # its page and shows its window, then removes the package again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/readiness.sh
 
 readonly PACKAGE=datastar-desktop
 readonly BINARY=/usr/bin/datastar-desktop
@@ -12,21 +13,14 @@ fail() { echo "check-deb: $*" >&2; exit 1; }
 
 # Runs inside Xvfb: start the installed app, and check it the way a user would see it.
 check_installed_app() {
-  local url line
+  local url
   app_out=$(mktemp) app_log=$(mktemp)
   "$BINARY" >"$app_out" 2>"$app_log" &
   app_pid=$!
   trap 'kill "$app_pid" 2>/dev/null || true; rm -f "$app_out" "$app_log"' EXIT
 
-  # The app's first stdout line is its readiness line: `Listening on URL`.
-  for _ in $(seq 100); do
-    line=$(head -n 1 "$app_out")
-    [ -n "$line" ] && break
-    sleep 0.1
-  done
-  url=${line#Listening on }
-  [[ "$line" == "Listening on "* && "$url" == http://* ]] \
-    || fail "the installed app's first line is not its readiness line: '$line' $(cat "$app_log")"
+  url=$(url_when_ready "$app_out") \
+    || fail "the installed app printed no readiness line: $(cat "$app_out" "$app_log")"
 
   # Without the window's session cookie the server must refuse, with its own message.
   local answer

@@ -3,6 +3,7 @@
 # the reload route and serves the embedded page, and neither binary contains the route.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/readiness.sh
 
 readonly RELOAD_PATH=/dev/reload
 fail() { echo "check-release: $*" >&2; exit 1; }
@@ -20,13 +21,7 @@ workdir=$(mktemp -d)
 "$headless" --port 0 >"$workdir/out" 2>"$workdir/err" &
 pid=$!
 trap 'kill "$pid" 2>/dev/null || true; rm -rf "$workdir"' EXIT
-for _ in $(seq 100); do
-  line=$(head -n 1 "$workdir/out")
-  [ -n "$line" ] && break
-  sleep 0.1
-done
-url=${line#Listening on }
-[[ "$line" == "Listening on "* ]] || fail "no readiness line: '$line' $(cat "$workdir/err")"
+url=$(url_when_ready "$workdir/out") || fail "no readiness line: $(cat "$workdir/out" "$workdir/err")"
 origin=${url%%/\?*}
 
 jar="$workdir/cookies"

@@ -2,12 +2,9 @@
 //! a debug headless server to the change showing in headless Chromium.
 
 use crate::report::median;
-use anyhow::{Context, Result, bail};
-use std::{path::Path, process::Stdio, time::Duration};
-use tokio::{
-    io::{AsyncBufReadExt, BufReader},
-    process::Command,
-};
+use anyhow::{Context, Result};
+use std::{path::Path, time::Duration};
+use tokio::process::Command;
 use ui_scenarios::{
     drivers,
     live_edit::{self, AssetsCopy},
@@ -23,41 +20,15 @@ pub struct LiveReload {
 
 pub async fn measure(repo: &Path, rounds: usize) -> Result<LiveReload> {
     // Live reload exists in debug builds only.
-    let status = Command::new(env!("CARGO"))
-        .args([
-            "build",
-            "--locked",
-            "--quiet",
-            "-p",
-            "datastar-ui",
-            "--bin",
-            "datastar-headless",
-        ])
-        .current_dir(repo)
-        .status()
-        .await?;
-    if !status.success() {
-        bail!("building the debug headless server failed");
-    }
+    crate::build_headless(repo, false).await?;
     let assets = AssetsCopy::new()?;
-    let mut server = Command::new(repo.join("target/debug/datastar-headless"))
+    let mut command = Command::new(repo.join("target/debug/datastar-headless"));
+    command
         .args(["--port", "0"])
-        .env(datastar_ui::ASSETS_DIR_VARIABLE, assets.path())
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .context("starting the debug headless server")?;
-    let stdout = server.stdout.take().context("stdout")?;
-    let first = BufReader::new(stdout)
-        .lines()
-        .next_line()
-        .await?
-        .context("no first line")?;
-    let url = datastar_ui::readiness::url_from_line(&first)
-        .with_context(|| format!("unexpected first line {first:?}"))?;
+        .env(datastar_ui::ASSETS_DIR_VARIABLE, assets.path());
+    let (_server, url) = crate::servers::spawn_until_ready(command).await?;
 
-    let session = drivers::chromium(url).await?;
+    let session = drivers::chromium(&url).await?;
     live_edit::prepare(&session.client).await?;
     let mut stylesheet = Vec::with_capacity(rounds);
     let mut markup = Vec::with_capacity(rounds);

@@ -118,7 +118,7 @@ async fn main() -> Result<()> {
         .canonicalize()?;
     // 15,000 streams need 15,000 sockets here and as many in the server, which inherits this.
     rlimit::increase_nofile_limit(u64::MAX).context("raising the open-file limit")?;
-    build_headless(&repo).await?;
+    build_headless(&repo, true).await?;
     let seed_dir = servers::seed_dir(&repo);
     if seed_dir.is_none() {
         eprintln!("bench: no seed at ../shared/seed (set SEED_DIR): measuring ours only");
@@ -250,21 +250,23 @@ async fn fan_outs_only(plan: &Plan, repo: &Path, cpus: &Cpus) -> Result<ServerRu
     })
 }
 
-async fn build_headless(repo: &Path) -> Result<()> {
-    let status = tokio::process::Command::new(env!("CARGO"))
-        .args([
-            "build",
-            "--release",
-            "--locked",
-            "--quiet",
-            "-p",
-            "datastar-ui",
-            "--bin",
-            "datastar-headless",
-        ])
-        .current_dir(repo)
-        .status()
-        .await?;
+/// Builds the headless server: release for the measurements, debug for live reload (which
+/// only debug builds have).
+pub async fn build_headless(repo: &Path, release: bool) -> Result<()> {
+    let mut command = tokio::process::Command::new(env!("CARGO"));
+    command.args([
+        "build",
+        "--locked",
+        "--quiet",
+        "-p",
+        "datastar-ui",
+        "--bin",
+        "datastar-headless",
+    ]);
+    if release {
+        command.arg("--release");
+    }
+    let status = command.current_dir(repo).status().await?;
     if !status.success() {
         bail!("building the headless server failed");
     }

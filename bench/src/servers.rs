@@ -28,23 +28,9 @@ impl Server {
     /// as a browser would be: by opening the printed URL and keeping the cookie it sets.
     pub async fn ours(repo: &Path, max_feeds: usize, cpus: &Cpus) -> Result<Self> {
         let binary = repo.join("target/release/datastar-headless");
-        let mut child = cpus
-            .command(Role::Server, &binary)
-            .args(["--port", "0", "--max-feeds", &max_feeds.to_string()])
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .kill_on_drop(true)
-            .spawn()
-            .with_context(|| format!("starting {}", binary.display()))?;
-        let stdout = child.stdout.take().context("stdout")?;
-        let first = BufReader::new(stdout)
-            .lines()
-            .next_line()
-            .await?
-            .context("no first line")?;
-        let launch_url = datastar_ui::readiness::url_from_line(&first)
-            .with_context(|| format!("unexpected first line {first:?}"))?;
+        let mut command = cpus.command(Role::Server, &binary);
+        command.args(["--port", "0", "--max-feeds", &max_feeds.to_string()]);
+        let (child, launch_url) = spawn_until_ready(command).await?;
         let (authority, path_and_query) = launch_url
             .strip_prefix("http://")
             .and_then(|rest| rest.split_once('/'))
@@ -113,6 +99,27 @@ impl Server {
         request.push_str("\r\n");
         request
     }
+}
+
+/// Starts our headless server and waits for its readiness line; returns the URL it printed.
+pub async fn spawn_until_ready(mut command: Command) -> Result<(Child, String)> {
+    let mut child = command
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .kill_on_drop(true)
+        .spawn()
+        .context("starting the headless server")?;
+    let stdout = child.stdout.take().context("stdout")?;
+    let first = BufReader::new(stdout)
+        .lines()
+        .next_line()
+        .await?
+        .context("no first line")?;
+    let url = datastar_ui::readiness::url_from_line(&first)
+        .with_context(|| format!("unexpected first line {first:?}"))?
+        .to_owned();
+    Ok((child, url))
 }
 
 /// Opens the launch URL and returns the `name=value` of the session cookie it sets.

@@ -71,15 +71,8 @@ async fn no_auth_warns_and_prints_a_plain_url() {
 #[tokio::test]
 async fn sigterm_ends_open_feeds_and_exits_zero_within_two_seconds() {
     let mut server = Headless::spawn(&["--port", "0"]).await;
-    let client = client();
-    client.get(&server.url).send().await.unwrap();
-    let feed = client
-        .get(format!("{}/feed?datastar=%7B%7D", server.origin()))
-        .header("datastar-request", "true")
-        .send()
-        .await
-        .unwrap();
-    let mut feed = SseStream::new(feed);
+    let client = server.signed_in_client().await;
+    let mut feed = SseStream::new(server.open_feed(&client).await);
     feed.next_event().await.expect("the feed is live");
 
     server.terminate();
@@ -97,17 +90,10 @@ async fn sigterm_ends_open_feeds_and_exits_zero_within_two_seconds() {
 #[tokio::test]
 async fn max_feeds_caps_live_feeds() {
     let server = Headless::spawn(&["--port", "0", "--max-feeds", "1"]).await;
-    let client = client();
-    client.get(&server.url).send().await.unwrap();
-    let open_feed = || {
-        client
-            .get(format!("{}/feed?datastar=%7B%7D", server.origin()))
-            .header("datastar-request", "true")
-            .send()
-    };
-    let first = open_feed().await.unwrap();
+    let client = server.signed_in_client().await;
+    let first = server.open_feed(&client).await;
     assert_eq!(first.status(), 200);
-    let second = open_feed().await.unwrap();
+    let second = server.open_feed(&client).await;
     assert_eq!(second.status(), 503);
     assert!(
         second

@@ -247,13 +247,7 @@ async fn a_tokenless_flood_does_not_lock_the_page_out() {
         .build()
         .unwrap();
     signed_in.get(&server.url).send().await.unwrap();
-    let feed = signed_in
-        .get(format!("{}/feed?datastar=%7B%7D", server.origin()))
-        .header("datastar-request", "true")
-        .send()
-        .await
-        .unwrap();
-    let mut feed = SseStream::new(feed);
+    let mut feed = SseStream::new(server.open_feed(&signed_in).await);
     feed.next_event().await.expect("the feed is live");
 
     let flooding = tokio_util::sync::CancellationToken::new();

@@ -68,6 +68,27 @@ impl Headless {
         &self.url[..end]
     }
 
+    /// A browser-like client (it keeps cookies) signed in with the printed URL.
+    pub async fn signed_in_client(&self) -> reqwest::Client {
+        let client = reqwest::Client::builder()
+            .cookie_store(true)
+            .build()
+            .expect("client");
+        let page = client.get(&self.url).send().await.expect("sign in");
+        assert_eq!(page.status(), 200, "the printed URL signs in");
+        client
+    }
+
+    /// Opens `/feed` with `client`: the response, whatever its status.
+    pub async fn open_feed(&self, client: &reqwest::Client) -> reqwest::Response {
+        client
+            .get(format!("{}/feed?datastar=%7B%7D", self.origin()))
+            .header("datastar-request", "true")
+            .send()
+            .await
+            .expect("feed request")
+    }
+
     /// Sends SIGTERM, as a service manager would.
     pub fn terminate(&self) {
         let pid = self.child.id().expect("running").to_string();
