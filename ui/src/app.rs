@@ -1,6 +1,7 @@
 //! The application state every route shares, built once per listening address.
 
 use crate::{
+    PageEvents,
     connections::Connections,
     feeds::LiveFeeds,
     limits,
@@ -65,6 +66,7 @@ struct Inner {
     header_read_timeout: Duration,
     keep_alive: Duration,
     connections: Arc<Connections>,
+    page_events: PageEvents,
     #[cfg(debug_assertions)]
     live_assets: Option<Arc<crate::live_assets::LiveAssets>>,
     shutdown: CancellationToken,
@@ -92,6 +94,7 @@ impl App {
                         .max_connections
                         .unwrap_or_else(crate::connections::default_cap),
                 ),
+                page_events: PageEvents::default(),
                 #[cfg(debug_assertions)]
                 live_assets: config.live_assets.map(|dir| {
                     crate::live_assets::LiveAssets::start(dir, crate::assets::INDEX_HTML)
@@ -170,6 +173,11 @@ impl App {
     #[cfg(debug_assertions)]
     pub(crate) fn live_assets(&self) -> Option<&crate::live_assets::LiveAssets> {
         self.inner.live_assets.as_deref()
+    }
+
+    /// How native code (a menu, a shortcut) talks to every open page.
+    pub fn page_events(&self) -> &PageEvents {
+        &self.inner.page_events
     }
 
     /// The open connections and their cap: tests watch the count.

@@ -17,6 +17,12 @@ async fn demo_works_in_headless_chromium() -> anyhow::Result<()> {
     );
 
     Scenario::run_all(&session.client).await?;
+    // The headless binary's stand-in for the desktop menu: SIGUSR1, through PageEvents.
+    ui_scenarios::toggle_from_outside_hides_and_shows_feed(&session.client, async || {
+        server.signal("-USR1");
+        Ok(())
+    })
+    .await?;
 
     let screenshot = session.screenshot("chromium").await?;
     eprintln!("screenshot: {}", screenshot.display());

@@ -16,7 +16,7 @@ async fn page_is_the_datastar_demo_with_its_own_assets() {
     let page = response.text().await.unwrap();
 
     for expected in [
-        r#"data-signals='{"input": "", "output": "", "show": true}'"#,
+        &*r#"data-signals='{"input": "", "output": "", "show": true}'"#,
         "data-bind:input",
         r#"data-on:click="@get('/get')""#,
         r#"data-on:click="@get('/target')""#,
@@ -32,6 +32,8 @@ async fn page_is_the_datastar_demo_with_its_own_assets() {
         r#"<span id="feed">"#,
         r#"<label for="input">"#,
         r#"src="/assets/datastar-1.0.2.js""#,
+        "@get('/events'",
+        &format!("include: /^{}$/", datastar_ui::Command::ToggleFeed.signal()),
     ] {
         assert!(page.contains(expected), "the page lacks {expected}");
     }

@@ -13,4 +13,5 @@ mod hostile;
 #[cfg(debug_assertions)]
 mod live_reload;
 mod local_attackers;
+mod page_events;
 mod routes;

@@ -10,7 +10,7 @@ mod scenarios;
 mod wait;
 
 pub use drivers::Session;
-pub use scenarios::Scenario;
+pub use scenarios::{Scenario, toggle_from_outside_hides_and_shows_feed};
 pub use wait::wait_until;
 
 use std::path::PathBuf;

@@ -2,7 +2,7 @@
 
 use anyhow::{Context, bail};
 use clap::Parser;
-use datastar_ui::{App, Auth, Config, Token, limits, loopback, readiness};
+use datastar_ui::{App, Auth, Command, Config, Token, limits, loopback, readiness};
 use std::{
     io::Write,
     net::IpAddr,
@@ -88,8 +88,34 @@ async fn run() -> anyhow::Result<()> {
     stdout.flush()?;
     drop(stdout);
 
+    forward_toggle_signal(&app);
     datastar_ui::serve(listener, app, shutdown_signal()).await?;
     Ok(())
+}
+
+/// `kill -USR1 PID` toggles the feed in every open page, as the desktop app's menu does:
+/// the same [`datastar_ui::PageEvents`] handle, with a signal where the desktop has a menu.
+fn forward_toggle_signal(app: &App) {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut toggles = match signal(SignalKind::user_defined1()) {
+            Ok(toggles) => toggles,
+            Err(err) => {
+                tracing::warn!(%err, "cannot listen for SIGUSR1; the feed toggle stays page-only");
+                return;
+            }
+        };
+        let app = app.clone();
+        tokio::spawn(async move {
+            while toggles.recv().await.is_some() {
+                let pages = app.page_events().command(Command::ToggleFeed);
+                tracing::info!(pages, "SIGUSR1: toggled the feed");
+            }
+        });
+    }
+    #[cfg(not(unix))]
+    let _ = app;
 }
 
 /// A token kept in a file that no other user can read, unlike a command line.

@@ -1,5 +1,6 @@
 //! The router: which path goes to which handler, and which guards stand in front.
 
+mod events;
 mod feed;
 #[cfg(debug_assertions)]
 mod live_reload;
@@ -29,7 +30,8 @@ pub fn router(app: App) -> Router {
     let actions = Router::new()
         .route("/get", get(roundtrip::roundtrip))
         .route("/target", get(target::target))
-        .route("/feed", get(feed::feed));
+        .route("/feed", get(feed::feed))
+        .route("/events", get(events::events));
     #[cfg(debug_assertions)]
     let actions = actions.route(
         crate::live_assets::LIVE_RELOAD_PATH,

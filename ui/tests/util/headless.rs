@@ -91,9 +91,14 @@ impl Headless {
 
     /// Sends SIGTERM, as a service manager would.
     pub fn terminate(&self) {
+        self.signal("-TERM");
+    }
+
+    /// Sends a signal (`"-TERM"`, `"-USR1"`) with `kill`.
+    pub fn signal(&self, signal: &str) {
         let pid = self.child.id().expect("running").to_string();
         let status = std::process::Command::new("kill")
-            .args(["-TERM", &pid])
+            .args([signal, &pid])
             .status()
             .expect("kill");
         assert!(status.success());

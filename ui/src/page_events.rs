@@ -1,0 +1,122 @@
+//! The one way native code reaches the page: through the server, as Datastar events.
+//!
+//! The page holds an SSE stream on `/events` from the moment it loads. Whatever the desktop
+//! shell (a menu item, a shortcut, a tray icon) or the headless binary wants the page to do,
+//! it asks [`PageEvents`], and every open page receives it on that stream. The page never gets
+//! Tauri IPC: this is the only path, and it is plain hypermedia.
+//!
+//! Two levels:
+//! - [`Command`]: named things the page knows how to do. Each is a signal patch that the
+//!   page's markup reacts to (`data-on-signal-patch` in `ui/assets/index.html`). Adding a
+//!   native control means one variant here and one attribute there.
+//! - [`PageEvents::send`]: any `PatchElements` or `PatchSignals`, for anything else.
+
+use datastar::prelude::{PatchElements, PatchSignals};
+use std::sync::atomic::{AtomicU64, Ordering};
+use tokio::sync::broadcast;
+
+/// Something the page can be asked to do from outside it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Command {
+    /// The same as the page's Toggle Feed button: hide the feed, or show it again.
+    ToggleFeed,
+}
+
+impl Command {
+    /// The signal the page's markup watches for this command.
+    pub const fn signal(self) -> &'static str {
+        match self {
+            Self::ToggleFeed => "toggleFeed",
+        }
+    }
+}
+
+/// One Datastar event for every open page.
+#[derive(Debug, Clone)]
+pub enum PageEvent {
+    Elements(PatchElements),
+    Signals(PatchSignals),
+}
+
+impl From<PatchElements> for PageEvent {
+    fn from(patch: PatchElements) -> Self {
+        Self::Elements(patch)
+    }
+}
+
+impl From<PatchSignals> for PageEvent {
+    fn from(patch: PatchSignals) -> Self {
+        Self::Signals(patch)
+    }
+}
+
+impl From<PageEvent> for axum::response::sse::Event {
+    fn from(event: PageEvent) -> Self {
+        match event {
+            PageEvent::Elements(patch) => patch.into(),
+            PageEvent::Signals(patch) => patch.into(),
+        }
+    }
+}
+
+/// The handle: cheap to share (it lives in [`crate::App`]), safe from any thread.
+#[derive(Debug)]
+pub struct PageEvents {
+    sender: broadcast::Sender<PageEvent>,
+    /// Each command patch carries a new number, so that the page sees a change every time.
+    sequence: AtomicU64,
+}
+
+impl Default for PageEvents {
+    fn default() -> Self {
+        Self {
+            sender: broadcast::channel(32).0,
+            sequence: AtomicU64::new(0),
+        }
+    }
+}
+
+impl PageEvents {
+    /// Asks every open page to run `command`. Returns how many pages were listening.
+    pub fn command(&self, command: Command) -> usize {
+        let sequence = self.sequence.fetch_add(1, Ordering::Relaxed) + 1;
+        let patch = serde_json::json!({ command.signal(): sequence }).to_string();
+        self.send(PatchSignals::new(patch))
+    }
+
+    /// Sends `event` to every open page. Returns how many pages were listening: 0 is not an
+    /// error, only a page that has not loaded yet.
+    pub fn send(&self, event: impl Into<PageEvent>) -> usize {
+        self.sender.send(event.into()).unwrap_or(0)
+    }
+
+    pub(crate) fn subscribe(&self) -> broadcast::Receiver<PageEvent> {
+        self.sender.subscribe()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn commands_reach_every_listener_with_a_new_number_each_time() {
+        let events = PageEvents::default();
+        assert_eq!(events.command(Command::ToggleFeed), 0, "no page yet");
+        let mut page = events.subscribe();
+        assert_eq!(events.command(Command::ToggleFeed), 1);
+        assert_eq!(events.command(Command::ToggleFeed), 1);
+        let data = |event: PageEvent| match event {
+            PageEvent::Signals(patch) => patch.into_datastar_event().data,
+            PageEvent::Elements(_) => unreachable!("a command is a signal patch"),
+        };
+        assert_eq!(
+            data(page.try_recv().unwrap()),
+            ["signals {\"toggleFeed\":2}"]
+        );
+        assert_eq!(
+            data(page.try_recv().unwrap()),
+            ["signals {\"toggleFeed\":3}"]
+        );
+    }
+}

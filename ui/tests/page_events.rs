@@ -1,0 +1,57 @@
+//! Native controls reach the page through the server: whatever asks `PageEvents`, every open
+//! page hears on `/events`.
+
+use crate::util::TestServer;
+use datastar::prelude::PatchElements;
+use datastar_ui::{Command, PageEvents};
+use std::time::Duration;
+
+async fn wait_for_listeners(events: &PageEvents) {
+    // The stream subscribes when its response starts; a probe that reaches nobody is a no-op.
+    for _ in 0..100 {
+        if events.send(PatchElements::new(r#"<div id="probe"></div>"#)) > 0 {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    panic!("the page's /events stream never subscribed");
+}
+
+#[tokio::test]
+async fn a_command_reaches_every_open_page_as_a_signal_patch() {
+    let server = TestServer::start().await;
+    let mut pages = Vec::new();
+    for _ in 0..2 {
+        let response = server.action("/events", "{}").send().await.unwrap();
+        assert_eq!(response.status(), 200);
+        pages.push(crate::util::SseStream::new(response));
+    }
+    let events = server.app.page_events();
+    wait_for_listeners(events).await;
+    for page in &mut pages {
+        // Skip the probes sent while waiting for the second page.
+        while page.next_event().await.expect("a probe").event != "datastar-patch-elements" {}
+    }
+    assert_eq!(events.command(Command::ToggleFeed), 2);
+    for page in &mut pages {
+        let event = loop {
+            let event = page.next_event().await.expect("the command");
+            if event.event == "datastar-patch-signals" {
+                break event;
+            }
+        };
+        let patch: serde_json::Value =
+            serde_json::from_str(&event.datastar_field("signals").unwrap()).unwrap();
+        assert!(patch[Command::ToggleFeed.signal()].is_u64(), "{patch}");
+    }
+}
+
+#[tokio::test]
+async fn the_events_stream_ends_with_the_server() {
+    let server = TestServer::start().await;
+    let mut page =
+        crate::util::SseStream::new(server.action("/events", "{}").send().await.unwrap());
+    wait_for_listeners(server.app.page_events()).await;
+    server.stop().await;
+    while page.next_event().await.is_some() {}
+}
