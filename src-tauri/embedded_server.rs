@@ -23,7 +23,8 @@ pub enum StartError {
 pub struct EmbeddedServer {
     app: App,
     shutdown: CancellationToken,
-    task: JoinHandle<()>,
+    /// Taken by [`EmbeddedServer::stop`].
+    task: std::sync::Mutex<Option<JoinHandle<()>>>,
 }
 
 impl EmbeddedServer {
@@ -67,8 +68,13 @@ impl EmbeddedServer {
         Ok(Self {
             app,
             shutdown,
-            task,
+            task: std::sync::Mutex::new(Some(task)),
         })
+    }
+
+    /// How native controls reach the page: see [`datastar_ui::PageEvents`].
+    pub fn page_events(&self) -> &datastar_ui::PageEvents {
+        self.app.page_events()
     }
 
     /// The page's URL without the token: it opens nothing without the window's cookie.
@@ -83,10 +89,17 @@ impl EmbeddedServer {
 
     /// Ends open feeds and waits, up to [`SHUTDOWN_GRACE`], for the server to finish.
     /// Returns whether it finished in time.
-    pub fn stop(self) -> bool {
+    pub fn stop(&self) -> bool {
         self.shutdown.cancel();
+        let Some(task) = self
+            .task
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take()
+        else {
+            return true;
+        };
         // The timer must be created inside the runtime, hence the async block.
-        let task = self.task;
         let finished =
             async_runtime::block_on(async { tokio::time::timeout(SHUTDOWN_GRACE, task).await })
                 .is_ok();

@@ -6,10 +6,10 @@ use std::fmt::Display;
 /// none that works), so a dialog is the only place the user will look.
 pub fn show(summary: &str, err: &dyn Display) {
     tracing::error!("{summary}: {err}");
-    rfd::MessageDialog::new()
-        .set_level(rfd::MessageLevel::Error)
-        .set_title("Datastar Desktop")
-        .set_description(format!("{summary}.\n\n{err}"))
-        .set_buttons(rfd::MessageButtons::Ok)
-        .show();
+    crate::dialog::show(
+        crate::dialog::Level::Error,
+        "Datastar Desktop",
+        &format!("{summary}."),
+        &err.to_string(),
+    );
 }

@@ -1,55 +1,116 @@
 //! The desktop shell: a Tauri window on the `datastar-ui` server, embedded in this process.
 //!
-//! The shell stays thin. It binds the server before any window exists, opens the window at
-//! the server's URL, and stops the server when the last window closes. Every page and route
-//! lives in `ui/`.
+//! The shell stays thin. The builder chain below reads top to bottom: plugins (one instance,
+//! a remembered window), the menu, then `setup`, which binds the server and opens the window
+//! at its URL. The server stops when the window closes. Every page and route lives in `ui/`;
+//! native controls reach the page only through the server ([`datastar_ui::PageEvents`]).
 
+mod about;
+mod dialog;
 mod embedded_server;
 mod fatal;
+mod log_file;
 mod main_window;
+mod menu;
+mod single_instance;
+mod window_memory;
 
-use embedded_server::EmbeddedServer;
-use std::{io::Write, process::ExitCode};
+use embedded_server::{EmbeddedServer, StartError};
+use std::{
+    io::Write,
+    path::PathBuf,
+    process::ExitCode,
+    sync::{
+        Arc,
+        atomic::{AtomicBool, Ordering},
+    },
+};
+use tauri::Manager;
+
+/// Where this run's log file is, if it could be written: About shows it.
+pub(crate) struct LogFile(pub Option<PathBuf>);
 
 /// Runs the app until its window closes. Exits non-zero, after telling the user in a native
 /// dialog, if the server cannot start: an empty window would explain nothing.
 pub fn run() -> ExitCode {
-    datastar_ui::logging::init("datastar_desktop=info,datastar_ui=info");
-
-    let server = match EmbeddedServer::start() {
-        Ok(server) => server,
-        Err(err) => {
-            fatal::show("Datastar Desktop could not start its local server", &err);
-            return ExitCode::FAILURE;
-        }
-    };
-    let launch_url = server.launch_url();
-    announce(&server.base_url());
-
-    let app = tauri::Builder::default()
-        .setup(move |app| {
-            main_window::open(app.handle(), &launch_url)?;
-            Ok(())
+    let context = tauri::generate_context!();
+    let log_file = log_file::init(&context.config().identifier);
+    let failed_to_start = Arc::new(AtomicBool::new(false));
+    let mut builder = tauri::Builder::default();
+    // First, so that a second launch hands over to the first before starting anything.
+    if let Some(guard) = single_instance::guard() {
+        builder = builder.plugin(guard);
+    }
+    let app = builder
+        .plugin(window_memory::plugin())
+        .manage(LogFile(log_file))
+        .manage(menu::Zoom::default())
+        .menu(menu::build)
+        .on_menu_event(menu::handle)
+        .setup({
+            let failed = failed_to_start.clone();
+            move |app| {
+                // Tauri turns an error from here into a panic, so each failure is told to
+                // the user here, and ends the app, which then exits non-zero.
+                if let Err(failure) = start(app.handle()) {
+                    fatal::show(failure.summary(), &failure);
+                    failed.store(true, Ordering::Relaxed);
+                    app.handle().exit(1);
+                }
+                Ok(())
+            }
         })
-        .build(tauri::generate_context!());
+        .build(context);
     let app = match app {
         Ok(app) => app,
         Err(err) => {
-            fatal::show("Datastar Desktop could not open its window", &err);
+            fatal::show("Datastar Desktop could not start", &err);
             return ExitCode::FAILURE;
         }
     };
 
     // `run_return` gives control back once the last window has closed, so the server
     // stops after the window, never under it.
+    let handle = app.handle().clone();
     let event_loop_code = app.run_return(|_app, _event| {});
-    let stopped_cleanly = server.stop();
+    let stopped_cleanly = handle
+        .try_state::<EmbeddedServer>()
+        .is_none_or(|server| server.stop());
     // Non-zero tells scripts and tests that shutdown cut open streams short.
-    if event_loop_code == 0 && stopped_cleanly {
+    if event_loop_code == 0 && stopped_cleanly && !failed_to_start.load(Ordering::Relaxed) {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
     }
+}
+
+/// Why the app could not start, in the words the user reads first.
+#[derive(Debug, thiserror::Error)]
+enum StartFailure {
+    #[error(transparent)]
+    Server(#[from] StartError),
+    #[error(transparent)]
+    Window(#[from] tauri::Error),
+}
+
+impl StartFailure {
+    fn summary(&self) -> &'static str {
+        match self {
+            Self::Server(_) => "Datastar Desktop could not start its local server",
+            Self::Window(_) => "Datastar Desktop could not open its window",
+        }
+    }
+}
+
+/// Binds the server (now that no other instance runs), then opens the window on it.
+fn start(app: &tauri::AppHandle) -> Result<(), StartFailure> {
+    window_memory::check_saved_state(app);
+    let server = EmbeddedServer::start()?;
+    announce(&server.base_url());
+    let launch_url = server.launch_url();
+    app.manage(server);
+    main_window::open(app, &launch_url)?;
+    Ok(())
 }
 
 /// Prints the readiness line with the clean URL (no token), as the headless server does,

@@ -1,8 +1,8 @@
 //! The one window: the server's page, configured in `tauri.conf.json`.
 
-use tauri::{AppHandle, Manager, WebviewUrl, WebviewWindowBuilder, webview::PageLoadEvent};
+use tauri::{AppHandle, WebviewUrl, WebviewWindowBuilder, webview::PageLoadEvent};
 
-const LABEL: &str = "main";
+pub const LABEL: &str = "main";
 
 /// Opens the window declared in `tauri.conf.json` (`"create": false`) at `url`.
 ///
@@ -29,7 +29,8 @@ pub fn open(app: &AppHandle, url: &str) -> tauri::Result<()> {
         tauri::Error::InvalidWebviewUrl("the embedded server's URL does not parse")
     })?);
 
-    WebviewWindowBuilder::from_config(app, &config)?
+    let default_size = tauri::LogicalSize::new(config.width, config.height);
+    let window = WebviewWindowBuilder::from_config(app, &config)?
         .on_page_load(|window, payload| {
             if payload.event() == PageLoadEvent::Finished
                 && let Err(err) = window.show()
@@ -38,9 +39,9 @@ pub fn open(app: &AppHandle, url: &str) -> tauri::Result<()> {
             }
         })
         .build()?;
+    // The window-state plugin has put it where it was last time, if that is still a place.
+    crate::window_memory::keep_on_screen(&window, default_size)?;
     // Focus helps keyboard users start typing at once.
-    if let Some(window) = app.get_webview_window(LABEL) {
-        let _ = window.set_focus();
-    }
+    let _ = window.set_focus();
     Ok(())
 }

@@ -18,8 +18,19 @@ const REVALIDATE: &str = "no-cache";
 /// For files whose URL names their version: they can never change under that URL.
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 
+/// The one place the Datastar client's version is written (`ui/build.rs` checks the file's
+/// hash; the page's `<script>` names the same path).
+macro_rules! datastar_version {
+    () => {
+        "1.0.2"
+    };
+}
+
+/// The version of the Datastar client the page runs.
+pub const DATASTAR_VERSION: &str = datastar_version!();
+
 /// The URL of the Datastar client, versioned so it can be cached forever.
-pub const DATASTAR_JS_PATH: &str = "/assets/datastar-1.0.2.js";
+pub const DATASTAR_JS_PATH: &str = concat!("/assets/datastar-", datastar_version!(), ".js");
 
 pub const DATASTAR_JS: Asset = Asset {
     body: include_bytes!("../vendor/datastar.js"),

@@ -32,6 +32,7 @@ mod security;
 mod server;
 
 pub use app::{App, Config};
+pub use assets::DATASTAR_VERSION;
 pub use connections::raise_open_file_limit;
 pub use error::ApiError;
 pub use feeds::LiveFeeds;
