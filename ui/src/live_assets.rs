@@ -280,6 +280,14 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_debug_build_serves_the_source_tree_by_default() {
+        if std::env::var_os(crate::ASSETS_DIR_VARIABLE).is_none() {
+            let expected = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets");
+            assert_eq!(default_dir(), Some(expected));
+        }
+    }
+
+    #[test]
     fn the_hook_goes_first_in_the_body() {
         let page = r#"<html><body class="x"><main></main></body></html>"#;
         let hooked = with_hook(page);

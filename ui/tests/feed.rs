@@ -127,8 +127,9 @@ async fn a_quiet_feed_sends_keep_alive_comments() {
     feed.next_event()
         .await
         .expect("second value, a second later");
+    // About one per 100 ms of the second between two values: not none, and not a flood.
     assert!(
-        feed.comments >= 3,
+        (3..=15).contains(&feed.comments),
         "{} keep-alive comments in a second of silence",
         feed.comments
     );
