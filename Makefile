@@ -14,8 +14,11 @@ run: setup
 test: setup-test
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets --locked -- -D warnings
-	xvfb-run -a -s "-screen 0 1280x1024x24" cargo test --workspace --locked -- --include-ignored
+	xvfb-run -a -s "-screen 0 1280x1024x24" cargo test --workspace --exclude datastar-desktop --locked -- --include-ignored
+	# One at a time: these tests share one X display, its keyboard focus and its windows.
+	xvfb-run -a -s "-screen 0 1280x1024x24" cargo test -p datastar-desktop --locked -- --include-ignored --test-threads 1
 	$(MAKE) check-deb
+	scripts/check-rpm.sh
 	scripts/check-release.sh
 	$(MAKE) bench-smoke
 
@@ -29,9 +32,9 @@ setup-test:
 headless: setup
 	cargo run --release --locked -p datastar-ui --bin datastar-headless
 
-## The installable bundle, built offline: target/release/bundle/deb/*.deb
+## The installable packages, built offline: target/release/bundle/{deb,rpm}/
 bundle: setup
-	tauri build --bundles deb
+	tauri build --bundles deb,rpm
 
 ## Build, install, start, check and remove the .deb, as a user would.
 check-deb: bundle

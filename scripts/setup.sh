@@ -12,9 +12,10 @@ run_packages=(
   libssl-dev build-essential pkg-config curl file
 )
 # The browsers and drivers for the UI tests, the load generator for the benchmark smoke
-# test, and X utilities for the .deb check.
+# test, X utilities for the .deb check, a session bus for the single-instance test, and
+# the rpm tool to check the .rpm.
 test_packages=(
-  xvfb xauth x11-utils webkit2gtk-driver chromium chromium-driver wrk
+  xvfb xauth x11-utils webkit2gtk-driver chromium chromium-driver wrk dbus rpm
 )
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }

@@ -53,13 +53,13 @@ mod tests {
     fn names_every_version_and_the_log_file() {
         let text = about_text(Some(Path::new("/tmp/app.log")), (2, 48, 1));
         for expected in [
-            &format!("Datastar Desktop {}", env!("CARGO_PKG_VERSION")),
-            &format!("Datastar client {}", datastar_ui::DATASTAR_VERSION),
-            &format!("Tauri {}", tauri::VERSION),
-            "WebKitGTK 2.48.1",
-            "Log file: /tmp/app.log",
+            format!("Datastar Desktop {}", env!("CARGO_PKG_VERSION")),
+            format!("Datastar client {}", datastar_ui::DATASTAR_VERSION),
+            format!("Tauri {}", tauri::VERSION),
+            "WebKitGTK 2.48.1".to_owned(),
+            "Log file: /tmp/app.log".to_owned(),
         ] {
-            assert!(text.contains(expected.as_str()), "{text}");
+            assert!(text.contains(&expected), "{text}");
         }
         assert!(about_text(None, (2, 48, 1)).contains("not written"));
     }

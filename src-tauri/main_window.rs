@@ -29,7 +29,6 @@ pub fn open(app: &AppHandle, url: &str) -> tauri::Result<()> {
         tauri::Error::InvalidWebviewUrl("the embedded server's URL does not parse")
     })?);
 
-    let default_size = tauri::LogicalSize::new(config.width, config.height);
     let window = WebviewWindowBuilder::from_config(app, &config)?
         .on_page_load(|window, payload| {
             if payload.event() == PageLoadEvent::Finished
@@ -39,8 +38,8 @@ pub fn open(app: &AppHandle, url: &str) -> tauri::Result<()> {
             }
         })
         .build()?;
-    // The window-state plugin has put it where it was last time, if that is still a place.
-    crate::window_memory::keep_on_screen(&window, default_size)?;
+    // Where it was last time, if that is still on a screen.
+    crate::window_memory::restore(&window)?;
     // Focus helps keyboard users start typing at once.
     let _ = window.set_focus();
     Ok(())

@@ -65,7 +65,7 @@ impl Action {
             Self::ZoomOut => Some("CmdOrCtrl+-"),
             Self::ActualSize => Some("CmdOrCtrl+0"),
             Self::ToggleFeed => Some("CmdOrCtrl+Shift+F"),
-            Self::About => None,
+            Self::About => Some("F1"),
         }
     }
 

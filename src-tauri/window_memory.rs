@@ -3,24 +3,37 @@
 //!
 //! Two cases the plugin leaves to us. An unreadable file: the plugin silently starts over, and
 //! we say so in the log. A saved place on no screen (a monitor since unplugged): the plugin
-//! keeps the size but lets the window land anywhere, so we return to the default, centred.
+//! would keep the size and let the window land anywhere, so we restore nothing, and the
+//! window opens at its default size, centred.
 
 use tauri::{Manager, Runtime, WebviewWindow, plugin::TauriPlugin};
-use tauri_plugin_window_state::StateFlags;
+use tauri_plugin_window_state::{StateFlags, WindowExt};
 
 /// Everything but visibility: the window shows itself once its page has loaded.
+const FLAGS: StateFlags = StateFlags::SIZE
+    .union(StateFlags::POSITION)
+    .union(StateFlags::MAXIMIZED);
+
+/// Saves the window's place as it closes. Restoring is ours ([`restore`]), so that a place
+/// on no screen can be refused as a whole.
 pub fn plugin<R: Runtime>() -> TauriPlugin<R> {
     tauri_plugin_window_state::Builder::new()
-        .with_state_flags(StateFlags::SIZE | StateFlags::POSITION | StateFlags::MAXIMIZED)
+        .with_state_flags(FLAGS)
+        .skip_initial_state(crate::main_window::LABEL)
         .build()
+}
+
+/// The saved state file, under the platform's config directory.
+fn saved_state_path<R: Runtime>(app: &tauri::AppHandle<R>) -> Option<std::path::PathBuf> {
+    let dir = app.path().app_config_dir().ok()?;
+    Some(dir.join(tauri_plugin_window_state::DEFAULT_FILENAME))
 }
 
 /// Logs a saved state that cannot be read, before the plugin quietly ignores it.
 pub fn check_saved_state<R: Runtime>(app: &tauri::AppHandle<R>) {
-    let Ok(dir) = app.path().app_config_dir() else {
+    let Some(path) = saved_state_path(app) else {
         return;
     };
-    let path = dir.join(tauri_plugin_window_state::DEFAULT_FILENAME);
     let Ok(text) = std::fs::read_to_string(&path) else {
         return; // No saved state yet: the first launch.
     };
@@ -29,29 +42,38 @@ pub fn check_saved_state<R: Runtime>(app: &tauri::AppHandle<R>) {
     }
 }
 
-/// Puts a window that landed on no screen back to `default_size`, centred.
-pub fn keep_on_screen<R: Runtime>(
-    window: &WebviewWindow<R>,
-    default_size: tauri::LogicalSize<f64>,
-) -> tauri::Result<()> {
-    let position = window.outer_position()?;
-    let size = window.outer_size()?;
+/// The saved place of window `label`, as the plugin wrote it: `(x, y, width, height)`.
+fn saved_rect<R: Runtime>(app: &tauri::AppHandle<R>, label: &str) -> Option<(i64, i64, i64, i64)> {
+    let text = std::fs::read_to_string(saved_state_path(app)?).ok()?;
+    let states: serde_json::Value = serde_json::from_str(&text).ok()?;
+    let state = &states[label];
+    let field = |name: &str| state[name].as_i64();
+    Some((field("x")?, field("y")?, field("width")?, field("height")?))
+}
+
+/// Puts the window back where it was, if that place is still on a screen. A place on no
+/// screen (a monitor since unplugged) is skipped: the window keeps its default size, centred.
+pub fn restore<R: Runtime>(window: &WebviewWindow<R>) -> tauri::Result<()> {
+    let Some((x, y, width, height)) = saved_rect(window.app_handle(), window.label()) else {
+        return Ok(()); // The first launch, or an unreadable file (already logged).
+    };
     let on_a_screen = window.available_monitors()?.iter().any(|monitor| {
         let (origin, extent) = (monitor.position(), monitor.size());
-        let right = i64::from(origin.x) + i64::from(extent.width);
-        let bottom = i64::from(origin.y) + i64::from(extent.height);
-        i64::from(position.x) < right
-            && i64::from(position.x) + i64::from(size.width) > i64::from(origin.x)
-            && i64::from(position.y) < bottom
-            && i64::from(position.y) + i64::from(size.height) > i64::from(origin.y)
-    });
-    if !on_a_screen {
-        tracing::warn!(
-            ?position,
-            "the saved window position is on no screen; centring at the default size"
+        let (left, top) = (i64::from(origin.x), i64::from(origin.y));
+        let (right, bottom) = (
+            left + i64::from(extent.width),
+            top + i64::from(extent.height),
         );
-        window.set_size(default_size)?;
-        window.center()?;
+        x < right && x + width > left && y < bottom && y + height > top
+    });
+    if on_a_screen {
+        window.restore_state(FLAGS)?;
+    } else {
+        tracing::warn!(
+            x,
+            y,
+            "the saved window position is on no screen; opening at the default size"
+        );
     }
     Ok(())
 }

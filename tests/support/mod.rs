@@ -19,3 +19,76 @@ pub fn require_display() {
 
 /// Time a cold debug build of the app gets to show its window.
 pub const WINDOW_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// A home of its own for one test's launches: the window state (config) and the log file
+/// (data) go here, not into the user's directories or another test's.
+pub struct Home {
+    pub config: tempfile::TempDir,
+    pub data: tempfile::TempDir,
+}
+
+impl Home {
+    pub fn new() -> Self {
+        Self {
+            config: tempfile::tempdir().expect("a config dir"),
+            data: tempfile::tempdir().expect("a data dir"),
+        }
+    }
+
+    /// Where the app keeps its state under this home: `<config>/<identifier>/`.
+    pub fn app_config_dir(&self) -> std::path::PathBuf {
+        self.config.path().join(identifier())
+    }
+
+    pub fn log_file(&self) -> std::path::PathBuf {
+        self.data
+            .path()
+            .join(identifier())
+            .join("logs/datastar-desktop.log")
+    }
+
+    /// The app, with this home, stdout and stderr piped, and no D-Bus session bus unless
+    /// the test passes one in `env`.
+    pub fn command(&self, env: &[(&str, &str)]) -> tokio::process::Command {
+        let mut command = tokio::process::Command::new(desktop_app());
+        command
+            .env("XDG_CONFIG_HOME", self.config.path())
+            .env("XDG_DATA_HOME", self.data.path())
+            .env("XDG_RUNTIME_DIR", self.data.path())
+            .env_remove("DBUS_SESSION_BUS_ADDRESS")
+            // No accessibility bus: these tests do not use it, and it outlives the app.
+            .env("NO_AT_BRIDGE", "1")
+            .envs(env.iter().copied())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .kill_on_drop(true);
+        command
+    }
+}
+
+/// The app's identifier, read from `tauri.conf.json`, where Tauri reads it.
+pub fn identifier() -> String {
+    let config = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tauri.conf.json"))
+        .expect("tauri.conf.json");
+    let config: serde_json::Value = serde_json::from_str(&config).expect("JSON");
+    config["identifier"]
+        .as_str()
+        .expect("an identifier")
+        .to_owned()
+}
+
+/// The `host:port` in the first line the app prints, or `None` if it printed none.
+pub async fn readiness_address(child: &mut tokio::process::Child) -> Option<String> {
+    use tokio::io::{AsyncBufReadExt, BufReader};
+    let stdout = child.stdout.take()?;
+    let line = tokio::time::timeout(WINDOW_TIMEOUT, BufReader::new(stdout).lines().next_line())
+        .await
+        .ok()?
+        .ok()??;
+    let url = datastar_ui::readiness::url_from_line(&line)?;
+    Some(
+        url.trim_start_matches("http://")
+            .trim_end_matches('/')
+            .to_owned(),
+    )
+}

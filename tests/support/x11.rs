@@ -3,10 +3,38 @@
 use anyhow::{Context, Result};
 use std::time::Duration;
 use x11rb::{
+    CURRENT_TIME,
     connection::Connection,
-    protocol::xproto::{AtomEnum, ClientMessageEvent, ConnectionExt, EventMask, MapState, Window},
+    protocol::{
+        xproto::{
+            AtomEnum, ClientMessageEvent, ConfigureWindowAux, ConnectionExt, EventMask, InputFocus,
+            KEY_PRESS_EVENT, KEY_RELEASE_EVENT, MapState, Window,
+        },
+        xtest::ConnectionExt as _,
+    },
     rust_connection::RustConnection,
 };
+
+/// Keysyms the tests press (see X11's `keysymdef.h`).
+pub mod keys {
+    pub const CONTROL: u32 = 0xffe3;
+    pub const SHIFT: u32 = 0xffe1;
+    pub const F1: u32 = 0xffbe;
+    pub const F: u32 = 0x0066;
+    pub const R: u32 = 0x0072;
+    pub const EQUAL: u32 = 0x003d;
+    pub const MINUS: u32 = 0x002d;
+    pub const ZERO: u32 = 0x0030;
+}
+
+/// Where a window is and how big, in root coordinates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Geometry {
+    pub x: i32,
+    pub y: i32,
+    pub width: u32,
+    pub height: u32,
+}
 
 pub struct Display {
     conn: RustConnection,
@@ -14,8 +42,20 @@ pub struct Display {
 }
 
 impl Display {
+    /// Connects, retrying for a few seconds: under Xvfb a connection made just as another
+    /// test's app exits is sometimes reset.
     pub fn open() -> Result<Self> {
-        let (conn, screen) = x11rb::connect(None).context("connecting to the X display")?;
+        let mut attempt = 0;
+        let (conn, screen) = loop {
+            match x11rb::connect(None) {
+                Ok(connected) => break connected,
+                Err(_) if attempt < 50 => {
+                    attempt += 1;
+                    std::thread::sleep(Duration::from_millis(100));
+                }
+                Err(err) => return Err(err).context("connecting to the X display"),
+            }
+        };
         let root = conn.setup().roots[screen].root;
         Ok(Self { conn, root })
     }
@@ -36,17 +76,127 @@ impl Display {
     }
 
     fn find_window(&self, pid: u32, title: &str) -> Result<Option<Window>> {
+        Ok(self
+            .windows_titled(title)?
+            .into_iter()
+            .find(|&(_, window_pid)| window_pid == Some(pid))
+            .map(|(window, _)| window))
+    }
+
+    /// Visible top-level windows titled `title`, with their process ids.
+    pub fn windows_titled(&self, title: &str) -> Result<Vec<(Window, Option<u32>)>> {
         let tree = self.conn.query_tree(self.root)?.reply()?;
+        let mut found = Vec::new();
         for window in tree.children {
-            let attributes = self.conn.get_window_attributes(window)?.reply()?;
+            // A window may vanish between the listing and the question: skip it.
+            let Ok(attributes) = self.conn.get_window_attributes(window)?.reply() else {
+                continue;
+            };
             if attributes.map_state != MapState::VIEWABLE {
                 continue;
             }
-            if self.window_pid(window)? == Some(pid) && self.window_title(window)? == title {
-                return Ok(Some(window));
+            if let (Ok(window_title), Ok(pid)) =
+                (self.window_title(window), self.window_pid(window))
+                && window_title == title
+            {
+                found.push((window, pid));
             }
         }
-        Ok(None)
+        Ok(found)
+    }
+
+    /// Waits for any visible window titled `title`, whichever process owns it.
+    pub async fn wait_for_title(&self, title: &str, timeout: Duration) -> Result<Window> {
+        ui_scenarios::wait_until(timeout, &format!("a window {title:?}"), async || {
+            Ok(self
+                .windows_titled(title)?
+                .first()
+                .map(|&(window, _)| window))
+        })
+        .await
+    }
+
+    pub fn geometry(&self, window: Window) -> Result<Geometry> {
+        let geometry = self.conn.get_geometry(window)?.reply()?;
+        let origin = self
+            .conn
+            .translate_coordinates(window, self.root, 0, 0)?
+            .reply()?;
+        Ok(Geometry {
+            x: origin.dst_x.into(),
+            y: origin.dst_y.into(),
+            width: geometry.width.into(),
+            height: geometry.height.into(),
+        })
+    }
+
+    /// Moves and resizes `window`, as a user dragging its frame would.
+    pub fn move_resize(&self, window: Window, to: Geometry) -> Result<()> {
+        let aux = ConfigureWindowAux::new()
+            .x(to.x)
+            .y(to.y)
+            .width(to.width)
+            .height(to.height);
+        self.conn.configure_window(window, &aux)?;
+        self.conn.flush()?;
+        Ok(())
+    }
+
+    /// The window that has the keyboard, if any.
+    pub fn focus(&self) -> Result<Window> {
+        Ok(self.conn.get_input_focus()?.reply()?.focus)
+    }
+
+    /// Gives the keyboard to nobody in particular, as switching to another app would.
+    pub fn unfocus(&self) -> Result<()> {
+        self.conn
+            .set_input_focus(InputFocus::POINTER_ROOT, self.root, CURRENT_TIME)?;
+        self.conn.flush()?;
+        Ok(())
+    }
+
+    /// Presses `keysyms` together on `window` (modifiers first), then releases them, through
+    /// the XTEST extension: as a user's keyboard would.
+    pub fn press(&self, window: Window, keysyms: &[u32]) -> Result<()> {
+        self.conn
+            .set_input_focus(InputFocus::PARENT, window, CURRENT_TIME)?;
+        let codes = keysyms
+            .iter()
+            .map(|&keysym| self.keycode(keysym))
+            .collect::<Result<Vec<u8>>>()?;
+        for &code in &codes {
+            self.conn
+                .xtest_fake_input(KEY_PRESS_EVENT, code, CURRENT_TIME, self.root, 0, 0, 0)?;
+        }
+        for &code in codes.iter().rev() {
+            self.conn.xtest_fake_input(
+                KEY_RELEASE_EVENT,
+                code,
+                CURRENT_TIME,
+                self.root,
+                0,
+                0,
+                0,
+            )?;
+        }
+        self.conn.flush()?;
+        Ok(())
+    }
+
+    fn keycode(&self, keysym: u32) -> Result<u8> {
+        let setup = self.conn.setup();
+        let (first, last) = (setup.min_keycode, setup.max_keycode);
+        let mapping = self
+            .conn
+            .get_keyboard_mapping(first, last - first + 1)?
+            .reply()?;
+        let per = usize::from(mapping.keysyms_per_keycode);
+        mapping
+            .keysyms
+            .chunks(per)
+            .position(|syms| syms.contains(&keysym))
+            .map(|index| first + index as u8)
+            .with_context(|| format!("no key for keysym {keysym:#x}"))
     }
 
     fn window_pid(&self, window: Window) -> Result<Option<u32>> {

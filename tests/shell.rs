@@ -1,0 +1,323 @@
+//! What the native shell adds around the page: one instance, a remembered window, a menu
+//! whose Toggle Feed travels through the server, About, and a log file.
+
+use crate::support::{
+    Home, WINDOW_TIMEOUT, readiness_address, require_display,
+    x11::{Display, Geometry, keys},
+};
+use anyhow::{Context, Result};
+use fantoccini::Client;
+use std::time::Duration;
+use tokio::{
+    process::Child,
+    time::{sleep, timeout},
+};
+use ui_scenarios::{Scenario, drivers, toggle_from_outside_hides_and_shows_feed, wait_until};
+
+const TITLE: &str = "Datastar Desktop";
+
+/// Closes the window as a user would, and checks the app then exits 0.
+async fn close(display: &Display, app: &mut Child, window: u32) {
+    display.request_close(window).unwrap();
+    let status = timeout(Duration::from_secs(5), app.wait())
+        .await
+        .expect("the app exits once its window closes")
+        .unwrap();
+    let mut stderr = String::new();
+    if let Some(mut pipe) = app.stderr.take() {
+        use tokio::io::AsyncReadExt;
+        let _ = timeout(Duration::from_secs(2), pipe.read_to_string(&mut stderr)).await;
+    }
+    assert!(status.success(), "{status}; stderr: {stderr}");
+}
+
+// ---- The menu: its accelerators, pressed on the real window ----
+
+#[tokio::test]
+#[ignore = "needs Xvfb, tauri-driver and WebKitWebDriver; `make test` runs it"]
+async fn menu_accelerators_work_and_toggle_feed_goes_through_the_server() -> Result<()> {
+    require_display();
+    let display = Display::open()?;
+    let home = Home::new();
+    let session = drivers::tauri_app_with_env(
+        crate::support::desktop_app(),
+        &[
+            ("XDG_CONFIG_HOME", home.config.path()),
+            ("XDG_DATA_HOME", home.data.path()),
+        ],
+    )
+    .await?;
+    let client = &session.client;
+    let window = display.wait_for_title(TITLE, WINDOW_TIMEOUT).await?;
+    Scenario::FeedTicks.run(client).await?;
+
+    // Ctrl+Shift+F: the menu asks the server, the server tells the page.
+    toggle_from_outside_hides_and_shows_feed(client, async || {
+        display.press(window, &[keys::CONTROL, keys::SHIFT, keys::F])
+    })
+    .await?;
+
+    // Zoom: the page's CSS viewport narrows as it zooms in, and comes back at Actual Size.
+    let width = async || -> Result<f64> {
+        Ok(client
+            .execute("return window.innerWidth;", vec![])
+            .await?
+            .as_f64()
+            .context("a width")?)
+    };
+    let actual = width().await?;
+    display.press(window, &[keys::CONTROL, keys::EQUAL])?;
+    wait_for(client, "Zoom In to narrow the viewport", async || {
+        Ok(width().await? < actual)
+    })
+    .await?;
+    display.press(window, &[keys::CONTROL, keys::ZERO])?;
+    wait_for(client, "Actual Size to restore it", async || {
+        Ok(width().await? == actual)
+    })
+    .await?;
+    display.press(window, &[keys::CONTROL, keys::MINUS])?;
+    wait_for(client, "Zoom Out to widen it", async || {
+        Ok(width().await? > actual)
+    })
+    .await?;
+    display.press(window, &[keys::CONTROL, keys::ZERO])?;
+    wait_for(client, "Actual Size to restore it", async || {
+        Ok(width().await? == actual)
+    })
+    .await?;
+
+    // Reload: a fresh page (the marker is gone), still signed in, its feed ticking again.
+    client
+        .execute("window.beforeReload = true;", vec![])
+        .await?;
+    display.press(window, &[keys::CONTROL, keys::R])?;
+    wait_for(client, "Reload to load a fresh page", async || {
+        Ok(client
+            .execute(
+                "return window.beforeReload === undefined && document.readyState === 'complete';",
+                vec![],
+            )
+            .await?
+            .as_bool()
+            == Some(true))
+    })
+    .await?;
+    Scenario::FeedTicks.run(client).await?;
+
+    // F1: Help → About, a native dialog.
+    display.press(window, &[keys::F1])?;
+    let about = display
+        .wait_for_title("About Datastar Desktop", Duration::from_secs(10))
+        .await?;
+    display.request_close(about)?;
+    Scenario::FeedTicks.run(client).await?;
+    session.close().await
+}
+
+async fn wait_for(
+    _client: &Client,
+    what: &str,
+    mut check: impl AsyncFnMut() -> Result<bool>,
+) -> Result<()> {
+    wait_until(Duration::from_secs(5), what, async || {
+        Ok(check().await?.then_some(()))
+    })
+    .await
+}
+
+// ---- One instance ----
+
+/// A private session bus, as a desktop session has.
+struct SessionBus {
+    daemon: Child,
+    address: String,
+}
+
+impl SessionBus {
+    async fn start() -> Self {
+        use tokio::io::{AsyncBufReadExt, BufReader};
+        let mut daemon = tokio::process::Command::new("dbus-daemon")
+            .args(["--session", "--nofork", "--print-address=1"])
+            .stdout(std::process::Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("dbus-daemon (Debian's dbus package; `make setup-test` installs it)");
+        let stdout = daemon.stdout.take().unwrap();
+        let address = BufReader::new(stdout)
+            .lines()
+            .next_line()
+            .await
+            .unwrap()
+            .unwrap();
+        Self { daemon, address }
+    }
+}
+
+#[tokio::test]
+#[ignore = "needs an X display; `make test` runs it under xvfb-run"]
+async fn a_second_launch_brings_the_first_window_forward_and_exits() {
+    require_display();
+    let display = Display::open().unwrap();
+    let bus = SessionBus::start().await;
+    let home = Home::new();
+    let env = [("DBUS_SESSION_BUS_ADDRESS", bus.address.as_str())];
+    let mut first = home.command(&env).spawn().unwrap();
+    assert!(readiness_address(&mut first).await.is_some());
+    let window = display
+        .wait_for_window(first.id().unwrap(), TITLE, WINDOW_TIMEOUT)
+        .await
+        .unwrap();
+    display.unfocus().unwrap();
+
+    let mut second = home.command(&env).spawn().unwrap();
+    let status = timeout(Duration::from_secs(2), second.wait())
+        .await
+        .expect("the second launch exits within 2 s")
+        .unwrap();
+    assert!(status.success(), "{status}");
+    assert_eq!(
+        readiness_address(&mut second).await,
+        None,
+        "no second server"
+    );
+    wait_until(
+        Duration::from_secs(5),
+        "the first window to take the focus",
+        async || Ok((display.focus()? == window).then_some(())),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        display.windows_titled(TITLE).unwrap().len(),
+        1,
+        "one window"
+    );
+    close(&display, &mut first, window).await;
+    drop(bus.daemon);
+}
+
+#[tokio::test]
+#[ignore = "needs an X display; `make test` runs it under xvfb-run"]
+async fn without_a_session_bus_each_launch_runs_on_its_own() {
+    require_display();
+    let display = Display::open().unwrap();
+    let home = Home::new();
+    let mut apps = Vec::new();
+    for _ in 0..2 {
+        let mut app = home.command(&[]).spawn().unwrap();
+        assert!(
+            readiness_address(&mut app).await.is_some(),
+            "each starts its server"
+        );
+        let window = display
+            .wait_for_window(app.id().unwrap(), TITLE, WINDOW_TIMEOUT)
+            .await
+            .unwrap();
+        apps.push((app, window));
+    }
+    for (mut app, window) in apps {
+        close(&display, &mut app, window).await;
+    }
+}
+
+// ---- The remembered window ----
+
+async fn launch_and_measure(home: &Home, display: &Display) -> (Child, u32, Geometry) {
+    let mut app = home.command(&[]).spawn().unwrap();
+    readiness_address(&mut app).await.expect("the app starts");
+    let window = display
+        .wait_for_window(app.id().unwrap(), TITLE, WINDOW_TIMEOUT)
+        .await
+        .unwrap();
+    sleep(Duration::from_millis(300)).await;
+    let geometry = display.geometry(window).unwrap();
+    (app, window, geometry)
+}
+
+/// The default window: 960 × 720 (`tauri.conf.json`), centred on the 1280 × 1024 screen.
+const DEFAULT: Geometry = Geometry {
+    x: 160,
+    y: 152,
+    width: 960,
+    height: 720,
+};
+
+#[tokio::test]
+#[ignore = "needs an X display; `make test` runs it under xvfb-run"]
+async fn the_window_comes_back_where_it_was_left() {
+    require_display();
+    let display = Display::open().unwrap();
+    let home = Home::new();
+    let (mut app, window, first) = launch_and_measure(&home, &display).await;
+    assert_eq!(first, DEFAULT, "a first launch opens the default window");
+
+    let moved = Geometry {
+        x: 40,
+        y: 30,
+        width: 700,
+        height: 560,
+    };
+    display.move_resize(window, moved).unwrap();
+    wait_until(Duration::from_secs(5), "the move to take", async || {
+        Ok((display.geometry(window)? == moved).then_some(()))
+    })
+    .await
+    .unwrap();
+    sleep(Duration::from_millis(300)).await;
+    close(&display, &mut app, window).await;
+
+    let (mut app, window, again) = launch_and_measure(&home, &display).await;
+    assert_eq!(
+        again, moved,
+        "the next launch opens where the last one closed"
+    );
+    close(&display, &mut app, window).await;
+}
+
+#[tokio::test]
+#[ignore = "needs an X display; `make test` runs it under xvfb-run"]
+async fn an_unreadable_or_off_screen_saved_window_opens_at_the_default() {
+    require_display();
+    let display = Display::open().unwrap();
+    let home = Home::new();
+    std::fs::create_dir_all(home.app_config_dir()).unwrap();
+    let saved = home.app_config_dir().join(".window-state.json");
+    let off_screen = serde_json::json!({ "main": {
+        "width": 500, "height": 400, "x": 20000, "y": 20000, "prev_x": 20000, "prev_y": 20000,
+        "maximized": false, "visible": true, "decorated": true, "fullscreen": false,
+    }});
+    for contents in ["{ not json".to_owned(), off_screen.to_string()] {
+        std::fs::write(&saved, &contents).unwrap();
+        let (mut app, window, geometry) = launch_and_measure(&home, &display).await;
+        assert_eq!(geometry, DEFAULT, "saved state {contents}");
+        close(&display, &mut app, window).await;
+    }
+}
+
+// ---- The log file ----
+
+#[tokio::test]
+#[ignore = "needs an X display; `make test` runs it under xvfb-run"]
+async fn the_log_goes_to_a_file_and_an_unwritable_one_is_not_fatal() {
+    require_display();
+    let display = Display::open().unwrap();
+    let home = Home::new();
+    let (mut app, window, _) = launch_and_measure(&home, &display).await;
+    close(&display, &mut app, window).await;
+    let log = std::fs::read_to_string(home.log_file()).expect("a log file");
+    assert!(!log.is_empty(), "the log file has the run's lines");
+
+    // A log directory that is a file: no log file can exist, and the app runs anyway.
+    let blocked = Home::new();
+    let logs = blocked.log_file().parent().unwrap().to_owned();
+    std::fs::create_dir_all(logs.parent().unwrap()).unwrap();
+    std::fs::write(&logs, "").unwrap();
+    let mut app = blocked.command(&[]).spawn().unwrap();
+    assert!(readiness_address(&mut app).await.is_some());
+    let window = display
+        .wait_for_window(app.id().unwrap(), TITLE, WINDOW_TIMEOUT)
+        .await
+        .unwrap();
+    close(&display, &mut app, window).await;
+}
