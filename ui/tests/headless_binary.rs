@@ -213,3 +213,38 @@ async fn help_warns_that_a_token_flag_shows_in_ps() {
         "{help}"
     );
 }
+
+/// `kill -USR1` is the headless binary's Toggle Feed: it goes through `PageEvents`, to every
+/// page's `/events` stream, as the desktop menu's does.
+#[tokio::test]
+async fn sigusr1_toggles_the_feed_in_every_open_page() {
+    let server = Headless::spawn(&["--port", "0"]).await;
+    let client = server.signed_in_client().await;
+    let events = client
+        .get(format!("{}/events?datastar=%7B%7D", server.origin()))
+        .header("datastar-request", "true")
+        .send()
+        .await
+        .unwrap();
+    let mut events = SseStream::new(events);
+    // The stream subscribes as its response starts; signal until the page hears one.
+    let signal = format!("\"{}\":", datastar_ui::Command::ToggleFeed.signal());
+    let heard = timeout(Duration::from_secs(5), async {
+        loop {
+            server.signal("-USR1");
+            if let Ok(Some(event)) = timeout(Duration::from_millis(300), events.next_event()).await
+            {
+                break event;
+            }
+        }
+    })
+    .await
+    .expect("the page hears the toggle");
+    assert_eq!(heard.event, "datastar-patch-signals");
+    assert!(
+        heard
+            .datastar_field("signals")
+            .is_some_and(|patch| patch.contains(&signal)),
+        "{heard:?}"
+    );
+}
