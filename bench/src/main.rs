@@ -31,6 +31,8 @@ enum Mode {
     Full,
     /// Only our server's fan-out, at `--streams` sizes: for profiling memory per feed.
     Feeds,
+    /// Only live reload's edit-to-visible latency, 10 edits of each kind.
+    LiveReload,
 }
 
 impl Mode {
@@ -39,6 +41,7 @@ impl Mode {
             Self::Smoke => "smoke",
             Self::Full => "full",
             Self::Feeds => "feeds",
+            Self::LiveReload => "live-reload",
         }
     }
 }
@@ -86,6 +89,10 @@ impl Plan {
                 desktop_settle: Duration::from_secs(1),
                 desktop_idle: Duration::from_secs(2),
                 live_reload_rounds: 2,
+            },
+            Mode::LiveReload => Self {
+                runs: 0,
+                ..Self::for_mode(Mode::Full, runs, Vec::new())
             },
             Mode::Feeds => Self {
                 feed_sizes_ours: streams,
@@ -160,7 +167,7 @@ async fn main() -> Result<()> {
         }
     }
     let binary = repo.join("target/release/datastar-desktop");
-    if args.skip_desktop || args.mode == Mode::Feeds {
+    if args.skip_desktop || matches!(args.mode, Mode::Feeds | Mode::LiveReload) {
         eprintln!("bench: --skip-desktop");
     } else if !binary.is_file() {
         bail!(
@@ -189,7 +196,7 @@ async fn main() -> Result<()> {
     std::fs::write(&out, &markdown)?;
     eprintln!("bench: wrote {}", out.display());
 
-    let problems = report.sanity_problems();
+    let problems = report.sanity_problems(args.mode != Mode::LiveReload);
     if !problems.is_empty() {
         bail!("the benchmark is broken:\n- {}", problems.join("\n- "));
     }
