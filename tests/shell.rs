@@ -59,11 +59,11 @@ async fn menu_accelerators_work_and_toggle_feed_goes_through_the_server() -> Res
 
     // Zoom: the page's CSS viewport narrows as it zooms in, and comes back at Actual Size.
     let width = async || -> Result<f64> {
-        Ok(client
+        client
             .execute("return window.innerWidth;", vec![])
             .await?
             .as_f64()
-            .context("a width")?)
+            .context("a width")
     };
     let actual = width().await?;
     display.press(window, &[keys::CONTROL, keys::EQUAL])?;

@@ -15,8 +15,9 @@ async fn page_is_the_datastar_demo_with_its_own_assets() {
     );
     let page = response.text().await.unwrap();
 
+    let toggle_filter = format!("include: /^{}$/", datastar_ui::Command::ToggleFeed.signal());
     for expected in [
-        &*r#"data-signals='{"input": "", "output": "", "show": true}'"#,
+        r#"data-signals='{"input": "", "output": "", "show": true}'"#,
         "data-bind:input",
         r#"data-on:click="@get('/get')""#,
         r#"data-on:click="@get('/target')""#,
@@ -33,7 +34,7 @@ async fn page_is_the_datastar_demo_with_its_own_assets() {
         r#"<label for="input">"#,
         r#"src="/assets/datastar-1.0.2.js""#,
         "@get('/events'",
-        &format!("include: /^{}$/", datastar_ui::Command::ToggleFeed.signal()),
+        &toggle_filter,
     ] {
         assert!(page.contains(expected), "the page lacks {expected}");
     }
