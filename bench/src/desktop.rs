@@ -7,12 +7,14 @@ use std::{path::Path, time::Duration};
 use tokio::time::{Instant, sleep};
 use ui_scenarios::{drivers::TauriDriver, wait_until};
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Desktop {
     /// From asking WebDriver to launch the app to the first feed value visible in `#feed`.
     pub cold_start: Duration,
-    /// The app and its WebKit processes, idle with the feed running.
-    pub rss_kib: u64,
+    /// PSS of the app and of its WebKit processes, idle with the feed running, by process
+    /// name (`datastar-deskto`, `WebKitWebProces`, `WebKitNetworkPr`). `None` if any
+    /// process's reading failed: a missing reading must never pass for a small one.
+    pub pss_kib: Option<Vec<(String, u64)>>,
     /// CPU of that process tree while idle, as a percentage of one core.
     pub idle_cpu_percent: f64,
 }
@@ -49,12 +51,34 @@ pub async fn measure(binary: &Path, settle: Duration, idle_for: Duration) -> Res
     sleep(idle_for).await;
     let idle_cpu_percent =
         cpu(&tree).saturating_sub(cpu_before).as_secs_f64() / idle_for.as_secs_f64() * 100.0;
-    let rss_kib = tree.iter().filter_map(|&pid| procfs::rss_kib(pid)).sum();
+    let pss_kib = tree
+        .iter()
+        .map(|&pid| Some((procfs::comm(pid)?, procfs::pss_kib(pid)?)))
+        .collect::<Option<Vec<_>>>();
 
     session.close().await?;
     Ok(Desktop {
         cold_start,
-        rss_kib,
+        pss_kib,
         idle_cpu_percent,
     })
+}
+
+impl Desktop {
+    /// Total PSS of the app's processes.
+    pub fn total_pss_kib(&self) -> Option<u64> {
+        Some(self.pss_kib.as_ref()?.iter().map(|(_, kib)| kib).sum())
+    }
+
+    /// PSS of the processes whose name starts with `prefix`.
+    pub fn pss_of(&self, prefix: &str) -> Option<u64> {
+        let processes = self.pss_kib.as_ref()?;
+        Some(
+            processes
+                .iter()
+                .filter(|(name, _)| name.starts_with(prefix))
+                .map(|(_, kib)| kib)
+                .sum(),
+        )
+    }
 }

@@ -233,22 +233,34 @@ impl Report {
         }
 
         if let Some(cold) = median(self.desktop.iter().map(|d| d.cold_start).collect()) {
-            let rss =
-                median(self.desktop.iter().map(|d| d.rss_kib as f64).collect()).unwrap_or_default();
+            let pss = |pick: &dyn Fn(&Desktop) -> Option<u64>| {
+                self.desktop
+                    .iter()
+                    .map(|d| pick(d).map(|kib| kib as f64))
+                    .collect::<Option<Vec<f64>>>()
+                    .and_then(median)
+            };
+            let total = pss(&Desktop::total_pss_kib);
+            let app = pss(&|d| d.pss_of("datastar-deskto"));
+            let web = pss(&|d| d.pss_of("WebKitWebProces"));
+            let network = pss(&|d| d.pss_of("WebKitNetworkPr"));
             let cpu = median(self.desktop.iter().map(|d| d.idle_cpu_percent).collect())
                 .unwrap_or_default();
             let _ = writeln!(out, "\n## Desktop app (release, Xvfb, via tauri-driver)\n");
             let _ = writeln!(
                 out,
-                "| cold start to first feed value | RSS, app + WebKit | idle CPU (feed running) | binary | .deb |"
+                "| cold start to first feed value | PSS total (app + web + network) | idle CPU (feed running) | binary | .deb |"
             );
             let _ = writeln!(out, "|---:|---:|---:|---:|---:|");
             let size = |bytes: Option<u64>| bytes.map_or("n/a".into(), |b| mib(b as f64 / 1024.0));
             let _ = writeln!(
                 out,
-                "| {} | {} | {cpu:.1} % of a core | {} | {} |",
+                "| {} | {} ({} + {} + {}) | {cpu:.1} % of a core | {} | {} |",
                 ms(cold),
-                mib(rss),
+                or_unknown(total, mib),
+                or_unknown(app, mib),
+                or_unknown(web, mib),
+                or_unknown(network, mib),
                 size(self.binary_bytes),
                 size(self.deb_bytes)
             );
@@ -378,8 +390,13 @@ impl Report {
             }
         }
         for d in &self.desktop {
-            if d.rss_kib == 0 {
-                problems.push("desktop: no memory reading for the app".to_owned());
+            if d.total_pss_kib().is_none_or(|kib| kib == 0)
+                || d.pss_of("datastar-deskto").is_none_or(|kib| kib == 0)
+            {
+                problems.push(format!(
+                    "desktop: no PSS reading for the app: {:?}",
+                    d.pss_kib
+                ));
             }
         }
         problems

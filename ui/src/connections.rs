@@ -97,10 +97,6 @@ impl Connections {
         state.anonymous.len() + state.signed_in
     }
 
-    pub fn cap(&self) -> usize {
-        self.cap
-    }
-
     fn lock(&self) -> MutexGuard<'_, State> {
         // Every update below leaves the state whole, so a panic elsewhere cannot corrupt it.
         self.state.lock().unwrap_or_else(PoisonError::into_inner)

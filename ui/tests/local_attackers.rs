@@ -225,6 +225,14 @@ async fn refusals_close_their_connection() {
     }
 }
 
+/// Every connection is a file: the server raises its soft open-file limit to the hard one,
+/// or a desktop's usual 1,024 would cap its connections far below what it can hold.
+#[tokio::test]
+async fn the_server_raises_its_open_file_limit() {
+    let server = Headless::spawn_with_file_limit(&["--port", "0"], 1_024, 4_096).await;
+    assert_eq!(server.soft_file_limit(), 4_096);
+}
+
 /// The server caps its connections below its open-file limit and, when full, closes the
 /// oldest that never signed in, so a flood only ever displaces itself.
 #[tokio::test]
@@ -233,7 +241,7 @@ async fn a_tokenless_flood_does_not_lock_the_page_out() {
     const FLOOD: usize = 1_500;
     const SLOW_HEADS: usize = 200;
     datastar_ui::raise_open_file_limit();
-    let server = Headless::spawn_with_file_limit(&["--port", "0"], FILE_LIMIT).await;
+    let server = Headless::spawn_with_file_limit(&["--port", "0"], FILE_LIMIT, FILE_LIMIT).await;
     let addr: SocketAddr = server
         .origin()
         .trim_start_matches("http://")

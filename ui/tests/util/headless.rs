@@ -25,16 +25,31 @@ impl Headless {
         Self::start(command).await
     }
 
-    /// Runs the binary with its open-file limit, soft and hard, set to `files`, as on a
-    /// desktop whose limit cannot be raised.
-    pub async fn spawn_with_file_limit(args: &[&str], files: u64) -> Self {
+    /// Runs the binary with its open-file limit set to `soft` and `hard`, as a desktop
+    /// session sets it (often 1,024, and sometimes no room above that).
+    pub async fn spawn_with_file_limit(args: &[&str], soft: u64, hard: u64) -> Self {
         let mut command = Command::new(env!("CARGO_BIN_EXE_datastar-headless"));
         command.args(args);
         // SAFETY: `setrlimit` is a single system call, safe between fork and exec.
         unsafe {
-            command.pre_exec(move || rlimit::setrlimit(rlimit::Resource::NOFILE, files, files));
+            command.pre_exec(move || rlimit::setrlimit(rlimit::Resource::NOFILE, soft, hard));
         }
         Self::start(command).await
+    }
+
+    /// The server process's soft open-file limit, as the kernel reports it.
+    pub fn soft_file_limit(&self) -> u64 {
+        let pid = self.child.id().expect("running");
+        let limits = std::fs::read_to_string(format!("/proc/{pid}/limits")).expect("limits");
+        let line = limits
+            .lines()
+            .find(|line| line.starts_with("Max open files"))
+            .expect("an open-file line");
+        line.split_whitespace()
+            .nth(3)
+            .expect("a soft limit")
+            .parse()
+            .expect("a number")
     }
 
     async fn start(mut command: Command) -> Self {
