@@ -5,18 +5,18 @@
 //! a flood only ever displaces itself. Signed-in connections are never evicted; if every
 //! slot holds one, the newcomer is turned away instead.
 
+use futures_util::task::AtomicWaker;
 use pin_project_lite::pin_project;
 use std::{
     collections::BTreeMap,
     future::Future,
     pin::Pin,
     sync::{
-        Arc, Mutex, MutexGuard, PoisonError,
+        Arc, Mutex, MutexGuard, PoisonError, Weak,
         atomic::{AtomicBool, Ordering},
     },
     task::{Context, Poll},
 };
-use tokio_util::sync::{CancellationToken, WaitForCancellationFutureOwned};
 
 /// File descriptors kept back from the cap: the listener, the log file, and in the desktop
 /// app everything GTK and WebKit's helpers open.
@@ -49,17 +49,22 @@ pub struct Connections {
 struct State {
     next_id: u64,
     /// Not signed in yet, oldest first: the ones a newcomer may evict.
-    anonymous: BTreeMap<u64, CancellationToken>,
+    anonymous: BTreeMap<u64, Weak<Connection>>,
     signed_in: usize,
 }
 
 /// One open connection's slot. Dropping it frees the slot.
+///
+/// Kept small, as a feed is a connection that lives for hours, thousands at a time: two
+/// flags and a waker, where a cancellation token would cost a tree node and a future.
 #[derive(Debug)]
 pub struct Connection {
     id: u64,
     /// Counted among the signed-in connections (and so no longer in `anonymous`).
     signed_in: AtomicBool,
-    evicted: CancellationToken,
+    evicted: AtomicBool,
+    /// The connection's task, woken to end itself when evicted.
+    waker: AtomicWaker,
     registry: Arc<Connections>,
 }
 
@@ -75,20 +80,29 @@ impl Connections {
     /// reached; `None` if every slot is signed in.
     pub fn open(self: &Arc<Self>) -> Option<Arc<Connection>> {
         let mut state = self.lock();
-        if state.anonymous.len() + state.signed_in >= self.cap {
-            let (_, oldest) = state.anonymous.pop_first()?;
-            oldest.cancel();
-        }
+        let evicted = if state.anonymous.len() + state.signed_in >= self.cap {
+            Some(state.anonymous.pop_first()?.1)
+        } else {
+            None
+        };
         let id = state.next_id;
         state.next_id += 1;
-        let evicted = CancellationToken::new();
-        state.anonymous.insert(id, evicted.clone());
-        Some(Arc::new(Connection {
+        let connection = Arc::new(Connection {
             id,
             signed_in: AtomicBool::new(false),
-            evicted,
+            evicted: AtomicBool::new(false),
+            waker: AtomicWaker::new(),
             registry: Arc::clone(self),
-        }))
+        });
+        state.anonymous.insert(id, Arc::downgrade(&connection));
+        // Outside the lock: if its task has just ended, this is the last reference, and
+        // dropping it takes the lock again.
+        drop(state);
+        if let Some(oldest) = evicted.and_then(|oldest| oldest.upgrade()) {
+            oldest.evicted.store(true, Ordering::Release);
+            oldest.waker.wake();
+        }
+        Some(connection)
     }
 
     /// Open connections right now.
@@ -120,9 +134,12 @@ impl Connection {
     pub fn serve<F: Future>(self: Arc<Self>, connection: F) -> Evictable<F> {
         Evictable {
             connection,
-            evicted: self.evicted.clone().cancelled_owned(),
-            _slot: self,
+            slot: self,
         }
+    }
+
+    fn is_evicted(&self) -> bool {
+        self.evicted.load(Ordering::Acquire)
     }
 }
 
@@ -135,9 +152,7 @@ pin_project! {
     pub struct Evictable<F> {
         #[pin]
         connection: F,
-        #[pin]
-        evicted: WaitForCancellationFutureOwned,
-        _slot: Arc<Connection>,
+        slot: Arc<Connection>,
     }
 }
 
@@ -147,10 +162,12 @@ impl<F: Future> Future for Evictable<F> {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.project();
-        if let Poll::Ready(output) = this.connection.poll(cx) {
-            return Poll::Ready(Some(output));
+        // Registered before the check, so that an eviction in between still wakes us.
+        this.slot.waker.register(cx.waker());
+        if this.slot.is_evicted() {
+            return Poll::Ready(None);
         }
-        this.evicted.poll(cx).map(|()| None)
+        this.connection.poll(cx).map(Some)
     }
 }
 
@@ -179,9 +196,9 @@ mod tests {
         assert_eq!(connections.count(), 3);
 
         let fourth = connections.open().expect("evicts the oldest anonymous one");
-        assert!(!first.evicted.is_cancelled(), "signed in: never evicted");
-        assert!(second.evicted.is_cancelled());
-        assert!(!third.evicted.is_cancelled());
+        assert!(!first.is_evicted(), "signed in: never evicted");
+        assert!(second.is_evicted());
+        assert!(!third.is_evicted());
         drop(second);
         assert_eq!(connections.count(), 3);
 
@@ -191,6 +208,23 @@ mod tests {
         drop(first);
         assert_eq!(connections.count(), 2);
         assert!(connections.open().is_some());
+    }
+
+    #[tokio::test]
+    async fn an_evicted_connection_ends_at_once_and_a_finished_one_gives_its_output() {
+        let connections = Connections::new(1);
+        let first = connections.open().unwrap();
+        let serving = tokio::spawn(first.serve(std::future::pending::<()>()));
+        tokio::task::yield_now().await;
+        let _second = connections.open().unwrap();
+        let ended = tokio::time::timeout(std::time::Duration::from_secs(1), serving)
+            .await
+            .expect("eviction wakes the connection")
+            .unwrap();
+        assert_eq!(ended, None, "evicted");
+
+        let third = Connections::new(1).open().unwrap();
+        assert_eq!(third.serve(async { 7 }).await, Some(7));
     }
 
     #[test]
