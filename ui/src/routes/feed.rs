@@ -98,6 +98,12 @@ mod tests {
     }
 
     #[test]
+    fn a_tick_late_by_exactly_the_tolerance_is_still_on_time() {
+        let due = Instant::now();
+        assert_eq!(next_due(due, due + ON_TIME), due + TICK);
+    }
+
+    #[test]
     fn a_late_tick_delays_the_next_instead_of_bunching() {
         let due = Instant::now();
         let late = due + Duration::from_millis(700);
