@@ -321,3 +321,52 @@ async fn the_log_goes_to_a_file_and_an_unwritable_one_is_not_fatal() {
         .unwrap();
     close(&display, &mut app, window).await;
 }
+
+// ---- Quitting, and the open-file limit ----
+
+/// Ctrl+Q (File → Quit) closes the window and stops the server, as the close button does.
+#[tokio::test]
+#[ignore = "needs an X display; `make test` runs it under xvfb-run"]
+async fn ctrl_q_quits_cleanly() {
+    require_display();
+    let display = Display::open().unwrap();
+    let home = Home::new();
+    let (mut app, window, _) = launch_and_measure(&home, &display).await;
+    display.press(window, &[keys::CONTROL, keys::Q]).unwrap();
+    let status = timeout(Duration::from_secs(5), app.wait())
+        .await
+        .expect("Ctrl+Q ends the app")
+        .unwrap();
+    assert!(status.success(), "{status}");
+}
+
+/// Every connection is a file: the app raises its soft open-file limit to the hard one, as
+/// the headless server does, so a desktop's usual 1,024 does not cap its connections.
+#[tokio::test]
+#[ignore = "needs an X display; `make test` runs it under xvfb-run"]
+async fn the_app_raises_its_open_file_limit() {
+    require_display();
+    let display = Display::open().unwrap();
+    let home = Home::new();
+    let mut command = home.command(&[]);
+    // SAFETY: `setrlimit` is a single system call, safe between fork and exec.
+    unsafe {
+        command.pre_exec(|| rlimit::setrlimit(rlimit::Resource::NOFILE, 1_024, 4_096));
+    }
+    let mut app = command.spawn().unwrap();
+    readiness_address(&mut app).await.expect("the app starts");
+    let pid = app.id().unwrap();
+    let limits = std::fs::read_to_string(format!("/proc/{pid}/limits")).unwrap();
+    let soft: u64 = limits
+        .lines()
+        .find(|line| line.starts_with("Max open files"))
+        .and_then(|line| line.split_whitespace().nth(3))
+        .and_then(|soft| soft.parse().ok())
+        .unwrap();
+    assert_eq!(soft, 4_096);
+    let window = display
+        .wait_for_window(pid, TITLE, WINDOW_TIMEOUT)
+        .await
+        .unwrap();
+    close(&display, &mut app, window).await;
+}

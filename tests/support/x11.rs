@@ -25,6 +25,7 @@ pub mod keys {
     pub const EQUAL: u32 = 0x003d;
     pub const MINUS: u32 = 0x002d;
     pub const ZERO: u32 = 0x0030;
+    pub const Q: u32 = 0x0071;
 }
 
 /// Where a window is and how big, in root coordinates.
