@@ -239,6 +239,7 @@ async fn sigusr1_toggles_the_feed_in_every_open_page() {
             }
         }
     })
+    .await
     .expect("the page hears the toggle");
     assert_eq!(heard.event, "datastar-patch-signals");
     assert!(
