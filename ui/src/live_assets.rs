@@ -234,13 +234,11 @@ fn read_page(dir: &Path) -> Result<String, String> {
 /// `<body …>…</body>`, or why there is none.
 fn body_of(page: &str) -> Result<&str, &'static str> {
     let start = page.find("<body").ok_or("no <body> element")?;
-    let end = page
+    let body = &page[start..];
+    let end = body
         .rfind("</body>")
         .ok_or("the <body> element is not closed")?;
-    if end < start {
-        return Err("</body> comes before <body>");
-    }
-    Ok(&page[start..end + "</body>".len()])
+    Ok(&body[..end + "</body>".len()])
 }
 
 /// Puts [`HOOK`] first in the `<body>`, wherever the page has one.
