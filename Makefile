@@ -52,10 +52,10 @@ bench: setup-test bundle
 bench-smoke:
 	xvfb-run -a -s "-screen 0 1280x1024x24" cargo run --release --locked -p bench -- smoke
 
-## Mutation testing of the server crate (about 20 minutes): every surviving mutant is a test
+## Mutation testing of the server crate (about 30 minutes): every surviving mutant is a test
 ## gap. Exclusions, each with its reason, are in .cargo/mutants.toml. Not part of `make test`.
 mutants: setup-test
-	cargo mutants --package datastar-ui --no-shuffle
+	cargo mutants --package datastar-ui --no-shuffle --jobs 2
 
 clean:
 	cargo clean
