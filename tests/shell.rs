@@ -356,14 +356,7 @@ async fn the_app_raises_its_open_file_limit() {
     let mut app = command.spawn().unwrap();
     readiness_address(&mut app).await.expect("the app starts");
     let pid = app.id().unwrap();
-    let limits = std::fs::read_to_string(format!("/proc/{pid}/limits")).unwrap();
-    let soft: u64 = limits
-        .lines()
-        .find(|line| line.starts_with("Max open files"))
-        .and_then(|line| line.split_whitespace().nth(3))
-        .and_then(|soft| soft.parse().ok())
-        .unwrap();
-    assert_eq!(soft, 4_096);
+    assert_eq!(ui_scenarios::soft_open_file_limit(pid).unwrap(), 4_096);
     let window = display
         .wait_for_window(pid, TITLE, WINDOW_TIMEOUT)
         .await

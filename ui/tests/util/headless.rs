@@ -39,17 +39,7 @@ impl Headless {
 
     /// The server process's soft open-file limit, as the kernel reports it.
     pub fn soft_file_limit(&self) -> u64 {
-        let pid = self.child.id().expect("running");
-        let limits = std::fs::read_to_string(format!("/proc/{pid}/limits")).expect("limits");
-        let line = limits
-            .lines()
-            .find(|line| line.starts_with("Max open files"))
-            .expect("an open-file line");
-        line.split_whitespace()
-            .nth(3)
-            .expect("a soft limit")
-            .parse()
-            .expect("a number")
+        ui_scenarios::soft_open_file_limit(self.child.id().expect("running")).expect("limits")
     }
 
     async fn start(mut command: Command) -> Self {
