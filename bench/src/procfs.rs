@@ -4,21 +4,22 @@ use std::{fs, time::Duration};
 
 /// Resident memory of one process, in KiB.
 pub fn rss_kib(pid: u32) -> Option<u64> {
-    let status = fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    status
-        .lines()
-        .find_map(|line| line.strip_prefix("VmRSS:"))
-        .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
+    kib_field(&format!("/proc/{pid}/status"), "VmRSS:")
 }
 
 /// Proportional set size of one process, in KiB: its private memory plus its share of each
 /// page it shares. Summed over processes, PSS counts a shared library once in all, where
 /// summed RSS counts it once per process.
 pub fn pss_kib(pid: u32) -> Option<u64> {
-    let rollup = fs::read_to_string(format!("/proc/{pid}/smaps_rollup")).ok()?;
-    rollup
+    kib_field(&format!("/proc/{pid}/smaps_rollup"), "Pss:")
+}
+
+/// The `Field:   1234 kB` line of a /proc file, in KiB.
+fn kib_field(path: &str, field: &str) -> Option<u64> {
+    fs::read_to_string(path)
+        .ok()?
         .lines()
-        .find_map(|line| line.strip_prefix("Pss:"))
+        .find_map(|line| line.strip_prefix(field))
         .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
 }
 

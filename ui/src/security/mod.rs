@@ -121,7 +121,15 @@ fn single<'a>(
 /// Measures the head as it came over the wire: `GET /path?query HTTP/1.1`, each
 /// `Name: value` line, and the blank line, all with their CRLFs.
 fn limit_head(request: &Request) -> Result<(), ApiError> {
-    let request_line = request.method().as_str().len() + request.uri().to_string().len() + 12;
+    // Measured, not formatted: this runs on every request, `/get` included.
+    let uri = request.uri();
+    let target = uri
+        .path_and_query()
+        .map_or(0, |target| target.as_str().len())
+        + uri
+            .authority()
+            .map_or(0, |authority| authority.as_str().len() + "http://".len());
+    let request_line = request.method().as_str().len() + target + " HTTP/1.1\r\n ".len();
     let headers: usize = request
         .headers()
         .iter()
