@@ -7,7 +7,7 @@ use tokio_util::sync::CancellationToken;
 
 /// Overrides the port, which is otherwise any free one. For debugging, and for tests that
 /// need the port taken.
-const PORT_VARIABLE: &str = "DATASTAR_DESKTOP_PORT";
+pub const PORT_VARIABLE: &str = "DATASTAR_DESKTOP_PORT";
 
 /// How long closing the window waits for open feeds and requests to finish.
 const SHUTDOWN_GRACE: Duration = Duration::from_millis(1500);
@@ -18,6 +18,17 @@ pub enum StartError {
     BadPort(String),
     #[error("cannot listen on a loopback address, port {port}: {source}")]
     Bind { port: u16, source: std::io::Error },
+}
+
+/// How the server ended when nobody asked it to.
+#[derive(Debug, thiserror::Error)]
+pub enum ServerDied {
+    #[error("it failed: {0}")]
+    Failed(std::io::Error),
+    #[error("it panicked: {0}")]
+    Panicked(String),
+    #[error("it returned without being asked to stop")]
+    Returned,
 }
 
 pub struct EmbeddedServer {
@@ -31,7 +42,10 @@ impl EmbeddedServer {
     /// Binds synchronously, so a failure is known before any window exists, then serves in
     /// the background. A fresh token each launch means only the window we open gets in; a
     /// loopback address of this launch's own keeps its cookie from other local servers.
-    pub fn start() -> Result<Self, StartError> {
+    ///
+    /// `on_death` runs (on the async runtime) if the server ends before [`Self::stop`]
+    /// asks it to: a window on a dead server must not just sit there.
+    pub fn start(on_death: impl FnOnce(ServerDied) + Send + 'static) -> Result<Self, StartError> {
         let port = match std::env::var(PORT_VARIABLE) {
             Ok(value) => value.parse().map_err(|_| StartError::BadPort(value))?,
             Err(_) => 0,
@@ -50,18 +64,18 @@ impl EmbeddedServer {
             },
         );
         let shutdown = CancellationToken::new();
+        let serving = async_runtime::spawn(serve(listener, app.clone(), shutdown.clone()));
         let task = async_runtime::spawn({
-            let (app, shutdown) = (app.clone(), shutdown.clone());
+            let shutdown = shutdown.clone();
             async move {
-                let served = match tokio::net::TcpListener::from_std(listener) {
-                    Ok(listener) => {
-                        datastar_ui::serve(listener, app, shutdown.cancelled_owned()).await
-                    }
-                    Err(err) => Err(err),
+                let died = match serving.await {
+                    Ok(Ok(())) if shutdown.is_cancelled() => return,
+                    Ok(Ok(())) => ServerDied::Returned,
+                    Ok(Err(err)) => ServerDied::Failed(err),
+                    Err(err) => ServerDied::Panicked(err.to_string()),
                 };
-                if let Err(err) = served {
-                    tracing::error!(%err, "the embedded server stopped");
-                }
+                tracing::error!("the embedded server stopped: {died}");
+                on_death(died);
             }
         });
         tracing::info!("serving on {}", app.base_url());
@@ -87,6 +101,11 @@ impl EmbeddedServer {
         self.app.launch_url()
     }
 
+    /// A URL that signs the window in once more, after its renderer died with its cookie.
+    pub fn issue_launch_url(&self) -> String {
+        self.app.issue_launch_url()
+    }
+
     /// Ends open feeds and waits, up to [`SHUTDOWN_GRACE`], for the server to finish.
     /// Returns whether it finished in time.
     pub fn stop(&self) -> bool {
@@ -110,4 +129,32 @@ impl EmbeddedServer {
         }
         finished
     }
+}
+
+async fn serve(
+    listener: std::net::TcpListener,
+    app: App,
+    shutdown: CancellationToken,
+) -> std::io::Result<()> {
+    let listener = tokio::net::TcpListener::from_std(listener)?;
+    let serving = datastar_ui::serve(listener, app, shutdown.cancelled_owned());
+    #[cfg(debug_assertions)]
+    if let Some(after) = simulated_failure() {
+        return tokio::select! {
+            served = serving => served,
+            () = tokio::time::sleep(after) => panic!("{FAILURE_VARIABLE} simulated a server failure"),
+        };
+    }
+    serving.await
+}
+
+/// Debug builds only: makes the server panic this many milliseconds after it starts, so
+/// that a test can check what the user sees when the server dies under the window.
+#[cfg(debug_assertions)]
+pub const FAILURE_VARIABLE: &str = "DATASTAR_DESKTOP_SIMULATE_SERVER_FAILURE_MS";
+
+#[cfg(debug_assertions)]
+fn simulated_failure() -> Option<Duration> {
+    let ms = std::env::var(FAILURE_VARIABLE).ok()?.parse().ok()?;
+    Some(Duration::from_millis(ms))
 }

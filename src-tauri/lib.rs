@@ -12,30 +12,28 @@ mod fatal;
 mod log_file;
 mod main_window;
 mod menu;
+mod navigation;
+mod renderer_recovery;
 mod single_instance;
 mod window_memory;
 
 use embedded_server::{EmbeddedServer, StartError};
-use std::{
-    io::Write,
-    path::PathBuf,
-    process::ExitCode,
-    sync::{
-        Arc,
-        atomic::{AtomicBool, Ordering},
-    },
-};
+use std::{io::Write, path::PathBuf, process::ExitCode};
 use tauri::Manager;
+
+#[cfg(debug_assertions)]
+pub use embedded_server::FAILURE_VARIABLE;
+pub use embedded_server::PORT_VARIABLE;
 
 /// Where this run's log file is, if it could be written: About shows it.
 pub(crate) struct LogFile(pub Option<PathBuf>);
 
 /// Runs the app until its window closes. Exits non-zero, after telling the user in a native
-/// dialog, if the server cannot start: an empty window would explain nothing.
+/// dialog, if the server cannot start or dies, or the page keeps crashing: a window that
+/// does not work would explain nothing.
 pub fn run() -> ExitCode {
     let context = tauri::generate_context!();
     let log_file = log_file::init(&context.config().identifier);
-    let failed_to_start = Arc::new(AtomicBool::new(false));
     let mut builder = tauri::Builder::default();
     // First, so that a second launch hands over to the first before starting anything.
     if let Some(guard) = single_instance::guard() {
@@ -44,21 +42,17 @@ pub fn run() -> ExitCode {
     let app = builder
         .plugin(window_memory::plugin())
         .manage(LogFile(log_file))
+        .manage(fatal::Failed::default())
         .manage(menu::Zoom::default())
         .menu(menu::build)
         .on_menu_event(menu::handle)
-        .setup({
-            let failed = failed_to_start.clone();
-            move |app| {
-                // Tauri turns an error from here into a panic, so each failure is told to
-                // the user here, and ends the app, which then exits non-zero.
-                if let Err(failure) = start(app.handle()) {
-                    fatal::show(failure.summary(), &failure);
-                    failed.store(true, Ordering::Relaxed);
-                    app.handle().exit(1);
-                }
-                Ok(())
+        .setup(|app| {
+            // Tauri turns an error from here into a panic, so each failure is told to the
+            // user here, and ends the app, which then exits non-zero.
+            if let Err(failure) = start(app.handle()) {
+                fatal::end_app(app.handle(), failure.summary(), &failure);
             }
+            Ok(())
         })
         .build(context);
     let app = match app {
@@ -76,8 +70,12 @@ pub fn run() -> ExitCode {
     let stopped_cleanly = handle
         .try_state::<EmbeddedServer>()
         .is_none_or(|server| server.stop());
-    // Non-zero tells scripts and tests that shutdown cut open streams short.
-    if event_loop_code == 0 && stopped_cleanly && !failed_to_start.load(Ordering::Relaxed) {
+    let failed = handle
+        .try_state::<fatal::Failed>()
+        .is_some_and(|failed| failed.happened());
+    // Non-zero tells scripts and tests that something failed, or that shutdown cut open
+    // streams short.
+    if event_loop_code == 0 && stopped_cleanly && !failed {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
@@ -105,7 +103,18 @@ impl StartFailure {
 /// Binds the server (now that no other instance runs), then opens the window on it.
 fn start(app: &tauri::AppHandle) -> Result<(), StartFailure> {
     window_memory::check_saved_state(app);
-    let server = EmbeddedServer::start()?;
+    let server = EmbeddedServer::start({
+        let app = app.clone();
+        move |died| {
+            let handle = app.clone();
+            let shown = app.run_on_main_thread(move || {
+                fatal::end_app(&handle, "Datastar Desktop's local server stopped", &died);
+            });
+            if let Err(err) = shown {
+                tracing::error!(%err, "cannot tell the user that the server stopped");
+            }
+        }
+    })?;
     announce(&server.base_url());
     let launch_url = server.launch_url();
     app.manage(server);

@@ -1,13 +1,18 @@
 //! The one window: the server's page, configured in `tauri.conf.json`.
 
-use tauri::{AppHandle, WebviewUrl, WebviewWindowBuilder, webview::PageLoadEvent};
+use crate::navigation;
+use tauri::{
+    AppHandle, Url, WebviewUrl, WebviewWindowBuilder,
+    webview::{NewWindowResponse, PageLoadEvent},
+};
 
 pub const LABEL: &str = "main";
 
 /// Opens the window declared in `tauri.conf.json` (`"create": false`) at `url`.
 ///
 /// The window starts hidden and shows itself once the page has loaded, so the user never
-/// sees a blank frame.
+/// sees a blank frame. It only ever shows our own origin ([`navigation`]), and reloads the
+/// page if its renderer dies ([`crate::renderer_recovery`]).
 pub fn open(app: &AppHandle, url: &str) -> tauri::Result<()> {
     let mut config = app
         .config()
@@ -25,11 +30,20 @@ pub fn open(app: &AppHandle, url: &str) -> tauri::Result<()> {
     if std::env::var("TAURI_WEBVIEW_AUTOMATION").as_deref() == Ok("true") {
         config.incognito = false;
     }
-    config.url = WebviewUrl::External(url.parse().map_err(|_| {
-        tauri::Error::InvalidWebviewUrl("the embedded server's URL does not parse")
-    })?);
+    let url: Url = url
+        .parse()
+        .map_err(|_| tauri::Error::InvalidWebviewUrl("the embedded server's URL does not parse"))?;
+    config.url = WebviewUrl::External(url.clone());
 
     let window = WebviewWindowBuilder::from_config(app, &config)?
+        .on_navigation({
+            let ours = url.clone();
+            move |to| navigation::allow_in_window(&ours, to)
+        })
+        .on_new_window(move |to, _features| {
+            navigation::open_new_window(&url, &to);
+            NewWindowResponse::Deny
+        })
         .on_page_load(|window, payload| {
             if payload.event() == PageLoadEvent::Finished
                 && let Err(err) = window.show()
@@ -38,6 +52,7 @@ pub fn open(app: &AppHandle, url: &str) -> tauri::Result<()> {
             }
         })
         .build()?;
+    crate::renderer_recovery::watch(&window)?;
     // Where it was last time, if that is still on a screen.
     crate::window_memory::restore(&window)?;
     // Focus helps keyboard users start typing at once.

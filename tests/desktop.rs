@@ -5,5 +5,6 @@
 mod support;
 
 mod lifecycle;
+mod navigation;
 mod shell;
 mod window;

@@ -4,6 +4,7 @@
 //! A test starts a [`Session`] with one of the [`drivers`], then runs every [`Scenario`] on
 //! it. The scenario names read like the user stories they check.
 
+mod accessibility;
 pub mod drivers;
 pub mod live_edit;
 mod scenarios;

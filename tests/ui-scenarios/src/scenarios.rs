@@ -1,6 +1,6 @@
 //! What a user does on the page, and what they must see.
 
-use crate::wait_until;
+use crate::{accessibility, wait_until};
 use anyhow::{Context, Result, bail, ensure};
 use chrono::{Local, NaiveDateTime};
 use fantoccini::{Client, Locator};
@@ -21,15 +21,27 @@ pub enum Scenario {
     ToggleHidesAndShowsFeed,
     /// Everything the page loaded came from its own server.
     NothingLoadedFromOutside,
+    /// axe-core finds no accessibility violation.
+    AxeFindsNoViolations,
+    /// A screen reader announces results and the feed's visibility, not every feed value.
+    ScreenReadersHearChangesButNotTheFeed,
+    /// Tab reaches the input, Send, Target and Toggle in order, each with a focus ring.
+    KeyboardReachesEverythingInOrder,
+    /// Enter in the input sends the roundtrip.
+    EnterInTheInputSendsTheRoundtrip,
 }
 
 impl Scenario {
-    pub const ALL: [Scenario; 5] = [
+    pub const ALL: [Scenario; 9] = [
         Self::RoundtripCountsCharacters,
         Self::TargetShowsServerTime,
         Self::FeedTicks,
         Self::ToggleHidesAndShowsFeed,
         Self::NothingLoadedFromOutside,
+        Self::AxeFindsNoViolations,
+        Self::ScreenReadersHearChangesButNotTheFeed,
+        Self::KeyboardReachesEverythingInOrder,
+        Self::EnterInTheInputSendsTheRoundtrip,
     ];
 
     pub async fn run(self, client: &Client) -> Result<()> {
@@ -39,6 +51,16 @@ impl Scenario {
             Self::FeedTicks => feed_ticks(client).await,
             Self::ToggleHidesAndShowsFeed => toggle_hides_and_shows_feed(client).await,
             Self::NothingLoadedFromOutside => nothing_loaded_from_outside(client).await,
+            Self::AxeFindsNoViolations => accessibility::axe_finds_no_violations(client).await,
+            Self::ScreenReadersHearChangesButNotTheFeed => {
+                accessibility::screen_readers_hear_changes_but_not_the_feed(client).await
+            }
+            Self::KeyboardReachesEverythingInOrder => {
+                accessibility::keyboard_reaches_everything_in_order(client).await
+            }
+            Self::EnterInTheInputSendsTheRoundtrip => {
+                accessibility::enter_in_the_input_sends_the_roundtrip(client).await
+            }
         }
         .with_context(|| format!("scenario {self:?}"))
     }
