@@ -6,5 +6,6 @@ mod support;
 
 mod lifecycle;
 mod navigation;
+mod recovery;
 mod shell;
 mod window;

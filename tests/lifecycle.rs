@@ -19,7 +19,7 @@ fn launch(port: Option<u16>) -> Child {
         .stderr(Stdio::piped())
         .kill_on_drop(true);
     if let Some(port) = port {
-        command.env("DATASTAR_DESKTOP_PORT", port.to_string());
+        command.env(datastar_desktop::PORT_VARIABLE, port.to_string());
     }
     command.spawn().expect("start the desktop app")
 }

@@ -7,8 +7,8 @@ use x11rb::{
     connection::Connection,
     protocol::{
         xproto::{
-            AtomEnum, ClientMessageEvent, ConfigureWindowAux, ConnectionExt, EventMask, InputFocus,
-            KEY_PRESS_EVENT, KEY_RELEASE_EVENT, MapState, Window,
+            AtomEnum, ClientMessageEvent, ConfigureWindowAux, ConnectionExt, EventMask,
+            ImageFormat, InputFocus, KEY_PRESS_EVENT, KEY_RELEASE_EVENT, MapState, Window,
         },
         xtest::ConnectionExt as _,
     },
@@ -77,11 +77,36 @@ impl Display {
     }
 
     fn find_window(&self, pid: u32, title: &str) -> Result<Option<Window>> {
+        Ok(self.windows_of(pid, title)?.first().copied())
+    }
+
+    /// Visible top-level windows of process `pid` titled `title`: the app's window, and
+    /// any dialog it shows under the same title.
+    pub fn windows_of(&self, pid: u32, title: &str) -> Result<Vec<Window>> {
         Ok(self
             .windows_titled(title)?
             .into_iter()
-            .find(|&(_, window_pid)| window_pid == Some(pid))
-            .map(|(window, _)| window))
+            .filter(|&(_, window_pid)| window_pid == Some(pid))
+            .map(|(window, _)| window)
+            .collect())
+    }
+
+    /// What `window` shows, pixel by pixel: a test can tell whether it changes.
+    pub fn pixels(&self, window: Window) -> Result<Vec<u8>> {
+        let size = self.conn.get_geometry(window)?.reply()?;
+        let image = self
+            .conn
+            .get_image(
+                ImageFormat::Z_PIXMAP,
+                window,
+                0,
+                0,
+                size.width,
+                size.height,
+                !0,
+            )?
+            .reply()?;
+        Ok(image.data)
     }
 
     /// Visible top-level windows titled `title`, with their process ids.

@@ -1,0 +1,184 @@
+//! What the user sees when part of the app dies under the window: a renderer crash brings
+//! the page back, a renderer that keeps crashing, or a dead server, is explained in a
+//! dialog and ends the app non-zero.
+//!
+//! WebKitWebDriver ends its session when the page crashes, so these tests watch the window
+//! itself: the 1 Hz feed changes its pixels every second.
+
+use crate::support::{Home, WINDOW_TIMEOUT, readiness_address, require_display, x11::Display};
+use std::time::Duration;
+use tokio::{
+    process::Child,
+    time::{Instant, sleep, timeout},
+};
+
+const TITLE: &str = "Datastar Desktop";
+
+/// How often the tests look at the window.
+const FRAME: Duration = Duration::from_millis(100);
+
+/// Watches `window` for up to `within`, and says whether what it shows changed twice, at
+/// least 800 ms apart: the feed ticking, rather than one repaint.
+async fn ticks_within(display: &Display, window: u32, within: Duration) -> bool {
+    let deadline = Instant::now() + within;
+    let mut last = display.pixels(window).ok();
+    let mut first_change = None;
+    while Instant::now() < deadline {
+        sleep(FRAME).await;
+        let now = display.pixels(window).ok();
+        if now == last {
+            continue;
+        }
+        last = now;
+        match first_change {
+            None => first_change = Some(Instant::now()),
+            Some(first) if first.elapsed() >= Duration::from_millis(800) => return true,
+            Some(_) => {}
+        }
+    }
+    false
+}
+
+/// The pids of `parent`'s children called `name` (cut, as the kernel does, to 15 bytes).
+fn children_named(parent: u32, name: &str) -> Vec<u32> {
+    let name = &name[..name.len().min(15)];
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(|entry| entry.ok()?.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| {
+            // `PID (comm) state PPID …`; comm may hold spaces, so split after its `)`.
+            std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| {
+                let Some((head, tail)) = stat.rsplit_once(')') else {
+                    return false;
+                };
+                let mut fields = tail.split_whitespace();
+                let (state, ppid) = (fields.next(), fields.next());
+                head.split_once('(').is_some_and(|(_, comm)| comm == name)
+                    && state != Some("Z")
+                    && ppid == Some(&parent.to_string())
+            })
+        })
+        .collect()
+}
+
+/// Waits for the app's web process, one that is not `previous`.
+async fn web_process(app: u32, previous: Option<u32>) -> u32 {
+    ui_scenarios::wait_until(WINDOW_TIMEOUT, "a WebKitWebProcess", async || {
+        Ok(children_named(app, "WebKitWebProcess")
+            .into_iter()
+            .find(|&pid| Some(pid) != previous))
+    })
+    .await
+    .expect("the app runs a web process")
+}
+
+fn kill(pid: u32) {
+    let status = std::process::Command::new("kill")
+        .args(["-KILL", &pid.to_string()])
+        .status()
+        .expect("kill");
+    assert!(status.success(), "kill -KILL {pid}: {status}");
+}
+
+/// Waits for a second window of the app under its title, which is the dialog, and checks
+/// that the app waits for the user to read it.
+async fn wait_for_dialog(display: &Display, app: &mut Child, main: u32) -> u32 {
+    let pid = app.id().expect("a running app");
+    let dialog = ui_scenarios::wait_until(WINDOW_TIMEOUT, "a dialog", async || {
+        Ok(display
+            .windows_of(pid, TITLE)?
+            .into_iter()
+            .find(|&window| window != main))
+    })
+    .await
+    .expect("a dialog explains what happened");
+    assert!(
+        timeout(Duration::from_millis(500), app.wait())
+            .await
+            .is_err(),
+        "the app waits for the user to read the dialog"
+    );
+    dialog
+}
+
+/// Closes the dialog as a user would, and returns the app's exit status.
+async fn dismiss(display: &Display, app: &mut Child, dialog: u32) -> std::process::ExitStatus {
+    display.request_close(dialog).unwrap();
+    timeout(Duration::from_secs(5), app.wait())
+        .await
+        .expect("the app exits once the dialog is dismissed")
+        .unwrap()
+}
+
+#[tokio::test]
+#[ignore = "needs an X display; `make test` runs it under xvfb-run"]
+async fn a_crashed_renderer_brings_the_page_back_and_a_third_crash_in_a_minute_is_explained() {
+    require_display();
+    let display = Display::open().unwrap();
+    let home = Home::new();
+    let mut app = home.command(&[]).spawn().unwrap();
+    let pid = app.id().unwrap();
+    let address = readiness_address(&mut app).await.expect("a readiness line");
+    let window = display
+        .wait_for_window(pid, TITLE, WINDOW_TIMEOUT)
+        .await
+        .unwrap();
+    // The way this test sees the feed must see it first, or it proves nothing later.
+    assert!(
+        ticks_within(&display, window, Duration::from_secs(5)).await,
+        "the feed ticks before any crash"
+    );
+
+    let first = web_process(pid, None).await;
+    kill(first);
+    assert!(
+        ticks_within(&display, window, Duration::from_secs(3)).await,
+        "the feed ticks again within 3 s of the renderer's death"
+    );
+    assert!(
+        tokio::net::TcpStream::connect(&address).await.is_ok(),
+        "the server kept running"
+    );
+
+    // Two more deaths within the minute, each once the page is back: the app stops
+    // reloading and says why.
+    let second = web_process(pid, Some(first)).await;
+    kill(second);
+    assert!(
+        ticks_within(&display, window, Duration::from_secs(3)).await,
+        "the feed ticks again after the second death"
+    );
+    kill(web_process(pid, Some(second)).await);
+    let dialog = wait_for_dialog(&display, &mut app, window).await;
+    let status = dismiss(&display, &mut app, dialog).await;
+    assert!(!status.success(), "{status}");
+}
+
+#[cfg(debug_assertions)]
+#[tokio::test]
+#[ignore = "needs an X display; `make test` runs it under xvfb-run"]
+async fn a_server_that_dies_under_the_window_is_explained_and_the_app_exits_nonzero() {
+    require_display();
+    let display = Display::open().unwrap();
+    let home = Home::new();
+    let mut app = home
+        .command(&[(datastar_desktop::FAILURE_VARIABLE, "5000")])
+        .spawn()
+        .unwrap();
+    let pid = app.id().unwrap();
+    let address = readiness_address(&mut app).await.expect("a readiness line");
+    let window = display
+        .wait_for_window(pid, TITLE, WINDOW_TIMEOUT)
+        .await
+        .unwrap();
+
+    let dialog = wait_for_dialog(&display, &mut app, window).await;
+    assert!(
+        tokio::net::TcpStream::connect(&address).await.is_err(),
+        "the dialog speaks of a server that is really gone"
+    );
+    let status = dismiss(&display, &mut app, dialog).await;
+    assert!(!status.success(), "{status}");
+}
