@@ -12,10 +12,10 @@ run_packages=(
   libssl-dev build-essential pkg-config curl file
 )
 # The browsers and drivers for the UI tests, the load generator for the benchmark smoke
-# test, X utilities for the .deb check, a session bus for the single-instance test, and
-# the rpm tool to check the .rpm.
+# test, X utilities for the .deb check, a session bus for the single-instance test, the
+# rpm tool to check the .rpm, and a window manager to maximise and minimise the window.
 test_packages=(
-  xvfb xauth x11-utils webkit2gtk-driver chromium chromium-driver wrk dbus rpm
+  xvfb xauth x11-utils webkit2gtk-driver chromium chromium-driver wrk dbus rpm openbox
 )
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }

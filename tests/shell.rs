@@ -3,6 +3,7 @@
 
 use crate::support::{
     Home, WINDOW_TIMEOUT, readiness_address, require_display,
+    window_manager::WindowManager,
     x11::{Display, Geometry, keys},
 };
 use anyhow::{Context, Result};
@@ -159,6 +160,7 @@ impl SessionBus {
 async fn a_second_launch_brings_the_first_window_forward_and_exits() {
     require_display();
     let display = Display::open().unwrap();
+    let _window_manager = WindowManager::start(&display).await.unwrap();
     let bus = SessionBus::start().await;
     let home = Home::new();
     let env = [("DBUS_SESSION_BUS_ADDRESS", bus.address.as_str())];
@@ -168,7 +170,14 @@ async fn a_second_launch_brings_the_first_window_forward_and_exits() {
         .wait_for_window(first.id().unwrap(), TITLE, WINDOW_TIMEOUT)
         .await
         .unwrap();
-    display.unfocus().unwrap();
+    display.minimize(window).unwrap();
+    wait_until(
+        Duration::from_secs(5),
+        "the window to minimise",
+        async || Ok(display.is_minimized(window)?.then_some(())),
+    )
+    .await
+    .unwrap();
 
     let mut second = home.command(&env).spawn().unwrap();
     let status = timeout(Duration::from_secs(2), second.wait())
@@ -183,8 +192,11 @@ async fn a_second_launch_brings_the_first_window_forward_and_exits() {
     );
     wait_until(
         Duration::from_secs(5),
-        "the first window to take the focus",
-        async || Ok((display.focus()? == window).then_some(())),
+        "the first window to come back, un-minimised and focused",
+        async || {
+            let back = !display.is_minimized(window)? && display.active_window()? == Some(window);
+            Ok(back.then_some(()))
+        },
     )
     .await
     .unwrap();
@@ -272,6 +284,40 @@ async fn the_window_comes_back_where_it_was_left() {
         again, moved,
         "the next launch opens where the last one closed"
     );
+    close(&display, &mut app, window).await;
+}
+
+#[tokio::test]
+#[ignore = "needs an X display; `make test` runs it under xvfb-run"]
+async fn a_maximised_window_comes_back_maximised() {
+    require_display();
+    let display = Display::open().unwrap();
+    let _window_manager = WindowManager::start(&display).await.unwrap();
+    let home = Home::new();
+    let (mut app, window, _) = launch_and_measure(&home, &display).await;
+    assert!(
+        !display.is_maximized(window).unwrap(),
+        "a first launch is not maximised"
+    );
+    display.maximize(window).unwrap();
+    wait_until(
+        Duration::from_secs(5),
+        "the window to maximise",
+        async || Ok(display.is_maximized(window)?.then_some(())),
+    )
+    .await
+    .unwrap();
+    sleep(Duration::from_millis(300)).await;
+    close(&display, &mut app, window).await;
+
+    let (mut app, window, _) = launch_and_measure(&home, &display).await;
+    wait_until(
+        Duration::from_secs(5),
+        "the window to open maximised",
+        async || Ok(display.is_maximized(window)?.then_some(())),
+    )
+    .await
+    .unwrap();
     close(&display, &mut app, window).await;
 }
 

@@ -1,5 +1,6 @@
 //! Helpers for driving the real desktop app under an X server (Xvfb in CI).
 
+pub mod window_manager;
 pub mod x11;
 
 use std::{path::Path, time::Duration};

@@ -111,9 +111,8 @@ impl Display {
 
     /// Visible top-level windows titled `title`, with their process ids.
     pub fn windows_titled(&self, title: &str) -> Result<Vec<(Window, Option<u32>)>> {
-        let tree = self.conn.query_tree(self.root)?.reply()?;
         let mut found = Vec::new();
-        for window in tree.children {
+        for window in self.top_level_windows()? {
             // A window may vanish between the listing and the question: skip it.
             let Ok(attributes) = self.conn.get_window_attributes(window)?.reply() else {
                 continue;
@@ -129,6 +128,119 @@ impl Display {
             }
         }
         Ok(found)
+    }
+
+    /// The apps' own top-level windows: the window manager's list when one runs (it puts
+    /// each window in a frame of its own), the root's children when none does.
+    fn top_level_windows(&self) -> Result<Vec<Window>> {
+        if !self.has_window_manager()? {
+            return Ok(self.conn.query_tree(self.root)?.reply()?.children);
+        }
+        let managed = self
+            .conn
+            .get_property(
+                false,
+                self.root,
+                self.atom("_NET_CLIENT_LIST")?,
+                AtomEnum::WINDOW,
+                0,
+                4096,
+            )?
+            .reply()?;
+        Ok(managed.value32().map(Iterator::collect).unwrap_or_default())
+    }
+
+    /// Whether a window manager runs on this display: its check window is named on the
+    /// root, and still exists (a window manager that was killed leaves the name behind).
+    pub fn has_window_manager(&self) -> Result<bool> {
+        let check = self
+            .conn
+            .get_property(
+                false,
+                self.root,
+                self.atom("_NET_SUPPORTING_WM_CHECK")?,
+                AtomEnum::WINDOW,
+                0,
+                1,
+            )?
+            .reply()?;
+        let Some(window) = check.value32().and_then(|mut values| values.next()) else {
+            return Ok(false);
+        };
+        Ok(self.conn.get_window_attributes(window)?.reply().is_ok())
+    }
+
+    /// Asks the window manager to maximise `window`, as its title bar's button does.
+    pub fn maximize(&self, window: Window) -> Result<()> {
+        const ADD: u32 = 1;
+        let (vertical, horizontal) = (
+            self.atom("_NET_WM_STATE_MAXIMIZED_VERT")?,
+            self.atom("_NET_WM_STATE_MAXIMIZED_HORZ")?,
+        );
+        self.ask_window_manager(window, "_NET_WM_STATE", [ADD, vertical, horizontal, 1, 0])
+    }
+
+    /// Asks the window manager to minimise `window`, as its title bar's button does.
+    pub fn minimize(&self, window: Window) -> Result<()> {
+        const ICONIC_STATE: u32 = 3;
+        self.ask_window_manager(window, "WM_CHANGE_STATE", [ICONIC_STATE, 0, 0, 0, 0])
+    }
+
+    fn ask_window_manager(&self, window: Window, message: &str, data: [u32; 5]) -> Result<()> {
+        let event = ClientMessageEvent::new(32, window, self.atom(message)?, data);
+        self.conn.send_event(
+            false,
+            self.root,
+            EventMask::SUBSTRUCTURE_REDIRECT | EventMask::SUBSTRUCTURE_NOTIFY,
+            event,
+        )?;
+        self.conn.flush()?;
+        Ok(())
+    }
+
+    /// Whether the window manager shows `window` maximised.
+    pub fn is_maximized(&self, window: Window) -> Result<bool> {
+        let state = self.wm_state(window)?;
+        Ok(state.contains(&self.atom("_NET_WM_STATE_MAXIMIZED_VERT")?)
+            && state.contains(&self.atom("_NET_WM_STATE_MAXIMIZED_HORZ")?))
+    }
+
+    /// Whether `window` is minimised (hidden by the window manager).
+    pub fn is_minimized(&self, window: Window) -> Result<bool> {
+        Ok(self
+            .wm_state(window)?
+            .contains(&self.atom("_NET_WM_STATE_HIDDEN")?))
+    }
+
+    /// The window the window manager calls active (focused).
+    pub fn active_window(&self) -> Result<Option<Window>> {
+        let active = self
+            .conn
+            .get_property(
+                false,
+                self.root,
+                self.atom("_NET_ACTIVE_WINDOW")?,
+                AtomEnum::WINDOW,
+                0,
+                1,
+            )?
+            .reply()?;
+        Ok(active.value32().and_then(|mut values| values.next()))
+    }
+
+    fn wm_state(&self, window: Window) -> Result<Vec<u32>> {
+        let state = self
+            .conn
+            .get_property(
+                false,
+                window,
+                self.atom("_NET_WM_STATE")?,
+                AtomEnum::ATOM,
+                0,
+                64,
+            )?
+            .reply()?;
+        Ok(state.value32().map(Iterator::collect).unwrap_or_default())
     }
 
     /// Waits for any visible window titled `title`, whichever process owns it.
@@ -164,19 +276,6 @@ impl Display {
             .width(to.width)
             .height(to.height);
         self.conn.configure_window(window, &aux)?;
-        self.conn.flush()?;
-        Ok(())
-    }
-
-    /// The window that has the keyboard, if any.
-    pub fn focus(&self) -> Result<Window> {
-        Ok(self.conn.get_input_focus()?.reply()?.focus)
-    }
-
-    /// Gives the keyboard to nobody in particular, as switching to another app would.
-    pub fn unfocus(&self) -> Result<()> {
-        self.conn
-            .set_input_focus(InputFocus::POINTER_ROOT, self.root, CURRENT_TIME)?;
         self.conn.flush()?;
         Ok(())
     }
