@@ -56,6 +56,27 @@ pub const FAVICON_SVG: Asset = Asset {
 /// The page itself. Edit `ui/assets/index.html`; no Rust changes needed.
 pub const INDEX_HTML: &str = include_str!("../assets/index.html");
 
+/// The files of the page that are ours: embedded in every build, and served from disk by a
+/// debug build's live reload. The Datastar client is third-party and versioned, so it is
+/// always the embedded copy.
+#[derive(Debug, Clone, Copy)]
+pub enum PageFile {
+    Page,
+    Stylesheet,
+    Favicon,
+}
+
+impl PageFile {
+    /// The embedded copy.
+    pub fn respond(self, request_headers: &HeaderMap) -> Response {
+        match self {
+            Self::Page => axum::response::Html(INDEX_HTML).into_response(),
+            Self::Stylesheet => STYLE_CSS.respond(request_headers),
+            Self::Favicon => FAVICON_SVG.respond(request_headers),
+        }
+    }
+}
+
 impl Asset {
     /// Serves the file, or a bodiless 304 when the client already holds this version.
     pub fn respond(&self, request_headers: &HeaderMap) -> Response {

@@ -18,6 +18,7 @@
 
 mod app;
 mod assets;
+mod broadcast;
 pub mod connections;
 mod error;
 mod feeds;

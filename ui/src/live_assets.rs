@@ -12,6 +12,7 @@
 //! The page learns of edits through a hidden element this module adds to its `<body>`, which
 //! opens [`LIVE_RELOAD_PATH`]. Release builds have neither the element nor the route.
 
+use crate::assets::PageFile;
 use axum::{
     http::{HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
@@ -56,15 +57,6 @@ pub fn default_dir() -> Option<PathBuf> {
         .map(PathBuf::from)
         .or_else(|| Some(Path::new(env!("CARGO_MANIFEST_DIR")).join("assets")))
         .filter(|dir| dir.is_dir())
-}
-
-/// The files of the page that live reload serves from disk. The Datastar client is
-/// third-party and versioned, so it stays embedded.
-#[derive(Debug, Clone, Copy)]
-pub enum LiveFile {
-    Page,
-    Stylesheet,
-    Favicon,
 }
 
 /// One edit, as every open page receives it.
@@ -126,17 +118,17 @@ impl LiveAssets {
 
     /// Serves one of the page's files as it is on disk now, never cached: the page is the
     /// last one that could be used, with the live-reload hook in its body.
-    pub fn respond(&self, file: LiveFile) -> Response {
+    pub fn respond(&self, file: PageFile) -> Response {
         let (body, content_type) = match file {
-            LiveFile::Page => (
+            PageFile::Page => (
                 Ok(with_hook(&self.last_good()).into_bytes()),
                 "text/html; charset=utf-8",
             ),
-            LiveFile::Stylesheet => (
+            PageFile::Stylesheet => (
                 std::fs::read(self.dir.join(STYLESHEET_FILE)),
                 "text/css; charset=utf-8",
             ),
-            LiveFile::Favicon => (std::fs::read(self.dir.join(FAVICON_FILE)), "image/svg+xml"),
+            PageFile::Favicon => (std::fs::read(self.dir.join(FAVICON_FILE)), "image/svg+xml"),
         };
         match body {
             Ok(body) => (
@@ -156,16 +148,7 @@ impl LiveAssets {
     /// page as connected, so that a test knows when its edits will be seen.
     pub fn subscribe(&self) -> impl futures_util::Stream<Item = PatchElements> + use<> {
         let connected = PatchElements::new(CONNECTED);
-        let edits = futures_util::stream::unfold(self.edits.subscribe(), |mut edits| async move {
-            loop {
-                match edits.recv().await {
-                    Ok(edit) => return Some((patch_for(edit), edits)),
-                    // A page that fell behind only needs the latest state, which comes next.
-                    Err(broadcast::error::RecvError::Lagged(_)) => continue,
-                    Err(broadcast::error::RecvError::Closed) => return None,
-                }
-            }
-        });
+        let edits = crate::broadcast::messages(self.edits.subscribe()).map(patch_for);
         futures_util::stream::once(std::future::ready(connected)).chain(edits)
     }
 

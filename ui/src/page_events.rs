@@ -90,33 +90,30 @@ impl PageEvents {
         self.sender.send(event.into()).unwrap_or(0)
     }
 
-    pub(crate) fn subscribe(&self) -> broadcast::Receiver<PageEvent> {
-        self.sender.subscribe()
+    /// Every event from now on, for one page.
+    pub(crate) fn subscribe(&self) -> impl futures_util::Stream<Item = PageEvent> + use<> {
+        crate::broadcast::messages(self.sender.subscribe())
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use futures_util::{FutureExt, StreamExt};
 
     #[test]
     fn commands_reach_every_listener_with_a_new_number_each_time() {
         let events = PageEvents::default();
         assert_eq!(events.command(Command::ToggleFeed), 0, "no page yet");
-        let mut page = events.subscribe();
+        let mut page = std::pin::pin!(events.subscribe());
+        let mut next = || page.next().now_or_never().flatten().expect("an event");
         assert_eq!(events.command(Command::ToggleFeed), 1);
         assert_eq!(events.command(Command::ToggleFeed), 1);
         let data = |event: PageEvent| match event {
             PageEvent::Signals(patch) => patch.into_datastar_event().data,
             PageEvent::Elements(_) => unreachable!("a command is a signal patch"),
         };
-        assert_eq!(
-            data(page.try_recv().unwrap()),
-            ["signals {\"toggleFeed\":2}"]
-        );
-        assert_eq!(
-            data(page.try_recv().unwrap()),
-            ["signals {\"toggleFeed\":3}"]
-        );
+        assert_eq!(data(next()), ["signals {\"toggleFeed\":2}"]);
+        assert_eq!(data(next()), ["signals {\"toggleFeed\":3}"]);
     }
 }

@@ -3,42 +3,34 @@
 
 use crate::{
     App,
-    assets::{DATASTAR_JS, FAVICON_SVG, INDEX_HTML, STYLE_CSS},
+    assets::{DATASTAR_JS, PageFile},
 };
-use axum::{
-    extract::State,
-    http::HeaderMap,
-    response::{Html, IntoResponse, Response},
-};
+use axum::{extract::State, http::HeaderMap, response::Response};
 
 /// The page. Its signals, buttons and texts live in `ui/assets/index.html`.
-pub async fn index(State(app): State<App>) -> Response {
-    #[cfg(debug_assertions)]
-    if let Some(live) = app.live_assets() {
-        return live.respond(crate::live_assets::LiveFile::Page);
-    }
-    let _ = app;
-    Html(INDEX_HTML).into_response()
+pub async fn index(State(app): State<App>, headers: HeaderMap) -> Response {
+    serve(&app, PageFile::Page, &headers)
 }
 
 pub async fn style(State(app): State<App>, headers: HeaderMap) -> Response {
-    #[cfg(debug_assertions)]
-    if let Some(live) = app.live_assets() {
-        return live.respond(crate::live_assets::LiveFile::Stylesheet);
-    }
-    let _ = app;
-    STYLE_CSS.respond(&headers)
+    serve(&app, PageFile::Stylesheet, &headers)
 }
 
 pub async fn favicon(State(app): State<App>, headers: HeaderMap) -> Response {
-    #[cfg(debug_assertions)]
-    if let Some(live) = app.live_assets() {
-        return live.respond(crate::live_assets::LiveFile::Favicon);
-    }
-    let _ = app;
-    FAVICON_SVG.respond(&headers)
+    serve(&app, PageFile::Favicon, &headers)
 }
 
 pub async fn datastar(headers: HeaderMap) -> Response {
     DATASTAR_JS.respond(&headers)
+}
+
+/// The copy on disk when live reload is on, the embedded one otherwise.
+fn serve(app: &App, file: PageFile, headers: &HeaderMap) -> Response {
+    #[cfg(debug_assertions)]
+    if let Some(live) = app.live_assets() {
+        return live.respond(file);
+    }
+    #[cfg(not(debug_assertions))]
+    let _ = app;
+    file.respond(headers)
 }
