@@ -1,6 +1,6 @@
 //! The desktop app's life: it opens, it closes cleanly, and it fails loudly.
 
-use crate::support::{WINDOW_TIMEOUT, desktop_app, require_display, x11::Display};
+use crate::support::{TITLE, WINDOW_TIMEOUT, desktop_app, require_display, x11::Display};
 use std::{process::Stdio, time::Duration};
 use tokio::{
     io::{AsyncBufReadExt, AsyncReadExt, BufReader},
@@ -8,8 +8,6 @@ use tokio::{
     process::{Child, Command},
     time::{Instant, timeout},
 };
-
-const TITLE: &str = "Datastar Desktop";
 
 fn launch(port: Option<u16>) -> Child {
     let mut command = Command::new(desktop_app());

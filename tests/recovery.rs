@@ -5,14 +5,12 @@
 //! WebKitWebDriver ends its session when the page crashes, so these tests watch the window
 //! itself: the 1 Hz feed changes its pixels every second.
 
-use crate::support::{Home, WINDOW_TIMEOUT, readiness_address, require_display, x11::Display};
+use crate::support::{Home, Launched, TITLE, WINDOW_TIMEOUT, require_display, x11::Display};
 use std::time::Duration;
 use tokio::{
     process::Child,
     time::{Instant, sleep, timeout},
 };
-
-const TITLE: &str = "Datastar Desktop";
 
 /// How often the tests look at the window.
 const FRAME: Duration = Duration::from_millis(100);
@@ -118,13 +116,12 @@ async fn a_crashed_renderer_brings_the_page_back_and_a_third_crash_in_a_minute_i
     require_display();
     let display = Display::open().unwrap();
     let home = Home::new();
-    let mut app = home.command(&[]).spawn().unwrap();
-    let pid = app.id().unwrap();
-    let address = readiness_address(&mut app).await.expect("a readiness line");
-    let window = display
-        .wait_for_window(pid, TITLE, WINDOW_TIMEOUT)
-        .await
-        .unwrap();
+    let Launched {
+        mut app,
+        pid,
+        address,
+        window,
+    } = home.launch(&display, &[]).await;
     // The way this test sees the feed must see it first, or it proves nothing later.
     assert!(
         ticks_within(&display, window, Duration::from_secs(5)).await,
@@ -163,16 +160,14 @@ async fn a_server_that_dies_under_the_window_is_explained_and_the_app_exits_nonz
     require_display();
     let display = Display::open().unwrap();
     let home = Home::new();
-    let mut app = home
-        .command(&[(datastar_desktop::FAILURE_VARIABLE, "5000")])
-        .spawn()
-        .unwrap();
-    let pid = app.id().unwrap();
-    let address = readiness_address(&mut app).await.expect("a readiness line");
-    let window = display
-        .wait_for_window(pid, TITLE, WINDOW_TIMEOUT)
-        .await
-        .unwrap();
+    let Launched {
+        mut app,
+        address,
+        window,
+        ..
+    } = home
+        .launch(&display, &[(datastar_desktop::FAILURE_VARIABLE, "5000")])
+        .await;
 
     let dialog = wait_for_dialog(&display, &mut app, window).await;
     assert!(

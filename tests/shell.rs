@@ -2,7 +2,7 @@
 //! whose Toggle Feed travels through the server, About, and a log file.
 
 use crate::support::{
-    Home, WINDOW_TIMEOUT, readiness_address, require_display,
+    Home, Launched, TITLE, WINDOW_TIMEOUT, readiness_address, require_display,
     window_manager::WindowManager,
     x11::{Display, Geometry, keys},
 };
@@ -14,8 +14,6 @@ use tokio::{
     time::{sleep, timeout},
 };
 use ui_scenarios::{Scenario, drivers, toggle_from_outside_hides_and_shows_feed, wait_until};
-
-const TITLE: &str = "Datastar Desktop";
 
 /// Closes the window as a user would, and checks the app then exits 0.
 async fn close(display: &Display, app: &mut Child, window: u32) {
@@ -217,15 +215,8 @@ async fn without_a_session_bus_each_launch_runs_on_its_own() {
     let home = Home::new();
     let mut apps = Vec::new();
     for _ in 0..2 {
-        let mut app = home.command(&[]).spawn().unwrap();
-        assert!(
-            readiness_address(&mut app).await.is_some(),
-            "each starts its server"
-        );
-        let window = display
-            .wait_for_window(app.id().unwrap(), TITLE, WINDOW_TIMEOUT)
-            .await
-            .unwrap();
+        // Each prints its readiness line: each starts its own server.
+        let Launched { app, window, .. } = home.launch(&display, &[]).await;
         apps.push((app, window));
     }
     for (mut app, window) in apps {
@@ -236,12 +227,7 @@ async fn without_a_session_bus_each_launch_runs_on_its_own() {
 // ---- The remembered window ----
 
 async fn launch_and_measure(home: &Home, display: &Display) -> (Child, u32, Geometry) {
-    let mut app = home.command(&[]).spawn().unwrap();
-    readiness_address(&mut app).await.expect("the app starts");
-    let window = display
-        .wait_for_window(app.id().unwrap(), TITLE, WINDOW_TIMEOUT)
-        .await
-        .unwrap();
+    let Launched { app, window, .. } = home.launch(display, &[]).await;
     sleep(Duration::from_millis(300)).await;
     let geometry = display.geometry(window).unwrap();
     (app, window, geometry)

@@ -67,6 +67,39 @@ impl Home {
     }
 }
 
+/// The app, started under a [`Home`], serving, with its window up.
+pub struct Launched {
+    pub app: tokio::process::Child,
+    pub pid: u32,
+    /// `host:port` from the readiness line.
+    pub address: String,
+    pub window: u32,
+}
+
+/// The title of the app's window (and of its dialogs).
+pub const TITLE: &str = "Datastar Desktop";
+
+impl Home {
+    /// Starts the app with `env` and waits for its readiness line and its window.
+    pub async fn launch(&self, display: &x11::Display, env: &[(&str, &str)]) -> Launched {
+        let mut app = self.command(env).spawn().expect("start the desktop app");
+        let pid = app.id().expect("a running app");
+        let address = readiness_address(&mut app)
+            .await
+            .expect("the app prints its readiness line");
+        let window = display
+            .wait_for_window(pid, TITLE, WINDOW_TIMEOUT)
+            .await
+            .expect("the app's window");
+        Launched {
+            app,
+            pid,
+            address,
+            window,
+        }
+    }
+}
+
 /// The app's identifier, read from `tauri.conf.json`, where Tauri reads it.
 pub fn identifier() -> String {
     let config = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tauri.conf.json"))
