@@ -8,6 +8,7 @@
 mod about;
 mod dialog;
 mod embedded_server;
+mod engine;
 mod fatal;
 mod log_file;
 mod main_window;
@@ -24,6 +25,7 @@ use tauri::Manager;
 #[cfg(debug_assertions)]
 pub use embedded_server::FAILURE_VARIABLE;
 pub use embedded_server::PORT_VARIABLE;
+pub use engine::ENVIRONMENT_DEFAULTS;
 
 /// Where this run's log file is, if it could be written: About shows it.
 pub(crate) struct LogFile(pub Option<PathBuf>);
@@ -32,6 +34,7 @@ pub(crate) struct LogFile(pub Option<PathBuf>);
 /// dialog, if the server cannot start or dies, or the page keeps crashing: a window that
 /// does not work would explain nothing.
 pub fn run() -> ExitCode {
+    engine::apply_environment_defaults();
     let context = tauri::generate_context!();
     let log_file = log_file::init(&context.config().identifier);
     let mut builder = tauri::Builder::default();

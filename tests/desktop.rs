@@ -4,6 +4,7 @@
 
 mod support;
 
+mod engine;
 mod lifecycle;
 mod navigation;
 mod recovery;

@@ -58,7 +58,12 @@ impl Home {
             .env("XDG_RUNTIME_DIR", self.data.path())
             .env_remove("DBUS_SESSION_BUS_ADDRESS")
             // No accessibility bus: these tests do not use it, and it outlives the app.
-            .env("NO_AT_BRIDGE", "1")
+            .env("NO_AT_BRIDGE", "1");
+        // The engine's settings are the app's to choose, unless a test passes its own.
+        for (name, _) in datastar_desktop::ENVIRONMENT_DEFAULTS {
+            command.env_remove(name);
+        }
+        command
             .envs(env.iter().copied())
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped())
@@ -125,4 +130,28 @@ pub async fn readiness_address(child: &mut tokio::process::Child) -> Option<Stri
             .trim_end_matches('/')
             .to_owned(),
     )
+}
+
+/// The pids of `parent`'s children called `name` (cut, as the kernel does, to 15 bytes).
+pub fn children_named(parent: u32, name: &str) -> Vec<u32> {
+    let name = &name[..name.len().min(15)];
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(|entry| entry.ok()?.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| {
+            // `PID (comm) state PPID …`; comm may hold spaces, so split after its `)`.
+            std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| {
+                let Some((head, tail)) = stat.rsplit_once(')') else {
+                    return false;
+                };
+                let mut fields = tail.split_whitespace();
+                let (state, ppid) = (fields.next(), fields.next());
+                head.split_once('(').is_some_and(|(_, comm)| comm == name)
+                    && state != Some("Z")
+                    && ppid == Some(&parent.to_string())
+            })
+        })
+        .collect()
 }
