@@ -46,6 +46,11 @@ impl Cpus {
         Self { split }
     }
 
+    /// No pinning: each process on every core, as users run the server.
+    pub fn unpinned() -> Self {
+        Self { split: None }
+    }
+
     /// `program`, to be run on the cores of `role`.
     pub fn command(&self, role: Role, program: impl AsRef<OsStr>) -> Command {
         let Some(split) = &self.split else {

@@ -1,71 +1,77 @@
-//! The desktop app's cost: start-up, memory, idle CPU and size, measured in its real window.
+//! The desktop app's cost, measured in its real window: where its cold start goes, its
+//! memory (PSS) and idle CPU beside the engine's own floor, and its memory over a soak.
 
-use crate::procfs;
+use crate::{procfs, servers::spawn_until_ready};
 use anyhow::{Context, Result};
-use fantoccini::Locator;
-use std::{path::Path, time::Duration};
+use fantoccini::{Client, Locator};
+use std::{
+    path::Path,
+    time::{Duration, SystemTime, UNIX_EPOCH},
+};
 use tokio::time::{Instant, sleep};
 use ui_scenarios::{drivers::TauriDriver, wait_until};
+
+/// WebKitGTK's own minimal browser, from the `libwebkit2gtk-4.1-0` package: the engine's
+/// floor, showing the same page with the same engine settings as the app.
+const MINI_BROWSER: &str = "/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser";
+
+/// /proc keeps command names to 15 bytes.
+pub const APP_COMM: &str = "datastar-deskto";
+const WEB_PROCESS_COMM: &str = "WebKitWebProces";
 
 #[derive(Debug, Clone)]
 pub struct Desktop {
     /// From asking WebDriver to launch the app to the first feed value visible in `#feed`.
     pub cold_start: Duration,
-    /// PSS of the app and of its WebKit processes, idle with the feed running, by process
-    /// name (`datastar-deskto`, `WebKitWebProces`, `WebKitNetworkPr`). `None` if any
-    /// process's reading failed: a missing reading must never pass for a small one.
+    /// Moments of that start, from the same origin, in the order they happened.
+    pub stages: Vec<(&'static str, Duration)>,
+    /// The app and its WebKit processes, idle with the feed running.
+    pub app: Footprint,
+    /// WebKit's MiniBrowser on the headless server's page, with the app's engine settings.
+    pub floor: Option<Footprint>,
+    pub soak: Option<Soak>,
+}
+
+/// PSS by process, and CPU, of one process tree.
+#[derive(Debug, Clone)]
+pub struct Footprint {
+    /// PSS in KiB by process name; `None` if any process's reading failed: a missing
+    /// reading must never pass for a small one.
     pub pss_kib: Option<Vec<(String, u64)>>,
-    /// CPU of that process tree while idle, as a percentage of one core.
+    /// CPU of the tree while idle, as a percentage of one core.
     pub idle_cpu_percent: f64,
 }
 
-/// WebKit truncates nothing, but /proc does: command names are at most 15 bytes.
-const APP_COMM: &str = "datastar-deskto";
-
-pub async fn measure(binary: &Path, settle: Duration, idle_for: Duration) -> Result<Desktop> {
-    let driver = TauriDriver::start().await?;
-    let started = Instant::now();
-    let session = driver.launch(binary).await?;
-    wait_until(
-        Duration::from_secs(30),
-        "the first feed value",
-        async || {
-            let text = session
-                .client
-                .find(Locator::Css("#feed"))
-                .await?
-                .text()
-                .await?;
-            Ok((!text.is_empty()).then_some(()))
-        },
-    )
-    .await?;
-    let cold_start = started.elapsed();
-
-    let app = procfs::find_process(APP_COMM).context("the app's process")?;
-    sleep(settle).await;
-    let tree = procfs::process_tree(app);
-    let cpu =
-        |tree: &[u32]| -> Duration { tree.iter().filter_map(|&pid| procfs::cpu_time(pid)).sum() };
-    let cpu_before = cpu(&tree);
-    sleep(idle_for).await;
-    let idle_cpu_percent =
-        cpu(&tree).saturating_sub(cpu_before).as_secs_f64() / idle_for.as_secs_f64() * 100.0;
-    let pss_kib = tree
-        .iter()
-        .map(|&pid| Some((procfs::comm(pid)?, procfs::pss_kib(pid)?)))
-        .collect::<Option<Vec<_>>>();
-
-    session.close().await?;
-    Ok(Desktop {
-        cold_start,
-        pss_kib,
-        idle_cpu_percent,
-    })
+/// Memory over many DOM patches, each a real request and patch in the window.
+#[derive(Debug, Clone)]
+pub struct Soak {
+    pub patches: usize,
+    /// Total PSS after the warm-up, then after each further round of patches.
+    pub pss_kib: Vec<Option<u64>>,
+    /// The app's open sockets before the soak and after it: the server's connections, and
+    /// the tasks that serve them, back to their baseline.
+    pub sockets: (usize, usize),
+    pub took: Duration,
 }
 
-impl Desktop {
-    /// Total PSS of the app's processes.
+impl Footprint {
+    /// Measures `root` and its descendants: PSS after `settle`, CPU over `idle_for`.
+    async fn measure(root: u32, settle: Duration, idle_for: Duration) -> Self {
+        sleep(settle).await;
+        let tree = procfs::process_tree(root);
+        let cpu = |tree: &[u32]| -> Duration {
+            tree.iter().filter_map(|&pid| procfs::cpu_time(pid)).sum()
+        };
+        let cpu_before = cpu(&tree);
+        sleep(idle_for).await;
+        let idle_cpu_percent =
+            cpu(&tree).saturating_sub(cpu_before).as_secs_f64() / idle_for.as_secs_f64() * 100.0;
+        Self {
+            pss_kib: pss_by_process(root),
+            idle_cpu_percent,
+        }
+    }
+
     pub fn total_pss_kib(&self) -> Option<u64> {
         Some(self.pss_kib.as_ref()?.iter().map(|(_, kib)| kib).sum())
     }
@@ -81,4 +87,223 @@ impl Desktop {
                 .sum(),
         )
     }
+}
+
+fn pss_by_process(root: u32) -> Option<Vec<(String, u64)>> {
+    procfs::process_tree(root)
+        .iter()
+        .map(|&pid| Some((procfs::comm(pid)?, procfs::pss_kib(pid)?)))
+        .collect()
+}
+
+/// How the desktop part of a run is sized.
+pub struct Plan {
+    pub settle: Duration,
+    pub idle_for: Duration,
+    /// Patches before the first reading, then per reading.
+    pub soak_warm_up: usize,
+    pub soak_round: usize,
+    pub soak_rounds: usize,
+}
+
+pub async fn measure(repo: &Path, binary: &Path, plan: &Plan) -> Result<Desktop> {
+    let driver = TauriDriver::start().await?;
+    let launched_at = SystemTime::now();
+    let started = Instant::now();
+    let session = driver.launch(binary).await?;
+    let client = &session.client;
+    wait_until(
+        Duration::from_secs(30),
+        "the first feed value",
+        async || {
+            let text = client.find(Locator::Css("#feed")).await?.text().await?;
+            Ok((!text.is_empty()).then_some(()))
+        },
+    )
+    .await?;
+    let cold_start = started.elapsed();
+
+    let app = procfs::find_process(APP_COMM).context("the app's process")?;
+    let stages = stages(client, app, launched_at, cold_start).await?;
+    let footprint = Footprint::measure(app, plan.settle, plan.idle_for).await;
+    let engine_settings = engine_settings_of(app);
+    let soak = soak(client, app, plan).await?;
+    session.close().await?;
+
+    let floor = mini_browser_floor(repo, &engine_settings, plan).await?;
+    Ok(Desktop {
+        cold_start,
+        stages,
+        app: footprint,
+        floor,
+        soak: Some(soak),
+    })
+}
+
+/// Where the cold start went: process starts from /proc, the page's own milestones from
+/// the Navigation and Resource Timing APIs, all from the moment of the launch request.
+async fn stages(
+    client: &Client,
+    app: u32,
+    launched_at: SystemTime,
+    cold_start: Duration,
+) -> Result<Vec<(&'static str, Duration)>> {
+    let epoch_ms = |at: SystemTime| {
+        at.duration_since(UNIX_EPOCH)
+            .unwrap_or_default()
+            .as_secs_f64()
+            * 1e3
+    };
+    let origin_ms = epoch_ms(launched_at);
+    let since_launch = |epoch: f64| Duration::from_secs_f64(((epoch - origin_ms) / 1e3).max(0.0));
+    let page = client
+        .execute(
+            "const nav = performance.getEntriesByType('navigation')[0];
+             const js = performance.getEntriesByType('resource')
+                 .find(e => e.name.includes('/assets/datastar-'));
+             return { origin: performance.timeOrigin, fetchStart: nav.fetchStart,
+                      responseEnd: nav.responseEnd, script: js ? js.responseEnd : null,
+                      domReady: nav.domContentLoadedEventEnd };",
+            vec![],
+        )
+        .await?;
+    let page_origin = page["origin"].as_f64().context("no timeOrigin")?;
+    let at = |field: &str| {
+        page[field]
+            .as_f64()
+            .map(|ms| since_launch(page_origin + ms))
+    };
+
+    let mut stages = Vec::new();
+    for (name, pid) in [
+        ("app process started", Some(app)),
+        (
+            "network process started",
+            child_named(app, "WebKitNetworkPr"),
+        ),
+        ("web process started", child_named(app, WEB_PROCESS_COMM)),
+    ] {
+        if let Some(started) = pid.and_then(procfs::started_at) {
+            stages.push((name, since_launch(epoch_ms(started))));
+        }
+    }
+    for (name, field) in [
+        ("page requested (after sign-in redirect)", "fetchStart"),
+        ("page received", "responseEnd"),
+        ("Datastar client received", "script"),
+        ("Datastar evaluated (DOMContentLoaded)", "domReady"),
+    ] {
+        if let Some(moment) = at(field) {
+            stages.push((name, moment));
+        }
+    }
+    stages.push(("first feed value seen", cold_start));
+    stages.sort_by_key(|&(_, moment)| moment);
+    Ok(stages)
+}
+
+fn child_named(parent: u32, comm: &str) -> Option<u32> {
+    procfs::process_tree(parent)
+        .into_iter()
+        .find(|&pid| procfs::comm(pid).is_some_and(|name| name == comm))
+}
+
+/// The `WEBKIT_*` variables the app's web process runs with: the engine settings the
+/// floor must share, read from the app rather than retyped.
+fn engine_settings_of(app: u32) -> Vec<(String, String)> {
+    child_named(app, WEB_PROCESS_COMM)
+        .and_then(|pid| std::fs::read(format!("/proc/{pid}/environ")).ok())
+        .map(|environ| {
+            environ
+                .split(|&byte| byte == 0)
+                .filter_map(|entry| {
+                    let (name, value) = std::str::from_utf8(entry).ok()?.split_once('=')?;
+                    name.starts_with("WEBKIT_")
+                        .then(|| (name.to_owned(), value.to_owned()))
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Clicks *Target HTML Element* in the page, round after round, each click a request and
+/// a DOM patch, waiting for each patch before the next click. The loop runs in the page,
+/// so WebDriver's round trips do not slow it.
+async fn soak(client: &Client, app: u32, plan: &Plan) -> Result<Soak> {
+    const CLICKS: &str = "
+        const [count, done] = [arguments[0], arguments[arguments.length - 1]];
+        const button = document.getElementById('target-button');
+        const slot = document.querySelector('.target-slot');
+        let left = count;
+        const observer = new MutationObserver(() => {
+            if (--left <= 0) { observer.disconnect(); done(count); } else { button.click(); }
+        });
+        observer.observe(slot, { childList: true, subtree: true, characterData: true });
+        button.click();";
+    client
+        .update_timeouts(fantoccini::wd::TimeoutConfiguration::new(
+            Some(Duration::from_secs(600)),
+            None,
+            None,
+        ))
+        .await?;
+    let sockets_before = procfs::sockets(app);
+    let started = Instant::now();
+    let mut pss_kib = Vec::new();
+    for round in 0..=plan.soak_rounds {
+        let count = if round == 0 {
+            plan.soak_warm_up
+        } else {
+            plan.soak_round
+        };
+        client
+            .execute_async(CLICKS, vec![count.into()])
+            .await
+            .with_context(|| format!("soak round {round}"))?;
+        pss_kib.push(pss_by_process(app).map(|by| by.iter().map(|(_, kib)| kib).sum()));
+    }
+    let took = started.elapsed();
+    // Give closed requests a moment to be reaped before counting what is left.
+    sleep(Duration::from_secs(1)).await;
+    Ok(Soak {
+        patches: plan.soak_warm_up + plan.soak_round * plan.soak_rounds,
+        pss_kib,
+        sockets: (sockets_before, procfs::sockets(app)),
+        took,
+    })
+}
+
+/// MiniBrowser on a fresh headless server's launch URL, measured as the app was.
+async fn mini_browser_floor(
+    repo: &Path,
+    engine_settings: &[(String, String)],
+    plan: &Plan,
+) -> Result<Option<Footprint>> {
+    if !Path::new(MINI_BROWSER).is_file() {
+        eprintln!("bench: no {MINI_BROWSER}: no engine floor");
+        return Ok(None);
+    }
+    let mut server = tokio::process::Command::new(repo.join("target/release/datastar-headless"));
+    server.args(["--port", "0"]);
+    let (_server, launch_url) = spawn_until_ready(server).await?;
+    let mut browser = tokio::process::Command::new(MINI_BROWSER)
+        .arg(&launch_url)
+        .envs(engine_settings.iter().map(|(k, v)| (k, v)))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .context("starting MiniBrowser")?;
+    let pid = browser.id().context("MiniBrowser's pid")?;
+    // The page is up once its web process exists and has had the app's settle time.
+    wait_until(
+        Duration::from_secs(30),
+        "MiniBrowser's web process",
+        async || Ok(child_named(pid, WEB_PROCESS_COMM).map(|_| ())),
+    )
+    .await?;
+    sleep(Duration::from_secs(2)).await;
+    let footprint = Footprint::measure(pid, plan.settle, plan.idle_for).await;
+    let _ = browser.kill().await;
+    Ok(Some(footprint))
 }

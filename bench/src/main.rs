@@ -70,9 +70,10 @@ struct Plan {
     hold: Duration,
     ramp_limit: Duration,
     first_event_tries: usize,
-    desktop_settle: Duration,
-    desktop_idle: Duration,
+    desktop: desktop::Plan,
     live_reload_rounds: usize,
+    /// Also measure this fan-out on a server free to use every core, as users run it.
+    unpinned_streams: Option<usize>,
 }
 
 impl Plan {
@@ -86,9 +87,15 @@ impl Plan {
                 hold: Duration::from_secs(2),
                 ramp_limit: Duration::from_secs(10),
                 first_event_tries: 5,
-                desktop_settle: Duration::from_secs(1),
-                desktop_idle: Duration::from_secs(2),
+                desktop: desktop::Plan {
+                    settle: Duration::from_secs(1),
+                    idle_for: Duration::from_secs(2),
+                    soak_warm_up: 200,
+                    soak_round: 500,
+                    soak_rounds: 2,
+                },
                 live_reload_rounds: 2,
+                unpinned_streams: Some(20),
             },
             Mode::LiveReload => Self {
                 runs: 0,
@@ -108,9 +115,15 @@ impl Plan {
                 hold: Duration::from_secs(10),
                 ramp_limit: Duration::from_secs(30),
                 first_event_tries: 21,
-                desktop_settle: Duration::from_secs(3),
-                desktop_idle: Duration::from_secs(10),
+                desktop: desktop::Plan {
+                    settle: Duration::from_secs(3),
+                    idle_for: Duration::from_secs(10),
+                    soak_warm_up: 5_000,
+                    soak_round: 5_000,
+                    soak_rounds: 19,
+                },
                 live_reload_rounds: 10,
+                unpinned_streams: Some(15_000),
             },
         }
     }
@@ -143,12 +156,17 @@ async fn main() -> Result<()> {
             report.ours.push(fan_outs_only(&plan, &repo, &cpus).await?);
             continue;
         }
-        report.ours.push(
-            measure_server(&plan, &cpus, &plan.feed_sizes_ours, || {
-                Server::ours(&repo, 20_000, &cpus)
-            })
-            .await?,
-        );
+        let mut ours = measure_server(&plan, &cpus, &plan.feed_sizes_ours, || {
+            Server::ours(&repo, 20_000, &cpus)
+        })
+        .await?;
+        if let Some(streams) = plan.unpinned_streams {
+            let server = Server::ours(&repo, 20_000, &Cpus::unpinned()).await?;
+            eprintln!("bench: ours, unpinned: {streams} feeds");
+            ours.unpinned =
+                Some(feeds::measure(&server, streams, plan.hold, plan.ramp_limit).await?);
+        }
+        report.ours.push(ours);
         if let Some(seed_dir) = &seed_dir {
             report.seed.push(
                 measure_server(&plan, &cpus, &plan.feed_sizes_seed, || {
@@ -178,7 +196,7 @@ async fn main() -> Result<()> {
         for run in 1..=plan.runs {
             eprintln!("bench: desktop run {run}/{}", plan.runs);
             // A failure here must not throw away minutes of server results.
-            match desktop::measure(&binary, plan.desktop_settle, plan.desktop_idle).await {
+            match desktop::measure(&repo, &binary, &plan.desktop).await {
                 Ok(desktop) => report.desktop.push(desktop),
                 Err(err) => report.failures.push(format!("desktop run {run}: {err:#}")),
             }
@@ -242,6 +260,7 @@ where
             first_get,
         }),
         fan_outs,
+        unpinned: None,
     })
 }
 
@@ -254,6 +273,7 @@ async fn fan_outs_only(plan: &Plan, repo: &Path, cpus: &Cpus) -> Result<ServerRu
     Ok(ServerRun {
         latency: None,
         fan_outs,
+        unpinned: None,
     })
 }
 

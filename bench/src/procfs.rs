@@ -87,3 +87,36 @@ pub fn find_process(name: &str) -> Option<u32> {
         })
         .max()
 }
+
+/// When `pid` started, to the clock tick (10 ms): its age from `/proc/uptime` and its
+/// start time in `/proc/PID/stat`, both counted from boot.
+pub fn started_at(pid: u32) -> Option<std::time::SystemTime> {
+    let stat = fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // Field 22 of stat; the fields after the command name's `)` start at field 3.
+    let ticks: f64 = stat
+        .rsplit_once(')')?
+        .1
+        .split_whitespace()
+        .nth(19)?
+        .parse()
+        .ok()?;
+    let uptime: f64 = fs::read_to_string("/proc/uptime")
+        .ok()?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()?;
+    let age = Duration::from_secs_f64((uptime - ticks / clock_ticks_per_second()).max(0.0));
+    std::time::SystemTime::now().checked_sub(age)
+}
+
+/// How many sockets `pid` holds open.
+pub fn sockets(pid: u32) -> usize {
+    let Ok(entries) = fs::read_dir(format!("/proc/{pid}/fd")) else {
+        return 0;
+    };
+    entries
+        .filter_map(|entry| fs::read_link(entry.ok()?.path()).ok())
+        .filter(|target| target.to_string_lossy().starts_with("socket:"))
+        .count()
+}

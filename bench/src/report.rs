@@ -1,12 +1,19 @@
 //! Medians over runs, the Markdown report, the targets and the smoke-mode sanity checks.
 
-use crate::{desktop::Desktop, feeds::FanOut, live_reload::LiveReload, wrk::Load};
+use crate::{
+    desktop::{APP_COMM, Desktop, Footprint},
+    feeds::FanOut,
+    live_reload::LiveReload,
+    wrk::Load,
+};
 use std::{fmt::Write, time::Duration};
 
 pub struct ServerRun {
     /// `None` in `feeds` mode, which measures fan-out only.
     pub latency: Option<Latency>,
     pub fan_outs: Vec<FanOut>,
+    /// One more fan-out, on a server free to use every core (the default configuration).
+    pub unpinned: Option<FanOut>,
 }
 
 #[derive(Clone, Copy)]
@@ -30,7 +37,13 @@ const GET_P99_LIMIT: Duration = Duration::from_millis(2);
 /// From saving a file under `ui/assets/` to the change showing in the open page.
 const LIVE_RELOAD_LIMIT: Duration = Duration::from_millis(500);
 /// From asking for the app to its first feed value in the window.
-const COLD_START_LIMIT: Duration = Duration::from_secs(1);
+const COLD_START_LIMIT: Duration = Duration::from_millis(450);
+/// The app's total PSS against WebKit's MiniBrowser on the same page, same settings.
+const FLOOR_RATIO_LIMIT: f64 = 1.03;
+/// CPU of the app's processes, idle with the feed running, in percent of one core.
+const IDLE_CPU_LIMIT: f64 = 1.0;
+/// Growth of the app's total PSS over the soak, after its warm-up: 10 MB (decimal).
+const SOAK_GROWTH_LIMIT_KIB: f64 = 10_000_000.0 / 1024.0;
 
 pub struct Report {
     /// `full`, `smoke` or `feeds`: what the report calls itself.
@@ -68,6 +81,8 @@ fn mib(kib: f64) -> String {
 
 /// Medians over runs of one fan-out size.
 struct FanOutMedian {
+    /// Measured on a server free to use every core.
+    unpinned: bool,
     requested: usize,
     connected: usize,
     events_per_stream_second: f64,
@@ -83,27 +98,43 @@ fn fan_out_medians(runs: &[ServerRun]) -> Vec<FanOutMedian> {
     };
     (0..first.fan_outs.len())
         .filter_map(|i| {
-            let of =
-                |f: fn(&FanOut) -> f64| median(runs.iter().map(|r| f(&r.fan_outs[i])).collect());
-            // A reading that failed in any run makes the median unknown, not smaller.
-            let reading = |f: fn(&FanOut) -> Option<f64>| {
-                runs.iter()
-                    .map(|r| f(&r.fan_outs[i]))
-                    .collect::<Option<Vec<f64>>>()
-                    .and_then(median)
-            };
-            Some(FanOutMedian {
-                requested: first.fan_outs[i].requested,
-                connected: of(|f| f.connected as f64)? as usize,
-                events_per_stream_second: of(|f| f.events_per_stream_second)?,
-                worst_gap: Duration::from_secs_f64(of(|f| f.worst_gap.as_secs_f64())?),
-                server_rss_kib: reading(|f| f.server_rss_kib.map(|kib| kib as f64)),
-                rss_per_feed_kib: reading(|f| f.rss_per_feed_kib),
-                server_cpu: reading(|f| f.server_cpu.map(|cpu| cpu.as_secs_f64()))
-                    .map(Duration::from_secs_f64),
-            })
+            let fan_outs: Vec<&FanOut> = runs.iter().map(|r| &r.fan_outs[i]).collect();
+            median_of(&fan_outs, false)
         })
         .collect()
+}
+
+/// The medians of the unpinned fan-out, if every run measured one.
+fn unpinned_median(runs: &[ServerRun]) -> Option<FanOutMedian> {
+    let fan_outs = runs
+        .iter()
+        .map(|r| r.unpinned.as_ref())
+        .collect::<Option<Vec<&FanOut>>>()?;
+    median_of(&fan_outs, true)
+}
+
+fn median_of(fan_outs: &[&FanOut], unpinned: bool) -> Option<FanOutMedian> {
+    let first = fan_outs.first()?;
+    let of = |f: fn(&FanOut) -> f64| median(fan_outs.iter().map(|&r| f(r)).collect());
+    // A reading that failed in any run makes the median unknown, not smaller.
+    let reading = |f: fn(&FanOut) -> Option<f64>| {
+        fan_outs
+            .iter()
+            .map(|&r| f(r))
+            .collect::<Option<Vec<f64>>>()
+            .and_then(median)
+    };
+    Some(FanOutMedian {
+        unpinned,
+        requested: first.requested,
+        connected: of(|f| f.connected as f64)? as usize,
+        events_per_stream_second: of(|f| f.events_per_stream_second)?,
+        worst_gap: Duration::from_secs_f64(of(|f| f.worst_gap.as_secs_f64())?),
+        server_rss_kib: reading(|f| f.server_rss_kib.map(|kib| kib as f64)),
+        rss_per_feed_kib: reading(|f| f.rss_per_feed_kib),
+        server_cpu: reading(|f| f.server_cpu.map(|cpu| cpu.as_secs_f64()))
+            .map(Duration::from_secs_f64),
+    })
 }
 
 /// Each figure's median over runs, and the errors of all runs together.
@@ -217,7 +248,11 @@ impl Report {
         );
         let _ = writeln!(out, "|---|---:|---:|---:|---:|---:|---:|---:|");
         for (name, runs) in [("ours", &self.ours), ("seed", &self.seed)] {
-            for f in fan_out_medians(runs) {
+            for f in fan_out_medians(runs)
+                .into_iter()
+                .chain(unpinned_median(runs))
+            {
+                let name = if f.unpinned { "ours, unpinned" } else { name };
                 let _ = writeln!(
                     out,
                     "| {name} | {} | {} | {:.3} | {} | {} | {} | {} |",
@@ -232,39 +267,7 @@ impl Report {
             }
         }
 
-        if let Some(cold) = median(self.desktop.iter().map(|d| d.cold_start).collect()) {
-            let pss = |pick: &dyn Fn(&Desktop) -> Option<u64>| {
-                self.desktop
-                    .iter()
-                    .map(|d| pick(d).map(|kib| kib as f64))
-                    .collect::<Option<Vec<f64>>>()
-                    .and_then(median)
-            };
-            let total = pss(&Desktop::total_pss_kib);
-            let app = pss(&|d| d.pss_of("datastar-deskto"));
-            let web = pss(&|d| d.pss_of("WebKitWebProces"));
-            let network = pss(&|d| d.pss_of("WebKitNetworkPr"));
-            let cpu = median(self.desktop.iter().map(|d| d.idle_cpu_percent).collect())
-                .unwrap_or_default();
-            let _ = writeln!(out, "\n## Desktop app (release, Xvfb, via tauri-driver)\n");
-            let _ = writeln!(
-                out,
-                "| cold start to first feed value | PSS total (app + web + network) | idle CPU (feed running) | binary | .deb |"
-            );
-            let _ = writeln!(out, "|---:|---:|---:|---:|---:|");
-            let size = |bytes: Option<u64>| bytes.map_or("n/a".into(), |b| mib(b as f64 / 1024.0));
-            let _ = writeln!(
-                out,
-                "| {} | {} ({} + {} + {}) | {cpu:.1} % of a core | {} | {} |",
-                ms(cold),
-                or_unknown(total, mib),
-                or_unknown(app, mib),
-                or_unknown(web, mib),
-                or_unknown(network, mib),
-                size(self.binary_bytes),
-                size(self.deb_bytes)
-            );
-        }
+        self.desktop_markdown(&mut out);
 
         if let Some(live) = self.live_reload {
             let _ = writeln!(
@@ -290,6 +293,131 @@ impl Report {
             let _ = writeln!(out, "- {target}: {verdict}");
         }
         out
+    }
+
+    /// The median over desktop runs of `pick`, unknown if any run lacks it.
+    fn desktop_median(&self, pick: impl Fn(&Desktop) -> Option<f64>) -> Option<f64> {
+        self.desktop
+            .iter()
+            .map(pick)
+            .collect::<Option<Vec<f64>>>()
+            .and_then(median)
+    }
+
+    fn desktop_markdown(&self, out: &mut String) {
+        if self.desktop.is_empty() {
+            return;
+        }
+        let _ = writeln!(
+            out,
+            "\n## Desktop app (release, Xvfb, via tauri-driver; medians of {} run(s))\n",
+            self.desktop.len()
+        );
+        let _ = writeln!(
+            out,
+            "PSS counts each shared page once in all, where summed RSS counts it once per process.\n"
+        );
+        let _ = writeln!(
+            out,
+            "| what | PSS total | main process | web process | network process | idle CPU (feed running) |"
+        );
+        let _ = writeln!(out, "|---|---:|---:|---:|---:|---:|");
+        type Pick = fn(&Desktop) -> Option<&Footprint>;
+        let rows: [(&str, &str, Pick); 2] = [
+            ("the app", APP_COMM, |d| Some(&d.app)),
+            (
+                "MiniBrowser, same page and settings (the floor)",
+                "MiniBrowser",
+                |d| d.floor.as_ref(),
+            ),
+        ];
+        for (what, main, pick) in rows {
+            let kib = |f: fn(&Footprint, &str) -> Option<u64>, name: &str| {
+                self.desktop_median(|d| pick(d).and_then(|fp| f(fp, name)).map(|k| k as f64))
+            };
+            let total = self.desktop_median(|d| pick(d)?.total_pss_kib().map(|k| k as f64));
+            let cpu = self.desktop_median(|d| pick(d).map(|fp| fp.idle_cpu_percent));
+            let _ = writeln!(
+                out,
+                "| {what} | {} | {} | {} | {} | {} |",
+                or_unknown(total, mib),
+                or_unknown(kib(Footprint::pss_of, main), mib),
+                or_unknown(kib(Footprint::pss_of, "WebKitWebProces"), mib),
+                or_unknown(kib(Footprint::pss_of, "WebKitNetworkPr"), mib),
+                or_unknown(cpu, |cpu| format!("{cpu:.2} % of a core")),
+            );
+        }
+        let size = |bytes: Option<u64>| bytes.map_or("n/a".into(), |b| mib(b as f64 / 1024.0));
+        let _ = writeln!(
+            out,
+            "\nBinary {}, .deb {}.",
+            size(self.binary_bytes),
+            size(self.deb_bytes)
+        );
+
+        if let Some(first) = self.desktop.first() {
+            let _ = writeln!(
+                out,
+                "\n### Cold start: from the launch request to the first feed value\n"
+            );
+            let _ = writeln!(out, "| moment | since launch (median) | step |");
+            let _ = writeln!(out, "|---|---:|---:|");
+            let mut previous = Duration::ZERO;
+            for (name, _) in &first.stages {
+                let at = self.desktop_median(|d| {
+                    d.stages
+                        .iter()
+                        .find(|(stage, _)| stage == name)
+                        .map(|(_, at)| at.as_secs_f64())
+                });
+                let Some(at) = at.map(Duration::from_secs_f64) else {
+                    continue;
+                };
+                let _ = writeln!(
+                    out,
+                    "| {name} | {} | +{} |",
+                    ms(at),
+                    ms(at.saturating_sub(previous))
+                );
+                previous = at;
+            }
+        }
+
+        if let Some(soak) = self.desktop.first().and_then(|d| d.soak.as_ref()) {
+            let _ = writeln!(
+                out,
+                "\n### Soak: {} DOM patches (clicks on Target, each a request and a patch), first run\n",
+                soak.patches
+            );
+            let readings: Vec<String> = soak
+                .pss_kib
+                .iter()
+                .map(|kib| or_unknown(kib.map(|k| k as f64), mib))
+                .collect();
+            let _ = writeln!(
+                out,
+                "Total PSS after the warm-up, then after each round: {}.\n",
+                readings.join(", ")
+            );
+            let _ = writeln!(
+                out,
+                "Took {:.1} s ({:.2} ms per patch). The app's open sockets: {} before, {} after.",
+                soak.took.as_secs_f64(),
+                soak.took.as_secs_f64() * 1e3 / soak.patches.max(1) as f64,
+                soak.sockets.0,
+                soak.sockets.1
+            );
+        }
+    }
+
+    /// Growth of total PSS from the end of the warm-up to the end of the soak, median.
+    fn soak_growth_kib(&self) -> Option<f64> {
+        self.desktop_median(|d| {
+            let soak = d.soak.as_ref()?;
+            let warm = (*soak.pss_kib.first()?)?;
+            let end = (*soak.pss_kib.last()?)?;
+            Some(end as f64 - warm as f64)
+        })
     }
 
     fn targets(&self) -> Vec<(String, String)> {
@@ -332,6 +460,19 @@ impl Report {
                 ),
             ));
         }
+        if let Some(f) = unpinned_median(&self.ours) {
+            targets.push((
+                format!(
+                    "{} feeds on a server using every core (the default), ≤ {FEED_RSS_LIMIT_KIB:.2} KiB (12 KB) RSS per feed",
+                    f.requested
+                ),
+                format!(
+                    "{} ({} per feed)",
+                    verdict(f.rss_per_feed_kib.is_some_and(|kib| kib <= FEED_RSS_LIMIT_KIB)),
+                    or_unknown(f.rss_per_feed_kib, |kib| format!("{kib:.2} KiB")),
+                ),
+            ));
+        }
         if let Some(cold) = median(self.desktop.iter().map(|d| d.cold_start).collect()) {
             targets.push((
                 format!(
@@ -339,6 +480,42 @@ impl Report {
                     ms(COLD_START_LIMIT)
                 ),
                 format!("{} ({})", verdict(cold <= COLD_START_LIMIT), ms(cold)),
+            ));
+        }
+        let total = |d: &Desktop, pick: fn(&Desktop) -> Option<&Footprint>| {
+            pick(d)?.total_pss_kib().map(|kib| kib as f64)
+        };
+        let app = self.desktop_median(|d| total(d, |d| Some(&d.app)));
+        let floor = self.desktop_median(|d| total(d, |d| d.floor.as_ref()));
+        if let (Some(app), Some(floor)) = (app, floor) {
+            let ratio = app / floor;
+            targets.push((
+                format!("desktop total PSS ≤ {FLOOR_RATIO_LIMIT}× the engine floor (MiniBrowser)"),
+                format!(
+                    "{} ({ratio:.3}×: {} against {})",
+                    verdict(ratio <= FLOOR_RATIO_LIMIT),
+                    mib(app),
+                    mib(floor)
+                ),
+            ));
+        }
+        if let Some(cpu) = self.desktop_median(|d| Some(d.app.idle_cpu_percent)) {
+            targets.push((
+                format!("desktop idle CPU with the feed running ≤ {IDLE_CPU_LIMIT} % of a core"),
+                format!("{} ({cpu:.2} %)", verdict(cpu <= IDLE_CPU_LIMIT)),
+            ));
+        }
+        if let Some(growth) = self.soak_growth_kib() {
+            targets.push((
+                format!(
+                    "desktop PSS growth over the soak, after warm-up, ≤ {} (10 MB)",
+                    mib(SOAK_GROWTH_LIMIT_KIB)
+                ),
+                format!(
+                    "{} ({})",
+                    verdict(growth <= SOAK_GROWTH_LIMIT_KIB),
+                    mib(growth)
+                ),
             ));
         }
         if let Some(live) = self.live_reload {
@@ -373,7 +550,7 @@ impl Report {
             }
         }
         for run in &self.ours {
-            for f in &run.fan_outs {
+            for f in run.fan_outs.iter().chain(&run.unpinned) {
                 if f.connected != f.requested || f.events_per_stream_second < 0.5 {
                     problems.push(format!("ours: fan-out {f:?}"));
                 }
@@ -390,12 +567,33 @@ impl Report {
             }
         }
         for d in &self.desktop {
-            if d.total_pss_kib().is_none_or(|kib| kib == 0)
-                || d.pss_of("datastar-deskto").is_none_or(|kib| kib == 0)
-            {
+            let footprints = [
+                ("the app", Some(&d.app), APP_COMM),
+                ("the floor", d.floor.as_ref(), "MiniBrowser"),
+            ];
+            for (what, footprint, main) in footprints {
+                let Some(footprint) = footprint else {
+                    problems.push(format!("desktop: no reading of {what}"));
+                    continue;
+                };
+                if footprint.pss_of(main).is_none_or(|kib| kib == 0)
+                    || footprint
+                        .pss_of("WebKitWebProces")
+                        .is_none_or(|kib| kib == 0)
+                {
+                    problems.push(format!(
+                        "desktop: no PSS reading for {what}: {:?}",
+                        footprint.pss_kib
+                    ));
+                }
+            }
+            let soak_read = d.soak.as_ref().is_some_and(|soak| {
+                soak.pss_kib.len() >= 2 && soak.pss_kib.iter().all(|kib| kib.is_some_and(|k| k > 0))
+            });
+            if !soak_read {
                 problems.push(format!(
-                    "desktop: no PSS reading for the app: {:?}",
-                    d.pss_kib
+                    "desktop: the soak has missing readings: {:?}",
+                    d.soak
                 ));
             }
         }
