@@ -3,7 +3,7 @@
 
 use crate::{procfs, servers::spawn_until_ready};
 use anyhow::{Context, Result};
-use fantoccini::{Client, Locator};
+use fantoccini::Client;
 use std::{
     path::Path,
     time::{Duration, SystemTime, UNIX_EPOCH},
@@ -112,16 +112,7 @@ pub async fn measure(repo: &Path, binary: &Path, plan: &Plan) -> Result<Desktop>
     let started = Instant::now();
     let session = driver.launch(binary).await?;
     let client = &session.client;
-    wait_until(
-        Duration::from_secs(30),
-        "the first feed value",
-        async || {
-            let text = client.find(Locator::Css("#feed")).await?.text().await?;
-            Ok((!text.is_empty()).then_some(()))
-        },
-    )
-    .await?;
-    let cold_start = started.elapsed();
+    let cold_start = first_feed_value(client, launched_at, started).await?;
 
     let app = procfs::find_process(APP_COMM).context("the app's process")?;
     let stages = stages(client, app, launched_at, cold_start).await?;
@@ -137,6 +128,39 @@ pub async fn measure(repo: &Path, binary: &Path, plan: &Plan) -> Result<Desktop>
         app: footprint,
         floor,
         soak: Some(soak),
+    })
+}
+
+/// When the first feed value showed, since the launch request. The page itself notes the
+/// moment, if it comes after WebDriver gets control; otherwise (it was already there) the
+/// moment WebDriver saw it is the bound.
+async fn first_feed_value(
+    client: &Client,
+    launched_at: SystemTime,
+    started: Instant,
+) -> Result<Duration> {
+    let seen = client
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             const feed = () => document.getElementById('feed');
+             const now = () => performance.timeOrigin + performance.now();
+             if (feed()?.textContent) { done(null); return; }
+             new MutationObserver((_, observer) => {
+                 if (feed()?.textContent) { observer.disconnect(); done(now()); }
+             }).observe(document.body, { childList: true, subtree: true, characterData: true });",
+            vec![],
+        )
+        .await?;
+    Ok(match seen.as_f64() {
+        Some(epoch_ms) => {
+            let launched_ms = launched_at
+                .duration_since(UNIX_EPOCH)
+                .unwrap_or_default()
+                .as_secs_f64()
+                * 1e3;
+            Duration::from_secs_f64(((epoch_ms - launched_ms) / 1e3).max(0.0))
+        }
+        None => started.elapsed(),
     })
 }
 
@@ -227,18 +251,22 @@ fn engine_settings_of(app: u32) -> Vec<(String, String)> {
 }
 
 /// Clicks *Target HTML Element* in the page, round after round, each click a request and
-/// a DOM patch, waiting for each patch before the next click. The loop runs in the page,
+/// a DOM patch, waiting for each request to finish before the next click. The loop runs in the page,
 /// so WebDriver's round trips do not slow it.
 async fn soak(client: &Client, app: u32, plan: &Plan) -> Result<Soak> {
+    // Datastar announces each request's end with a `datastar-fetch` event of type
+    // `finished`, whether or not the patch changed the DOM (within one second it does not).
     const CLICKS: &str = "
         const [count, done] = [arguments[0], arguments[arguments.length - 1]];
         const button = document.getElementById('target-button');
-        const slot = document.querySelector('.target-slot');
         let left = count;
-        const observer = new MutationObserver(() => {
-            if (--left <= 0) { observer.disconnect(); done(count); } else { button.click(); }
-        });
-        observer.observe(slot, { childList: true, subtree: true, characterData: true });
+        const next = event => {
+            if (event.detail.el !== button || event.detail.type !== 'finished') return;
+            if (--left > 0) { button.click(); return; }
+            document.removeEventListener('datastar-fetch', next);
+            done(count);
+        };
+        document.addEventListener('datastar-fetch', next);
         button.click();";
     client
         .update_timeouts(fantoccini::wd::TimeoutConfiguration::new(

@@ -186,11 +186,11 @@ async fn every_response_carries_the_security_headers_and_no_cors() {
     }
 }
 
-/// A head of `bytes` bytes exactly, padded with harmless headers.
-fn head_of(server: &TestServer, bytes: usize) -> Vec<u8> {
+/// A head for `target` of `bytes` bytes exactly, padded with harmless headers.
+fn head_of(server: &TestServer, target: &str, bytes: usize) -> Vec<u8> {
     let host = server.app.addr().to_string();
     let cookie = format!("Cookie: {}\r\n", server.session_cookie().unwrap());
-    let bare = head("/", &host, &cookie).len();
+    let bare = head(target, &host, &cookie).len();
     let pad = |len: usize| format!("X-Pad: {}\r\n", "p".repeat(len - "X-Pad: \r\n".len()));
     let mut filler = String::new();
     let mut missing = bytes - bare;
@@ -205,23 +205,30 @@ fn head_of(server: &TestServer, bytes: usize) -> Vec<u8> {
         filler.push_str(&pad(line));
         missing -= line;
     }
-    let request = head("/", &host, &format!("{cookie}{filler}"));
+    let request = head(target, &host, &format!("{cookie}{filler}"));
     assert_eq!(request.len(), bytes);
     request
 }
 
-/// The head limit is exact, and says what it is.
+/// The head limit is exact, and says what it is, whether the request names its target by
+/// path (`GET /`) or in full (`GET http://host/`, which counts the authority too).
 #[tokio::test]
 async fn a_request_head_past_the_limit_gets_431_with_a_message() {
     let server = TestServer::start().await;
     let limit = datastar_ui::limits::MAX_HEAD_BYTES;
-    let at_limit = raw_status(server.app.addr(), &head_of(&server, limit)).await;
-    assert_eq!(at_limit, Some(200), "a head of exactly the limit");
-    let (status, body) = raw_response(server.app.addr(), &head_of(&server, limit + 1))
-        .await
-        .unwrap();
-    assert_eq!(status, 431);
-    assert!(body.contains(&format!("the limit is {limit}")), "{body}");
+    for target in ["/".to_owned(), format!("http://{}/", server.app.addr())] {
+        let at_limit = raw_status(server.app.addr(), &head_of(&server, &target, limit)).await;
+        assert_eq!(
+            at_limit,
+            Some(200),
+            "a head of exactly the limit, for {target}"
+        );
+        let (status, body) = raw_response(server.app.addr(), &head_of(&server, &target, limit + 1))
+            .await
+            .unwrap();
+        assert_eq!(status, 431, "for {target}");
+        assert!(body.contains(&format!("the limit is {limit}")), "{body}");
+    }
 }
 
 /// Hyper's read buffer is capped too, so a huge head is refused by the transport before it
@@ -229,7 +236,7 @@ async fn a_request_head_past_the_limit_gets_431_with_a_message() {
 #[tokio::test]
 async fn a_huge_request_head_is_cut_off_by_the_transport() {
     let server = TestServer::start().await;
-    let (status, body) = raw_response(server.app.addr(), &head_of(&server, 300 * 1024))
+    let (status, body) = raw_response(server.app.addr(), &head_of(&server, "/", 300 * 1024))
         .await
         .unwrap();
     assert_eq!(status, 431);
