@@ -58,6 +58,7 @@ bench-smoke:
 ## in .cargo/mutants.toml. Not part of `make test`. Results: target/mutants/{ui,desktop}/.
 DESKTOP_MUTATED = navigation renderer_recovery log_file about menu engine
 mutants: setup-test
+	mkdir -p target/mutants
 	cargo mutants --package datastar-ui --no-shuffle --jobs 2 --output target/mutants/ui
 	cargo mutants --package datastar-desktop --no-shuffle --jobs 2 --output target/mutants/desktop \
 		$(foreach module,$(DESKTOP_MUTATED),--file src-tauri/$(module).rs) -- --lib
