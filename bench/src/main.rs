@@ -18,6 +18,7 @@ mod wrk;
 use anyhow::{Context, Result, bail};
 use clap::{Parser, ValueEnum};
 use cpus::{Cpus, Role};
+use feeds::FanOut;
 use report::{Latency, Report, ServerRun};
 use servers::Server;
 use std::{
@@ -33,6 +34,8 @@ enum Mode {
     Feeds,
     /// Only live reload's edit-to-visible latency, 10 edits of each kind.
     LiveReload,
+    /// Only the desktop app and its engine floor, as in `full`.
+    Desktop,
 }
 
 impl Mode {
@@ -42,6 +45,7 @@ impl Mode {
             Self::Full => "full",
             Self::Feeds => "feeds",
             Self::LiveReload => "live-reload",
+            Self::Desktop => "desktop",
         }
     }
 }
@@ -101,7 +105,12 @@ impl Plan {
                 runs: 0,
                 ..Self::for_mode(Mode::Full, runs, Vec::new())
             },
+            Mode::Desktop => Self {
+                feed_sizes_ours: Vec::new(),
+                ..Self::for_mode(Mode::Full, runs, Vec::new())
+            },
             Mode::Feeds => Self {
+                unpinned_streams: streams.iter().max().copied(),
                 feed_sizes_ours: streams,
                 feed_sizes_seed: Vec::new(),
                 ..Self::for_mode(Mode::Full, runs, Vec::new())
@@ -156,16 +165,14 @@ async fn main() -> Result<()> {
             report.ours.push(fan_outs_only(&plan, &repo, &cpus).await?);
             continue;
         }
+        if args.mode == Mode::Desktop {
+            break;
+        }
         let mut ours = measure_server(&plan, &cpus, &plan.feed_sizes_ours, || {
             Server::ours(&repo, 20_000, &cpus)
         })
         .await?;
-        if let Some(streams) = plan.unpinned_streams {
-            let server = Server::ours(&repo, 20_000, &Cpus::unpinned()).await?;
-            eprintln!("bench: ours, unpinned: {streams} feeds");
-            ours.unpinned =
-                Some(feeds::measure(&server, streams, plan.hold, plan.ramp_limit).await?);
-        }
+        ours.unpinned = unpinned_fan_out(&plan, &repo).await?;
         report.ours.push(ours);
         if let Some(seed_dir) = &seed_dir {
             report.seed.push(
@@ -178,7 +185,7 @@ async fn main() -> Result<()> {
     }
 
     cpus.pin_this_process(None).await?;
-    if args.mode != Mode::Feeds {
+    if matches!(args.mode, Mode::Full | Mode::Smoke | Mode::LiveReload) {
         match live_reload::measure(&repo, plan.live_reload_rounds).await {
             Ok(live) => report.live_reload = Some(live),
             Err(err) => report.failures.push(format!("live reload: {err:#}")),
@@ -214,7 +221,7 @@ async fn main() -> Result<()> {
     std::fs::write(&out, &markdown)?;
     eprintln!("bench: wrote {}", out.display());
 
-    let problems = report.sanity_problems(args.mode != Mode::LiveReload);
+    let problems = report.sanity_problems(!matches!(args.mode, Mode::LiveReload | Mode::Desktop));
     if !problems.is_empty() {
         bail!("the benchmark is broken:\n- {}", problems.join("\n- "));
     }
@@ -273,8 +280,20 @@ async fn fan_outs_only(plan: &Plan, repo: &Path, cpus: &Cpus) -> Result<ServerRu
     Ok(ServerRun {
         latency: None,
         fan_outs,
-        unpinned: None,
+        unpinned: unpinned_fan_out(plan, repo).await?,
     })
+}
+
+/// The plan's unpinned fan-out, on a fresh server free to use every core.
+async fn unpinned_fan_out(plan: &Plan, repo: &Path) -> Result<Option<FanOut>> {
+    let Some(streams) = plan.unpinned_streams else {
+        return Ok(None);
+    };
+    let server = Server::ours(repo, 20_000, &Cpus::unpinned()).await?;
+    eprintln!("bench: ours, unpinned: {streams} feeds");
+    Ok(Some(
+        feeds::measure(&server, streams, plan.hold, plan.ramp_limit).await?,
+    ))
 }
 
 /// Builds the headless server: release for the measurements, debug for live reload (which
