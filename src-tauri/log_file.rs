@@ -128,6 +128,48 @@ mod tests {
         );
     }
 
+    fn size(path: PathBuf) -> Option<u64> {
+        fs::metadata(path).ok().map(|meta| meta.len())
+    }
+
+    #[test]
+    fn a_file_filled_to_exactly_its_cap_is_kept_and_the_next_byte_starts_a_new_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let (current, previous) = (
+            dir.path().join(FILE_NAME),
+            dir.path().join(format!("{FILE_NAME}.1")),
+        );
+        let mut file = RotatingFile::open(dir.path()).unwrap();
+        let chunk = vec![b'x'; 1024];
+        for _ in 0..MAX_BYTES / 1024 {
+            file.write_all(&chunk).unwrap();
+        }
+        assert_eq!(size(current.clone()), Some(MAX_BYTES));
+        assert_eq!(size(previous.clone()), None, "no new file at exactly the cap");
+        file.write_all(b"y").unwrap();
+        assert_eq!(size(previous), Some(MAX_BYTES));
+        assert_eq!(size(current), Some(1));
+    }
+
+    #[test]
+    fn a_line_longer_than_the_cap_goes_whole_into_a_fresh_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut file = RotatingFile::open(dir.path()).unwrap();
+        let long = vec![b'x'; MAX_BYTES as usize + 10];
+        file.write_all(&long).unwrap();
+        assert_eq!(size(dir.path().join(FILE_NAME)), Some(MAX_BYTES + 10));
+        assert_eq!(
+            fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "an empty file is not kept as the previous one"
+        );
+    }
+
+    #[test]
+    fn the_cap_is_the_one_mib_the_readme_promises() {
+        assert_eq!(MAX_BYTES, 1 << 20);
+    }
+
     #[test]
     fn an_unwritable_directory_is_an_error_not_a_panic() {
         assert!(RotatingFile::open(Path::new("/proc/no-such-dir")).is_err());
