@@ -145,7 +145,11 @@ mod tests {
             file.write_all(&chunk).unwrap();
         }
         assert_eq!(size(current.clone()), Some(MAX_BYTES));
-        assert_eq!(size(previous.clone()), None, "no new file at exactly the cap");
+        assert_eq!(
+            size(previous.clone()),
+            None,
+            "no new file at exactly the cap"
+        );
         file.write_all(b"y").unwrap();
         assert_eq!(size(previous), Some(MAX_BYTES));
         assert_eq!(size(current), Some(1));

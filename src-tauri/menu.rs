@@ -180,4 +180,26 @@ mod tests {
         }
         assert_eq!(Action::from_id("nope"), None);
     }
+
+    /// Users learn the menu from the README's table: each item's label and keys are there,
+    /// on one row.
+    #[test]
+    fn every_label_and_accelerator_is_the_one_the_readme_documents() {
+        let readme = include_str!("../README.md");
+        for action in Action::ALL {
+            let label = action.label();
+            let keys = action
+                .accelerator()
+                .map(|keys| keys.replace("CmdOrCtrl", "Ctrl"))
+                .unwrap_or_default();
+            assert!(!label.is_empty() && !keys.is_empty(), "{action:?}");
+            assert!(
+                readme
+                    .lines()
+                    .map(str::trim_start)
+                    .any(|row| row.starts_with('|') && row.contains(label) && row.contains(&keys)),
+                "README's menu table has no row with {label:?} and {keys:?}"
+            );
+        }
+    }
 }
