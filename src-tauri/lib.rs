@@ -105,7 +105,6 @@ impl StartFailure {
 
 /// Binds the server (now that no other instance runs), then opens the window on it.
 fn start(app: &tauri::AppHandle) -> Result<(), StartFailure> {
-    window_memory::check_saved_state(app);
     let server = EmbeddedServer::start({
         let app = app.clone();
         move |died| {

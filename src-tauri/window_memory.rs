@@ -29,24 +29,20 @@ fn saved_state_path<R: Runtime>(app: &tauri::AppHandle<R>) -> Option<std::path::
     Some(dir.join(tauri_plugin_window_state::DEFAULT_FILENAME))
 }
 
-/// Logs a saved state that cannot be read, before the plugin quietly ignores it.
-pub fn check_saved_state<R: Runtime>(app: &tauri::AppHandle<R>) {
-    let Some(path) = saved_state_path(app) else {
-        return;
-    };
-    let Ok(text) = std::fs::read_to_string(&path) else {
-        return; // No saved state yet: the first launch.
-    };
-    if let Err(err) = serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(&text) {
-        tracing::warn!(%err, path = %path.display(), "the saved window state is unreadable; opening at the default size");
-    }
-}
-
 /// The saved place of window `label`, as the plugin wrote it: `(x, y, width, height)`.
+/// `None` on the first launch, or, after a log line, when the file cannot be read (the
+/// plugin quietly starts over then).
 fn saved_rect<R: Runtime>(app: &tauri::AppHandle<R>, label: &str) -> Option<(i64, i64, i64, i64)> {
-    let text = std::fs::read_to_string(saved_state_path(app)?).ok()?;
-    let states: serde_json::Value = serde_json::from_str(&text).ok()?;
-    let state = &states[label];
+    let path = saved_state_path(app)?;
+    let text = std::fs::read_to_string(&path).ok()?;
+    let states = match serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(&text) {
+        Ok(states) => states,
+        Err(err) => {
+            tracing::warn!(%err, path = %path.display(), "the saved window state is unreadable; opening at the default size");
+            return None;
+        }
+    };
+    let state = states.get(label)?;
     let field = |name: &str| state[name].as_i64();
     Some((field("x")?, field("y")?, field("width")?, field("height")?))
 }
@@ -55,7 +51,7 @@ fn saved_rect<R: Runtime>(app: &tauri::AppHandle<R>, label: &str) -> Option<(i64
 /// screen (a monitor since unplugged) is skipped: the window keeps its default size, centred.
 pub fn restore<R: Runtime>(window: &WebviewWindow<R>) -> tauri::Result<()> {
     let Some((x, y, width, height)) = saved_rect(window.app_handle(), window.label()) else {
-        return Ok(()); // The first launch, or an unreadable file (already logged).
+        return Ok(()); // The first launch, or an unreadable file.
     };
     let on_a_screen = window.available_monitors()?.iter().any(|monitor| {
         let (origin, extent) = (monitor.position(), monitor.size());

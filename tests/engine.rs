@@ -1,19 +1,8 @@
 //! WebKit starts with the app's memory-saving defaults, unless the user chose otherwise.
 
-use crate::support::{Home, Launched, children_named, require_display, x11::Display};
+use crate::support::{Home, Launched, WINDOW_TIMEOUT, require_display, x11::Display};
 use datastar_desktop::ENVIRONMENT_DEFAULTS;
-
-/// The environment the window's web process started with.
-fn environment_of(pid: u32) -> Vec<(String, String)> {
-    let environ = std::fs::read(format!("/proc/{pid}/environ")).expect("/proc/PID/environ");
-    environ
-        .split(|&byte| byte == 0)
-        .filter_map(|entry| {
-            let (name, value) = std::str::from_utf8(entry).ok()?.split_once('=')?;
-            Some((name.to_owned(), value.to_owned()))
-        })
-        .collect()
-}
+use ui_scenarios::process::{children_named, environment};
 
 #[tokio::test]
 #[ignore = "needs an X display; `make test` runs it under xvfb-run"]
@@ -28,10 +17,19 @@ async fn the_web_process_gets_the_engine_defaults_and_the_users_own_values_win()
             .into_iter()
             .collect();
         let Launched { pid, .. } = home.launch(&display, &env).await;
-        let web = *children_named(pid, "WebKitWebProcess")
-            .first()
-            .expect("the window's web process");
-        let environment = environment_of(web);
+        // A web process may be replaced as the page loads: read one that is still there.
+        let environment = ui_scenarios::wait_until(
+            WINDOW_TIMEOUT,
+            "a web process whose environment can be read",
+            async || {
+                Ok(children_named(pid, "WebKitWebProcess")
+                    .into_iter()
+                    .map(environment)
+                    .find(|environment| !environment.is_empty()))
+            },
+        )
+        .await
+        .expect("the window's web process");
         for (name, default) in ENVIRONMENT_DEFAULTS {
             let expected = match users_value {
                 Some(value) if name == overridden => value,

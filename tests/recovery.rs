@@ -5,14 +5,13 @@
 //! WebKitWebDriver ends its session when the page crashes, so these tests watch the window
 //! itself: the 1 Hz feed changes its pixels every second.
 
-use crate::support::{
-    Home, Launched, TITLE, WINDOW_TIMEOUT, children_named, require_display, x11::Display,
-};
+use crate::support::{Home, Launched, TITLE, WINDOW_TIMEOUT, require_display, x11::Display};
 use std::time::Duration;
 use tokio::{
     process::Child,
     time::{Instant, sleep, timeout},
 };
+use ui_scenarios::process::children_named;
 
 /// How often the tests look at the window.
 const FRAME: Duration = Duration::from_millis(100);

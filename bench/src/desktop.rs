@@ -9,7 +9,11 @@ use std::{
     time::{Duration, SystemTime, UNIX_EPOCH},
 };
 use tokio::time::{Instant, sleep};
-use ui_scenarios::{drivers::TauriDriver, wait_until};
+use ui_scenarios::{
+    drivers::TauriDriver,
+    process::{children_named, environment},
+    wait_until,
+};
 
 /// WebKitGTK's own minimal browser, from the `libwebkit2gtk-4.1-0` package: the engine's
 /// floor, showing the same page with the same engine settings as the app.
@@ -17,7 +21,7 @@ const MINI_BROWSER: &str = "/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser
 
 /// /proc keeps command names to 15 bytes.
 pub const APP_COMM: &str = "datastar-deskto";
-const WEB_PROCESS_COMM: &str = "WebKitWebProces";
+const WEB_PROCESS: &str = "WebKitWebProcess";
 
 #[derive(Debug, Clone)]
 pub struct Desktop {
@@ -203,9 +207,9 @@ async fn stages(
         ("app process started", Some(app)),
         (
             "network process started",
-            child_named(app, "WebKitNetworkPr"),
+            child_named(app, "WebKitNetworkProcess"),
         ),
-        ("web process started", child_named(app, WEB_PROCESS_COMM)),
+        ("web process started", child_named(app, WEB_PROCESS)),
     ] {
         if let Some(started) = pid.and_then(procfs::started_at) {
             stages.push((name, since_launch(epoch_ms(started))));
@@ -226,28 +230,19 @@ async fn stages(
     Ok(stages)
 }
 
-fn child_named(parent: u32, comm: &str) -> Option<u32> {
-    procfs::process_tree(parent)
-        .into_iter()
-        .find(|&pid| procfs::comm(pid).is_some_and(|name| name == comm))
+fn child_named(parent: u32, name: &str) -> Option<u32> {
+    children_named(parent, name).first().copied()
 }
 
 /// The `WEBKIT_*` variables the app's web process runs with: the engine settings the
 /// floor must share, read from the app rather than retyped.
 fn engine_settings_of(app: u32) -> Vec<(String, String)> {
-    child_named(app, WEB_PROCESS_COMM)
-        .and_then(|pid| std::fs::read(format!("/proc/{pid}/environ")).ok())
-        .map(|environ| {
-            environ
-                .split(|&byte| byte == 0)
-                .filter_map(|entry| {
-                    let (name, value) = std::str::from_utf8(entry).ok()?.split_once('=')?;
-                    name.starts_with("WEBKIT_")
-                        .then(|| (name.to_owned(), value.to_owned()))
-                })
-                .collect()
-        })
+    child_named(app, WEB_PROCESS)
+        .map(environment)
         .unwrap_or_default()
+        .into_iter()
+        .filter(|(name, _)| name.starts_with("WEBKIT_"))
+        .collect()
 }
 
 /// Clicks *Target HTML Element* in the page, round after round, each click a request and
@@ -327,7 +322,7 @@ async fn mini_browser_floor(
     wait_until(
         Duration::from_secs(30),
         "MiniBrowser's web process",
-        async || Ok(child_named(pid, WEB_PROCESS_COMM).map(|_| ())),
+        async || Ok(child_named(pid, WEB_PROCESS).map(|_| ())),
     )
     .await?;
     sleep(Duration::from_secs(2)).await;

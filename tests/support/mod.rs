@@ -131,27 +131,3 @@ pub async fn readiness_address(child: &mut tokio::process::Child) -> Option<Stri
             .to_owned(),
     )
 }
-
-/// The pids of `parent`'s children called `name` (cut, as the kernel does, to 15 bytes).
-pub fn children_named(parent: u32, name: &str) -> Vec<u32> {
-    let name = &name[..name.len().min(15)];
-    let Ok(entries) = std::fs::read_dir("/proc") else {
-        return Vec::new();
-    };
-    entries
-        .filter_map(|entry| entry.ok()?.file_name().to_str()?.parse::<u32>().ok())
-        .filter(|pid| {
-            // `PID (comm) state PPID …`; comm may hold spaces, so split after its `)`.
-            std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| {
-                let Some((head, tail)) = stat.rsplit_once(')') else {
-                    return false;
-                };
-                let mut fields = tail.split_whitespace();
-                let (state, ppid) = (fields.next(), fields.next());
-                head.split_once('(').is_some_and(|(_, comm)| comm == name)
-                    && state != Some("Z")
-                    && ppid == Some(&parent.to_string())
-            })
-        })
-        .collect()
-}

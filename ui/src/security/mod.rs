@@ -129,7 +129,7 @@ fn limit_head(request: &Request) -> Result<(), ApiError> {
         + uri
             .authority()
             .map_or(0, |authority| authority.as_str().len() + "http://".len());
-    let request_line = request.method().as_str().len() + target + " HTTP/1.1\r\n ".len();
+    let request_line = request.method().as_str().len() + " ".len() + target + " HTTP/1.1\r\n".len();
     let headers: usize = request
         .headers()
         .iter()
