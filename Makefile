@@ -56,7 +56,7 @@ bench-smoke:
 ## server crate, then the desktop shell's unit-tested modules (their unit tests only: the
 ## real-window tests are too slow to run per mutant). Exclusions, each with its reason, are
 ## in .cargo/mutants.toml. Not part of `make test`. Results: target/mutants/{ui,desktop}/.
-DESKTOP_MUTATED = navigation renderer_recovery log_file about menu engine
+DESKTOP_MUTATED = navigation renderer_recovery log_file about menu webkit_env
 mutants: setup-test
 	mkdir -p target/mutants
 	cargo mutants --package datastar-ui --no-shuffle --jobs 2 --output target/mutants/ui

@@ -7,6 +7,9 @@ source scripts/readiness.sh
 
 readonly PACKAGE=datastar-desktop
 readonly BINARY=/usr/bin/datastar-desktop
+# The window's title, as tauri.conf.json gives it.
+TITLE=$(python3 -c 'import json; print(json.load(open("tauri.conf.json"))["app"]["windows"][0]["title"])')
+readonly TITLE
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 fail() { echo "check-deb: $*" >&2; exit 1; }
@@ -14,10 +17,14 @@ fail() { echo "check-deb: $*" >&2; exit 1; }
 # Runs inside Xvfb: start the installed app, and check it the way a user would see it.
 check_installed_app() {
   local url
-  app_out=$(mktemp) app_log=$(mktemp)
-  "$BINARY" >"$app_out" 2>"$app_log" &
+  app_out=$(mktemp) app_log=$(mktemp) home=$(mktemp -d)
+  # A private home and no session bus: the check never touches the user's files or app.
+  env -u DBUS_SESSION_BUS_ADDRESS HOME="$home" XDG_CONFIG_HOME="$home/.config" \
+    XDG_DATA_HOME="$home/.local/share" XDG_CACHE_HOME="$home/.cache" \
+    XDG_STATE_HOME="$home/.local/state" XDG_RUNTIME_DIR="$home" NO_AT_BRIDGE=1 \
+    "$BINARY" >"$app_out" 2>"$app_log" &
   app_pid=$!
-  trap 'kill "$app_pid" 2>/dev/null || true; rm -f "$app_out" "$app_log"' EXIT
+  trap 'kill "$app_pid" 2>/dev/null || true; rm -rf "$app_out" "$app_log" "$home"' EXIT
 
   url=$(url_when_ready "$app_out") \
     || fail "the installed app printed no readiness line: $(cat "$app_out" "$app_log")"
@@ -29,10 +36,10 @@ check_installed_app() {
 
   # The window maps itself only after its page has loaded.
   for _ in $(seq 150); do
-    xwininfo -root -tree | grep -q '"Datastar Desktop"' && break
+    xwininfo -root -tree | grep -qF "\"$TITLE\"" && break
     sleep 0.2
   done
-  xwininfo -root -tree | grep -q '"Datastar Desktop"' || fail "no window appeared"
+  xwininfo -root -tree | grep -qF "\"$TITLE\"" || fail "no window appeared"
   echo "check-deb: the installed app serves $url and shows its window"
 }
 

@@ -5,8 +5,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/readiness.sh
 
-readonly RELOAD_PATH=/dev/reload
+# The route, read from its one definition.
+RELOAD_PATH=$(sed -n 's/^pub const LIVE_RELOAD_PATH: &str = "\(.*\)";$/\1/p' ui/src/live_assets.rs)
+readonly RELOAD_PATH
 fail() { echo "check-release: $*" >&2; exit 1; }
+[ -n "$RELOAD_PATH" ] || fail "no LIVE_RELOAD_PATH in ui/src/live_assets.rs"
 
 cargo build --release --locked --quiet -p datastar-ui --bin datastar-headless
 headless=target/release/datastar-headless

@@ -9,11 +9,12 @@ pub fn about_text(log_file: Option<&Path>, webkit: (u32, u32, u32)) -> String {
         |path| path.display().to_string(),
     );
     format!(
-        "Datastar Desktop {app}\n\n\
+        "{name} {app}\n\n\
          Datastar client {datastar}\n\
          Tauri {tauri}\n\
          WebKitGTK {major}.{minor}.{micro}\n\n\
          Log file: {log}",
+        name = crate::APP_NAME,
         app = env!("CARGO_PKG_VERSION"),
         datastar = datastar_ui::DATASTAR_VERSION,
         tauri = tauri::VERSION,
@@ -42,8 +43,8 @@ pub fn show(log_file: Option<&Path>) {
     crate::dialog::show(crate::dialog::Level::Info, TITLE, summary, detail);
 }
 
-/// The dialog's window title, which tests look for.
-pub const TITLE: &str = "About Datastar Desktop";
+/// The dialog's window title, and the menu item that opens it.
+pub const TITLE: &str = concat!("About ", crate::app_name!());
 
 #[cfg(test)]
 mod tests {
@@ -53,7 +54,7 @@ mod tests {
     fn names_every_version_and_the_log_file() {
         let text = about_text(Some(Path::new("/tmp/app.log")), (2, 48, 1));
         for expected in [
-            format!("Datastar Desktop {}", env!("CARGO_PKG_VERSION")),
+            format!("{} {}", crate::APP_NAME, env!("CARGO_PKG_VERSION")),
             format!("Datastar client {}", datastar_ui::DATASTAR_VERSION),
             format!("Tauri {}", tauri::VERSION),
             "WebKitGTK 2.48.1".to_owned(),

@@ -1,6 +1,6 @@
 //! The `datastar-ui` server, running on Tauri's async runtime inside the app.
 
-use datastar_ui::{App, Auth, Config, Token, loopback};
+use datastar_ui::{AppState, Auth, Config, Token, loopback};
 use std::time::Duration;
 use tauri::async_runtime::{self, JoinHandle};
 use tokio_util::sync::CancellationToken;
@@ -32,7 +32,7 @@ pub enum ServerDied {
 }
 
 pub struct EmbeddedServer {
-    app: App,
+    app: AppState,
     shutdown: CancellationToken,
     /// Taken by [`EmbeddedServer::stop`].
     task: std::sync::Mutex<Option<JoinHandle<()>>>,
@@ -56,7 +56,7 @@ impl EmbeddedServer {
             .and_then(|listener| Ok((listener.local_addr()?, listener)))
             .map_err(|source| StartError::Bind { port, source })?;
 
-        let app = App::new(
+        let app = AppState::new(
             addr,
             Config {
                 auth: Auth::Token(Token::generate()),
@@ -133,7 +133,7 @@ impl EmbeddedServer {
 
 async fn serve(
     listener: std::net::TcpListener,
-    app: App,
+    app: AppState,
     shutdown: CancellationToken,
 ) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::from_std(listener)?;

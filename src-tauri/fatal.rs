@@ -17,12 +17,14 @@ impl Failed {
 }
 
 /// Logs the error and shows it in a blocking native dialog. The app has no window yet (or
-/// none that works), so a dialog is the only place the user will look.
-pub fn show(summary: &str, err: &dyn Display) {
+/// none that works), so a dialog is the only place the user will look. `what_happened`
+/// follows the app's name: "could not start".
+pub fn show(what_happened: &str, err: &dyn Display) {
+    let summary = format!("{} {what_happened}", crate::APP_NAME);
     tracing::error!("{summary}: {err}");
     crate::dialog::show(
         crate::dialog::Level::Error,
-        "Datastar Desktop",
+        crate::APP_NAME,
         &format!("{summary}."),
         &err.to_string(),
     );
@@ -30,8 +32,8 @@ pub fn show(summary: &str, err: &dyn Display) {
 
 /// Shows the error, then ends the app, which exits non-zero. Must run on the main thread,
 /// where GTK runs the dialog.
-pub fn end_app(app: &AppHandle, summary: &str, err: &dyn Display) {
-    show(summary, err);
+pub fn end_app(app: &AppHandle, what_happened: &str, err: &dyn Display) {
+    show(what_happened, err);
     if let Some(failed) = app.try_state::<Failed>() {
         failed.0.store(true, Ordering::Relaxed);
     }

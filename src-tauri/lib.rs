@@ -4,11 +4,23 @@
 //! a remembered window), the menu, then `setup`, which binds the server and opens the window
 //! at its URL. The server stops when the window closes. Every page and route lives in `ui/`;
 //! native controls reach the page only through the server ([`datastar_ui::PageEvents`]).
+//!
+//! The modules, in the order a launch meets them:
+//!
+//! - `webkit_env`: WebKit's environment defaults, set before any thread starts;
+//! - `log_file`: logging to stderr and a size-capped file;
+//! - `single_instance`: a second launch hands over to the first (over D-Bus, when there is one);
+//! - `window_memory`: the window comes back where it was left;
+//! - `menu`: the native menu; its items act on the window, or on the page through the server;
+//! - `embedded_server`: the `datastar-ui` server on a loopback address of its own;
+//! - `main_window`: the one window, hidden until its page has loaded;
+//! - `navigation`: the lock that keeps the window on its own origin;
+//! - `renderer_recovery`: a crashed page process reloads the page, signed in afresh;
+//! - `about`, `fatal` and `dialog`: native dialogs, for About and for failures.
 
 mod about;
 mod dialog;
 mod embedded_server;
-mod engine;
 mod fatal;
 mod log_file;
 mod main_window;
@@ -16,16 +28,30 @@ mod menu;
 mod navigation;
 mod renderer_recovery;
 mod single_instance;
+mod webkit_env;
 mod window_memory;
 
 use embedded_server::{EmbeddedServer, StartError};
 use std::{io::Write, path::PathBuf, process::ExitCode};
 use tauri::Manager;
 
+pub use about::TITLE as ABOUT_TITLE;
 #[cfg(debug_assertions)]
 pub use embedded_server::FAILURE_VARIABLE;
 pub use embedded_server::PORT_VARIABLE;
-pub use engine::ENVIRONMENT_DEFAULTS;
+pub use log_file::{FILE_NAME as LOG_FILE_NAME, log_dir};
+pub use webkit_env::ENVIRONMENT_DEFAULTS;
+
+/// The app's name, as the user reads it in the window's title bar, About and every dialog.
+/// `tauri.conf.json` gives the same name to the window and the packages; a test checks that
+/// the two agree.
+macro_rules! app_name {
+    () => {
+        "Datastar Desktop"
+    };
+}
+pub(crate) use app_name;
+pub const APP_NAME: &str = app_name!();
 
 /// Where this run's log file is, if it could be written: About shows it.
 pub(crate) struct LogFile(pub Option<PathBuf>);
@@ -34,7 +60,7 @@ pub(crate) struct LogFile(pub Option<PathBuf>);
 /// dialog, if the server cannot start or dies, or the page keeps crashing: a window that
 /// does not work would explain nothing.
 pub fn run() -> ExitCode {
-    engine::apply_environment_defaults();
+    webkit_env::apply_environment_defaults();
     let context = tauri::generate_context!();
     let log_file = log_file::init(&context.config().identifier);
     let mut builder = tauri::Builder::default();
@@ -61,7 +87,7 @@ pub fn run() -> ExitCode {
     let app = match app {
         Ok(app) => app,
         Err(err) => {
-            fatal::show("Datastar Desktop could not start", &err);
+            fatal::show("could not start", &err);
             return ExitCode::FAILURE;
         }
     };
@@ -97,8 +123,8 @@ enum StartFailure {
 impl StartFailure {
     fn summary(&self) -> &'static str {
         match self {
-            Self::Server(_) => "Datastar Desktop could not start its local server",
-            Self::Window(_) => "Datastar Desktop could not open its window",
+            Self::Server(_) => "could not start its local server",
+            Self::Window(_) => "could not open its window",
         }
     }
 }
@@ -110,7 +136,7 @@ fn start(app: &tauri::AppHandle) -> Result<(), StartFailure> {
         move |died| {
             let handle = app.clone();
             let shown = app.run_on_main_thread(move || {
-                fatal::end_app(&handle, "Datastar Desktop's local server stopped", &died);
+                fatal::end_app(&handle, "lost its local server", &died);
             });
             if let Err(err) = shown {
                 tracing::error!(%err, "cannot tell the user that the server stopped");
@@ -130,4 +156,15 @@ fn announce(base_url: &str) {
     let mut stdout = std::io::stdout().lock();
     let _ = writeln!(stdout, "{}", datastar_ui::readiness::line(base_url));
     let _ = stdout.flush();
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_name_is_the_one_in_tauri_conf_json() {
+        let config: serde_json::Value =
+            serde_json::from_str(include_str!("../tauri.conf.json")).unwrap();
+        assert_eq!(config["productName"], super::APP_NAME);
+        assert_eq!(config["app"]["windows"][0]["title"], super::APP_NAME);
+    }
 }

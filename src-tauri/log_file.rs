@@ -1,35 +1,44 @@
 //! The desktop app's log on disk, so that a user can attach it to a bug report.
 //!
-//! Lines go to stderr as in the headless server, and also to `datastar-desktop.log` in the
-//! platform's log directory (on Linux `~/.local/share/<identifier>/logs/`, where Tauri's
-//! `app_log_dir` points). The file is capped at [`MAX_BYTES`]: past that it becomes
-//! `datastar-desktop.log.1`, replacing the previous one, and a new file starts.
+//! Lines go to stderr as in the headless server, and also to [`FILE_NAME`] under
+//! [`log_dir`]. Once the file passes [`MAX_BYTES`] it becomes `datastar-desktop.log.1`,
+//! replacing the previous one, and a new file starts. The rotation is `file-rotate`'s; this
+//! module only chooses its limits and opens the file first, so that an unwritable directory
+//! is a log line rather than the crate's panic.
 
 use datastar_ui::logging;
+use file_rotate::{ContentLimit, FileRotate, compression::Compression, suffix::AppendCount};
 use std::{
-    fs::{self, File, OpenOptions},
-    io::{self, Write},
+    fs::{self, OpenOptions},
+    io,
     path::{Path, PathBuf},
     sync::Mutex,
 };
 use tracing_subscriber::{Layer, layer::SubscriberExt, util::SubscriberInitExt};
 
-/// Both files together stay under twice this.
-pub const MAX_BYTES: u64 = 1024 * 1024;
-const FILE_NAME: &str = "datastar-desktop.log";
+/// A file rotates on the first write after it has passed this size. Lines are never split,
+/// so a file ends at most one line past it.
+pub const MAX_BYTES: usize = 1024 * 1024;
+/// The log's name in [`log_dir`]; the previous file has `.1` appended.
+pub const FILE_NAME: &str = "datastar-desktop.log";
 const DEFAULT_FILTER: &str = "datastar_desktop=info,datastar_ui=info";
+
+/// Where the log lives under a data directory: `<data>/<identifier>/logs/`, which on Linux
+/// is `~/.local/share/<identifier>/logs/`, where Tauri's `app_log_dir` points.
+pub fn log_dir(data_dir: &Path, identifier: &str) -> PathBuf {
+    data_dir.join(identifier).join("logs")
+}
 
 /// Installs logging to stderr and, if its directory can be written, to the log file.
 /// Returns the file's path, or `None` (after saying why on stderr) when only stderr works.
 pub fn init(identifier: &str) -> Option<PathBuf> {
-    let dir = dirs::data_local_dir().map(|data| data.join(identifier).join("logs"));
+    let dir = dirs::data_local_dir().map(|data| log_dir(&data, identifier));
     let file = dir
         .as_deref()
         .ok_or_else(|| io::Error::other("this system has no data directory"))
-        .and_then(RotatingFile::open);
+        .and_then(open);
     let (file_layer, outcome) = match file {
-        Ok(file) => {
-            let path = file.path.clone();
+        Ok((path, file)) => {
             let layer = tracing_subscriber::fmt::layer()
                 .with_ansi(false)
                 .with_writer(Mutex::new(file));
@@ -52,130 +61,82 @@ pub fn init(identifier: &str) -> Option<PathBuf> {
     }
 }
 
-/// An append-only file that starts over, keeping one previous file, past [`MAX_BYTES`].
-struct RotatingFile {
-    path: PathBuf,
-    file: File,
-    written: u64,
+/// The rotating log file in `dir`, created if need be. `file-rotate` panics when it cannot
+/// create the directory and drops lines when it cannot open the file, so both are tried here
+/// first, where a failure can still be reported.
+fn open(dir: &Path) -> io::Result<(PathBuf, FileRotate<AppendCount>)> {
+    fs::create_dir_all(dir)?;
+    let path = dir.join(FILE_NAME);
+    let options = append_options();
+    options.open(&path)?;
+    let file = FileRotate::new(
+        &path,
+        AppendCount::new(1),
+        ContentLimit::BytesSurpassed(MAX_BYTES),
+        Compression::None,
+        Some(options),
+    );
+    Ok((path, file))
 }
 
-impl RotatingFile {
-    fn open(dir: &Path) -> io::Result<Self> {
-        fs::create_dir_all(dir)?;
-        let path = dir.join(FILE_NAME);
-        let file = OpenOptions::new().create(true).append(true).open(&path)?;
-        let written = file.metadata()?.len();
-        Ok(Self {
-            path,
-            file,
-            written,
-        })
-    }
-
-    fn rotate(&mut self) -> io::Result<()> {
-        let mut previous = self.path.clone().into_os_string();
-        previous.push(".1");
-        fs::rename(&self.path, previous)?;
-        self.file = OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&self.path)?;
-        self.written = 0;
-        Ok(())
-    }
-}
-
-impl Write for RotatingFile {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        if self.written + buf.len() as u64 > MAX_BYTES && self.written > 0 {
-            self.rotate()?;
-        }
-        let written = self.file.write(buf)?;
-        self.written += written as u64;
-        Ok(written)
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        self.file.flush()
-    }
+fn append_options() -> OpenOptions {
+    let mut options = OpenOptions::new();
+    options.create(true).append(true);
+    options
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_file_starts_over_past_its_cap_keeping_one_previous_file() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut file = RotatingFile::open(dir.path()).unwrap();
-        let line = vec![b'x'; 1000];
-        let lines = (2 * MAX_BYTES / 1000) as usize + 10;
-        for _ in 0..lines {
-            file.write_all(&line).unwrap();
-        }
-        let current = fs::metadata(dir.path().join(FILE_NAME)).unwrap().len();
-        let previous = fs::metadata(dir.path().join(format!("{FILE_NAME}.1")))
-            .unwrap()
-            .len();
-        assert!(
-            current <= MAX_BYTES && previous <= MAX_BYTES,
-            "{current} {previous}"
-        );
-        assert_eq!(
-            fs::read_dir(dir.path()).unwrap().count(),
-            2,
-            "one previous file only"
-        );
-    }
+    use std::io::Write;
 
     fn size(path: PathBuf) -> Option<u64> {
         fs::metadata(path).ok().map(|meta| meta.len())
     }
 
     #[test]
-    fn a_file_filled_to_exactly_its_cap_is_kept_and_the_next_byte_starts_a_new_one() {
+    fn past_its_cap_the_file_starts_over_keeping_one_previous_file() {
         let dir = tempfile::tempdir().unwrap();
-        let (current, previous) = (
-            dir.path().join(FILE_NAME),
-            dir.path().join(format!("{FILE_NAME}.1")),
-        );
-        let mut file = RotatingFile::open(dir.path()).unwrap();
-        let chunk = vec![b'x'; 1024];
+        let (current, mut file) = open(dir.path()).unwrap();
+        let previous = dir.path().join(format!("{FILE_NAME}.1"));
+        let line = vec![b'x'; 1024];
         for _ in 0..MAX_BYTES / 1024 {
-            file.write_all(&chunk).unwrap();
+            file.write_all(&line).unwrap();
         }
-        assert_eq!(size(current.clone()), Some(MAX_BYTES));
+        assert_eq!(size(current.clone()), Some(MAX_BYTES as u64));
+        file.write_all(b"one line past the cap\n").unwrap();
+        assert_eq!(size(previous.clone()), None, "a line is never split");
+        file.write_all(b"next\n").unwrap();
         assert_eq!(
-            size(previous.clone()),
-            None,
-            "no new file at exactly the cap"
+            size(current.clone()),
+            Some(5),
+            "a new file once past the cap"
         );
-        file.write_all(b"y").unwrap();
-        assert_eq!(size(previous), Some(MAX_BYTES));
-        assert_eq!(size(current), Some(1));
+        assert!(size(previous.clone()).unwrap() > MAX_BYTES as u64);
+
+        for _ in 0..=MAX_BYTES / 1024 {
+            file.write_all(&line).unwrap();
+        }
+        file.write_all(b"and again\n").unwrap();
+        let names: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name())
+            .collect();
+        assert_eq!(names.len(), 2, "one previous file only: {names:?}");
     }
 
     #[test]
-    fn a_line_longer_than_the_cap_goes_whole_into_a_fresh_file() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut file = RotatingFile::open(dir.path()).unwrap();
-        let long = vec![b'x'; MAX_BYTES as usize + 10];
-        file.write_all(&long).unwrap();
-        assert_eq!(size(dir.path().join(FILE_NAME)), Some(MAX_BYTES + 10));
-        assert_eq!(
-            fs::read_dir(dir.path()).unwrap().count(),
-            1,
-            "an empty file is not kept as the previous one"
-        );
-    }
-
-    #[test]
-    fn the_cap_is_the_one_mib_the_readme_promises() {
+    fn the_log_lives_where_the_readme_says() {
+        let readme = include_str!("../README.md");
+        let path = log_dir(Path::new("~/.local/share"), "dev.datastar-desktop.app");
+        let documented = format!("`{}`", path.join(FILE_NAME).display());
+        assert!(readme.contains(&documented), "README names {documented}");
         assert_eq!(MAX_BYTES, 1 << 20);
+        assert!(readme.contains("1 MiB") && readme.contains(&format!("`{FILE_NAME}.1`")));
     }
 
     #[test]
     fn an_unwritable_directory_is_an_error_not_a_panic() {
-        assert!(RotatingFile::open(Path::new("/proc/no-such-dir")).is_err());
+        assert!(open(Path::new("/proc/no-such-dir")).is_err());
     }
 }

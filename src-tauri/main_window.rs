@@ -53,8 +53,6 @@ pub fn open(app: &AppHandle, url: &str) -> tauri::Result<()> {
         })
         .build()?;
     crate::renderer_recovery::watch(&window)?;
-    // Where it was last time, if that is still on a screen.
-    crate::window_memory::restore(&window)?;
     // Focus helps keyboard users start typing at once.
     let _ = window.set_focus();
     Ok(())

@@ -3,7 +3,7 @@
 //! is the pattern for every native control; the page never gets Tauri IPC.
 
 use crate::embedded_server::EmbeddedServer;
-use datastar_ui::Command;
+use datastar_ui::PageCommand;
 use std::sync::Mutex;
 use tauri::{
     AppHandle, Manager, Runtime,
@@ -53,7 +53,7 @@ impl Action {
             Self::ZoomOut => "Zoom Out",
             Self::ActualSize => "Actual Size",
             Self::ToggleFeed => "Toggle Feed",
-            Self::About => "About Datastar Desktop",
+            Self::About => crate::about::TITLE,
         }
     }
 
@@ -157,7 +157,7 @@ fn run<R: Runtime>(app: &AppHandle<R>, action: Action) -> tauri::Result<()> {
             let pages = app
                 .state::<EmbeddedServer>()
                 .page_events()
-                .command(Command::ToggleFeed);
+                .command(PageCommand::ToggleFeed);
             tracing::debug!(pages, "toggled the feed");
         }
         Action::About => {

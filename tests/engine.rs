@@ -2,7 +2,7 @@
 
 use crate::support::{Home, Launched, WINDOW_TIMEOUT, require_display, x11::Display};
 use datastar_desktop::ENVIRONMENT_DEFAULTS;
-use ui_scenarios::process::{children_named, environment};
+use ui_scenarios::process::{WEB_PROCESS, children_named, environment};
 
 #[tokio::test]
 #[ignore = "needs an X display; `make test` runs it under xvfb-run"]
@@ -22,7 +22,7 @@ async fn the_web_process_gets_the_engine_defaults_and_the_users_own_values_win()
             WINDOW_TIMEOUT,
             "a web process whose environment can be read",
             async || {
-                Ok(children_named(pid, "WebKitWebProcess")
+                Ok(children_named(pid, WEB_PROCESS)
                     .into_iter()
                     .map(environment)
                     .find(|environment| !environment.is_empty()))

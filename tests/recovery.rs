@@ -11,7 +11,7 @@ use tokio::{
     process::Child,
     time::{Instant, sleep, timeout},
 };
-use ui_scenarios::process::children_named;
+use ui_scenarios::process::{WEB_PROCESS, children_named};
 
 /// How often the tests look at the window.
 const FRAME: Duration = Duration::from_millis(100);
@@ -40,8 +40,8 @@ async fn ticks_within(display: &Display, window: u32, within: Duration) -> bool 
 
 /// Waits for the app's web process, one that is not `previous`.
 async fn web_process(app: u32, previous: Option<u32>) -> u32 {
-    ui_scenarios::wait_until(WINDOW_TIMEOUT, "a WebKitWebProcess", async || {
-        Ok(children_named(app, "WebKitWebProcess")
+    ui_scenarios::wait_until(WINDOW_TIMEOUT, "a web process", async || {
+        Ok(children_named(app, WEB_PROCESS)
             .into_iter()
             .find(|&pid| Some(pid) != previous))
     })

@@ -26,7 +26,7 @@ async fn demo_works_in_the_tauri_window_without_ipc() -> Result<()> {
 #[tokio::test]
 #[ignore = "needs Xvfb, tauri-driver and WebKitWebDriver; `make test` runs it"]
 async fn edits_to_the_page_show_live_in_the_tauri_window() -> Result<()> {
-    use ui_scenarios::live_edit::{self, AssetsCopy};
+    use ui_scenarios::live_reload::{self, AssetsCopy};
     require_display();
     let assets = AssetsCopy::new()?;
     let session = drivers::tauri_app_with_env(
@@ -34,10 +34,10 @@ async fn edits_to_the_page_show_live_in_the_tauri_window() -> Result<()> {
         &[(datastar_ui::ASSETS_DIR_VARIABLE, assets.path())],
     )
     .await?;
-    live_edit::prepare(&session.client).await?;
-    let latency = live_edit::edit_both(&session.client, &assets, 1).await?;
+    live_reload::prepare(&session.client).await?;
+    let latency = live_reload::edit_both(&session.client, &assets, 1).await?;
     eprintln!("live edit: {latency:?}");
-    live_edit::broken_edit_keeps_the_page(&session.client, &assets).await?;
+    live_reload::broken_edit_keeps_the_page(&session.client, &assets).await?;
     session.close().await
 }
 

@@ -1,7 +1,7 @@
 //! The desktop app's cost, measured in its real window: where its cold start goes, its
 //! memory (PSS) and idle CPU beside the engine's own floor, and its memory over a soak.
 
-use crate::{procfs, servers::spawn_until_ready};
+use crate::servers::spawn_until_ready;
 use anyhow::{Context, Result};
 use fantoccini::Client;
 use std::{
@@ -11,7 +11,7 @@ use std::{
 use tokio::time::{Instant, sleep};
 use ui_scenarios::{
     drivers::TauriDriver,
-    process::{children_named, environment},
+    process::{self, WEB_PROCESS, children_named, command_name, environment},
     wait_until,
 };
 
@@ -19,9 +19,8 @@ use ui_scenarios::{
 /// floor, showing the same page with the same engine settings as the app.
 const MINI_BROWSER: &str = "/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser";
 
-/// /proc keeps command names to 15 bytes.
-pub const APP_COMM: &str = "datastar-deskto";
-const WEB_PROCESS: &str = "WebKitWebProcess";
+/// The app's process, as the bundle installs it.
+pub const APP_PROCESS: &str = "datastar-desktop";
 
 #[derive(Debug, Clone)]
 pub struct Desktop {
@@ -62,9 +61,9 @@ impl Footprint {
     /// Measures `root` and its descendants: PSS after `settle`, CPU over `idle_for`.
     async fn measure(root: u32, settle: Duration, idle_for: Duration) -> Self {
         sleep(settle).await;
-        let tree = procfs::process_tree(root);
+        let tree = process::process_tree(root);
         let cpu = |tree: &[u32]| -> Duration {
-            tree.iter().filter_map(|&pid| procfs::cpu_time(pid)).sum()
+            tree.iter().filter_map(|&pid| process::cpu_time(pid)).sum()
         };
         let cpu_before = cpu(&tree);
         sleep(idle_for).await;
@@ -80,13 +79,14 @@ impl Footprint {
         Some(self.pss_kib.as_ref()?.iter().map(|(_, kib)| kib).sum())
     }
 
-    /// PSS of the processes whose name starts with `prefix`.
-    pub fn pss_of(&self, prefix: &str) -> Option<u64> {
+    /// PSS of the processes called `name`.
+    pub fn pss_of(&self, name: &str) -> Option<u64> {
+        let name = command_name(name);
         let processes = self.pss_kib.as_ref()?;
         Some(
             processes
                 .iter()
-                .filter(|(name, _)| name.starts_with(prefix))
+                .filter(|(comm, _)| comm == name)
                 .map(|(_, kib)| kib)
                 .sum(),
         )
@@ -94,9 +94,9 @@ impl Footprint {
 }
 
 fn pss_by_process(root: u32) -> Option<Vec<(String, u64)>> {
-    procfs::process_tree(root)
+    process::process_tree(root)
         .iter()
-        .map(|&pid| Some((procfs::comm(pid)?, procfs::pss_kib(pid)?)))
+        .map(|&pid| Some((process::comm(pid)?, process::pss_kib(pid)?)))
         .collect()
 }
 
@@ -118,7 +118,7 @@ pub async fn measure(repo: &Path, binary: &Path, plan: &Plan) -> Result<Desktop>
     let client = &session.client;
     let cold_start = first_feed_value(client, launched_at, started).await?;
 
-    let app = procfs::find_process(APP_COMM).context("the app's process")?;
+    let app = process::find_process(APP_PROCESS).context("the app's process")?;
     let stages = stages(client, app, launched_at, cold_start).await?;
     let footprint = Footprint::measure(app, plan.settle, plan.idle_for).await;
     let engine_settings = engine_settings_of(app);
@@ -211,7 +211,7 @@ async fn stages(
         ),
         ("web process started", child_named(app, WEB_PROCESS)),
     ] {
-        if let Some(started) = pid.and_then(procfs::started_at) {
+        if let Some(started) = pid.and_then(process::started_at) {
             stages.push((name, since_launch(epoch_ms(started))));
         }
     }
@@ -270,7 +270,7 @@ async fn soak(client: &Client, app: u32, plan: &Plan) -> Result<Soak> {
             None,
         ))
         .await?;
-    let sockets_before = procfs::sockets(app);
+    let sockets_before = process::sockets(app);
     let started = Instant::now();
     let mut pss_kib = Vec::new();
     for round in 0..=plan.soak_rounds {
@@ -291,7 +291,7 @@ async fn soak(client: &Client, app: u32, plan: &Plan) -> Result<Soak> {
     Ok(Soak {
         patches: plan.soak_warm_up + plan.soak_round * plan.soak_rounds,
         pss_kib,
-        sockets: (sockets_before, procfs::sockets(app)),
+        sockets: (sockets_before, process::sockets(app)),
         took,
     })
 }

@@ -3,7 +3,7 @@
 //! The client is tokio tasks in this process, one per stream, doing nothing but counting
 //! event headers, so it costs far less CPU than the server it measures.
 
-use crate::{procfs, servers::Server};
+use crate::servers::Server;
 use anyhow::Result;
 use std::{
     sync::{
@@ -18,6 +18,7 @@ use tokio::{
     sync::{Semaphore, watch},
     time::{Instant, sleep, timeout},
 };
+use ui_scenarios::process;
 
 /// Connection attempts in flight at once while ramping up.
 const RAMP_CONCURRENCY: usize = 256;
@@ -47,7 +48,7 @@ pub async fn measure(
     ramp_limit: Duration,
 ) -> Result<FanOut> {
     let pid = server.pid();
-    let idle_rss = procfs::rss_kib(pid);
+    let idle_rss = process::rss_kib(pid);
     let request: Arc<str> = server
         .raw_get("/feed?datastar=%7B%22show%22%3Atrue%7D")
         .into();
@@ -87,10 +88,10 @@ pub async fn measure(
     }
     let window_start = Instant::now();
     let connected_count = connected.load(Ordering::Relaxed);
-    let cpu_before = procfs::cpu_time(pid);
+    let cpu_before = process::cpu_time(pid);
     sleep(hold).await;
-    let server_rss_kib = procfs::rss_kib(pid);
-    let server_cpu = procfs::cpu_time(pid)
+    let server_rss_kib = process::rss_kib(pid);
+    let server_cpu = process::cpu_time(pid)
         .zip(cpu_before)
         .map(|(after, before)| after.saturating_sub(before));
     let window_end = Instant::now();

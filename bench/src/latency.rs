@@ -38,5 +38,5 @@ pub async fn time_to_first_event(server: &Server, path: &str, tries: usize) -> R
         }
         samples.push(started.elapsed());
     }
-    crate::report::median(samples).context("no samples")
+    crate::stats::median(samples).context("no samples")
 }

@@ -1,13 +1,13 @@
 //! Edit-to-visible latency of live reload: from saving a file under the assets directory of
 //! a debug headless server to the change showing in headless Chromium.
 
-use crate::report::median;
+use crate::stats::median;
 use anyhow::{Context, Result};
 use std::{path::Path, time::Duration};
 use tokio::process::Command;
 use ui_scenarios::{
     drivers,
-    live_edit::{self, AssetsCopy},
+    live_reload::{self, AssetsCopy},
 };
 
 /// Medians over `rounds` edits of each kind.
@@ -29,11 +29,11 @@ pub async fn measure(repo: &Path, rounds: usize) -> Result<LiveReload> {
     let (_server, url) = crate::servers::spawn_until_ready(command).await?;
 
     let session = drivers::chromium(&url).await?;
-    live_edit::prepare(&session.client).await?;
+    live_reload::prepare(&session.client).await?;
     let mut stylesheet = Vec::with_capacity(rounds);
     let mut markup = Vec::with_capacity(rounds);
     for round in 1..=rounds {
-        let latency = live_edit::edit_both(&session.client, &assets, round as u32).await?;
+        let latency = live_reload::edit_both(&session.client, &assets, round as u32).await?;
         stylesheet.push(latency.stylesheet);
         markup.push(latency.markup);
     }

@@ -3,16 +3,29 @@
 //! `bench full` is the real measurement (minutes; `make bench`). `bench smoke` runs every
 //! part for a few seconds with tiny loads and checks the results are sane, so that CI
 //! notices when the benchmark itself breaks (`make bench-smoke`). Results go to stdout and
-//! to `.bench/results-<mode>.md`.
+//! to `.bench/results-<mode>.md`; `full` also rewrites the results block of BENCHMARKS.md.
+//!
+//! The modules:
+//!
+//! - `servers`: the two servers under test, started and signed in;
+//! - `cpus`: which cores the servers and the load generators are pinned to;
+//! - `wrk`, `latency`, `feeds`: the roundtrip's throughput, the first event, the fan-out;
+//! - `desktop`: the app's cold start, memory, idle CPU and soak, beside the engine's floor;
+//! - `live_reload`: from saving a page file to seeing the change;
+//! - `stats`: medians over runs;
+//! - `report`: the Markdown report, its targets, its sanity checks and the docs block.
+//!
+//! Reading processes (memory, CPU time, children) goes through `ui_scenarios::process`, the
+//! one `/proc` reader the tests use too.
 
 mod cpus;
 mod desktop;
 mod feeds;
 mod latency;
 mod live_reload;
-mod procfs;
 mod report;
 mod servers;
+mod stats;
 mod wrk;
 
 use anyhow::{Context, Result, bail};
@@ -169,7 +182,7 @@ async fn main() -> Result<()> {
             break;
         }
         let mut ours = measure_server(&plan, &cpus, &plan.feed_sizes_ours, || {
-            Server::ours(&repo, 20_000, &cpus)
+            Server::ours(&repo, &cpus)
         })
         .await?;
         ours.unpinned = unpinned_fan_out(&plan, &repo).await?;
@@ -220,6 +233,12 @@ async fn main() -> Result<()> {
     std::fs::create_dir_all(out.parent().context("no parent")?)?;
     std::fs::write(&out, &markdown)?;
     eprintln!("bench: wrote {}", out.display());
+    if args.mode == Mode::Full {
+        let benchmarks = repo.join("BENCHMARKS.md");
+        let today = chrono::Local::now().format("%Y-%m-%d").to_string();
+        report::docs::write_results(&benchmarks, &report, &today)?;
+        eprintln!("bench: updated the results in {}", benchmarks.display());
+    }
 
     let problems = report.sanity_problems(!matches!(args.mode, Mode::LiveReload | Mode::Desktop));
     if !problems.is_empty() {
@@ -274,7 +293,7 @@ where
 async fn fan_outs_only(plan: &Plan, repo: &Path, cpus: &Cpus) -> Result<ServerRun> {
     let mut fan_outs = Vec::new();
     for &streams in &plan.feed_sizes_ours {
-        let server = Server::ours(repo, 20_000, cpus).await?;
+        let server = Server::ours(repo, cpus).await?;
         fan_outs.push(feeds::measure(&server, streams, plan.hold, plan.ramp_limit).await?);
     }
     Ok(ServerRun {
@@ -289,7 +308,7 @@ async fn unpinned_fan_out(plan: &Plan, repo: &Path) -> Result<Option<FanOut>> {
     let Some(streams) = plan.unpinned_streams else {
         return Ok(None);
     };
-    let server = Server::ours(repo, 20_000, &Cpus::unpinned()).await?;
+    let server = Server::ours(repo, &Cpus::unpinned()).await?;
     eprintln!("bench: ours, unpinned: {streams} feeds");
     Ok(Some(
         feeds::measure(&server, streams, plan.hold, plan.ramp_limit).await?,

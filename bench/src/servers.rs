@@ -9,7 +9,7 @@ use std::{
     time::Duration,
 };
 use tokio::{
-    io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader},
+    io::{AsyncBufReadExt, BufReader},
     net::TcpStream,
     process::{Child, Command},
 };
@@ -23,20 +23,21 @@ pub struct Server {
     pub feed_event: &'static str,
 }
 
+/// Room for the largest fan-out any plan measures (15,000), with a margin.
+const MAX_FEEDS: usize = 20_000;
+
 impl Server {
     /// Our headless server, release build, with room for the largest fan-out, signed in
     /// as a browser would be: by opening the printed URL and keeping the cookie it sets.
-    pub async fn ours(repo: &Path, max_feeds: usize, cpus: &Cpus) -> Result<Self> {
+    pub async fn ours(repo: &Path, cpus: &Cpus) -> Result<Self> {
         let binary = repo.join("target/release/datastar-headless");
         let mut command = cpus.command(Role::Server, &binary);
-        command.args(["--port", "0", "--max-feeds", &max_feeds.to_string()]);
+        command.args(["--port", "0", "--max-feeds", &MAX_FEEDS.to_string()]);
         let (child, launch_url) = spawn_until_ready(command).await?;
-        let (authority, path_and_query) = launch_url
-            .strip_prefix("http://")
-            .and_then(|rest| rest.split_once('/'))
-            .with_context(|| format!("unexpected URL {launch_url:?}"))?;
-        let addr: SocketAddr = authority.parse()?;
-        let cookie = sign_in(addr, &format!("/{path_and_query}")).await?;
+        let addr: SocketAddr = datastar_ui::readiness::authority(&launch_url)
+            .with_context(|| format!("unexpected URL {launch_url:?}"))?
+            .parse()?;
+        let cookie = sign_in(&launch_url).await?;
         Ok(Self {
             name: "ours",
             addr,
@@ -122,24 +123,18 @@ pub async fn spawn_until_ready(mut command: Command) -> Result<(Child, String)> 
     Ok((child, url))
 }
 
-/// Opens the launch URL and returns the `name=value` of the session cookie it sets.
-async fn sign_in(addr: SocketAddr, launch_path: &str) -> Result<String> {
-    let mut stream = TcpStream::connect(addr).await?;
-    let request =
-        format!("GET {launch_path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
-    stream.write_all(request.as_bytes()).await?;
-    let mut response = String::new();
-    stream.read_to_string(&mut response).await?;
-    response
-        .lines()
-        .find_map(|line| {
-            let (name, value) = line.split_once(':')?;
-            name.eq_ignore_ascii_case("set-cookie")
-                .then(|| value.trim().split(';').next())
-                .flatten()
-        })
-        .map(str::to_owned)
-        .with_context(|| format!("signing in set no cookie: {response:?}"))
+/// Opens the launch URL and returns the `name=value` of the session cookie it sets, which
+/// the benchmark's own clients then send by hand.
+async fn sign_in(launch_url: &str) -> Result<String> {
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()?;
+    let response = client.get(launch_url).send().await?;
+    let cookie = response
+        .cookies()
+        .next()
+        .with_context(|| format!("signing in set no cookie: {}", response.status()))?;
+    Ok(format!("{}={}", cookie.name(), cookie.value()))
 }
 
 async fn ensure_venv(seed_dir: &Path, venv: &Path) -> Result<()> {

@@ -3,7 +3,10 @@
 pub mod window_manager;
 pub mod x11;
 
-use std::{path::Path, time::Duration};
+use std::{
+    path::{Path, PathBuf},
+    time::Duration,
+};
 
 /// The desktop binary cargo built for these tests.
 pub fn desktop_app() -> &'static Path {
@@ -23,42 +26,34 @@ pub const WINDOW_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// A home of its own for one test's launches: the window state (config) and the log file
 /// (data) go here, not into the user's directories or another test's.
-pub struct Home {
-    pub config: tempfile::TempDir,
-    pub data: tempfile::TempDir,
-}
+pub struct Home(ui_scenarios::PrivateHome);
 
 impl Home {
     pub fn new() -> Self {
-        Self {
-            config: tempfile::tempdir().expect("a config dir"),
-            data: tempfile::tempdir().expect("a data dir"),
-        }
+        Self(ui_scenarios::PrivateHome::new().expect("a private home"))
     }
 
-    /// Where the app keeps its state under this home: `<config>/<identifier>/`.
-    pub fn app_config_dir(&self) -> std::path::PathBuf {
-        self.config.path().join(identifier())
+    /// Where the app keeps its window state under this home: `<config>/<identifier>/`.
+    pub fn app_config_dir(&self) -> PathBuf {
+        self.0.config_dir().join(identifier())
     }
 
-    pub fn log_file(&self) -> std::path::PathBuf {
-        self.data
-            .path()
-            .join(identifier())
-            .join("logs/datastar-desktop.log")
+    /// The window-state plugin's file, which tests damage on purpose.
+    pub fn window_state_file(&self) -> PathBuf {
+        self.app_config_dir()
+            .join(tauri_plugin_window_state::DEFAULT_FILENAME)
+    }
+
+    pub fn log_file(&self) -> PathBuf {
+        datastar_desktop::log_dir(&self.0.data_dir(), &identifier())
+            .join(datastar_desktop::LOG_FILE_NAME)
     }
 
     /// The app, with this home, stdout and stderr piped, and no D-Bus session bus unless
     /// the test passes one in `env`.
     pub fn command(&self, env: &[(&str, &str)]) -> tokio::process::Command {
         let mut command = tokio::process::Command::new(desktop_app());
-        command
-            .env("XDG_CONFIG_HOME", self.config.path())
-            .env("XDG_DATA_HOME", self.data.path())
-            .env("XDG_RUNTIME_DIR", self.data.path())
-            .env_remove("DBUS_SESSION_BUS_ADDRESS")
-            // No accessibility bus: these tests do not use it, and it outlives the app.
-            .env("NO_AT_BRIDGE", "1");
+        self.0.apply(command.as_std_mut());
         // The engine's settings are the app's to choose, unless a test passes its own.
         for (name, _) in datastar_desktop::ENVIRONMENT_DEFAULTS {
             command.env_remove(name);
@@ -82,7 +77,7 @@ pub struct Launched {
 }
 
 /// The title of the app's window (and of its dialogs).
-pub const TITLE: &str = "Datastar Desktop";
+pub const TITLE: &str = datastar_desktop::APP_NAME;
 
 impl Home {
     /// Starts the app with `env` and waits for its readiness line and its window.
@@ -105,15 +100,35 @@ impl Home {
     }
 }
 
-/// The app's identifier, read from `tauri.conf.json`, where Tauri reads it.
+/// `tauri.conf.json`, where Tauri reads the app's identity and its window.
+fn config() -> serde_json::Value {
+    serde_json::from_str(include_str!("../../tauri.conf.json")).expect("tauri.conf.json")
+}
+
+/// The app's identifier.
 pub fn identifier() -> String {
-    let config = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tauri.conf.json"))
-        .expect("tauri.conf.json");
-    let config: serde_json::Value = serde_json::from_str(&config).expect("JSON");
-    config["identifier"]
+    config()["identifier"]
         .as_str()
         .expect("an identifier")
         .to_owned()
+}
+
+/// The window as `tauri.conf.json` declares it, centred on `display`'s screen.
+pub fn default_window(display: &x11::Display) -> x11::Geometry {
+    let window = &config()["app"]["windows"][0];
+    assert_eq!(window["center"], true, "the default window is centred");
+    let size = |name: &str| window[name].as_u64().and_then(|n| u32::try_from(n).ok());
+    let (width, height) = (
+        size("width").expect("a width"),
+        size("height").expect("a height"),
+    );
+    let (screen_width, screen_height) = display.screen;
+    x11::Geometry {
+        x: (i32::from(screen_width) - width as i32) / 2,
+        y: (i32::from(screen_height) - height as i32) / 2,
+        width,
+        height,
+    }
 }
 
 /// The `host:port` in the first line the app prints, or `None` if it printed none.
@@ -124,10 +139,5 @@ pub async fn readiness_address(child: &mut tokio::process::Child) -> Option<Stri
         .await
         .ok()?
         .ok()??;
-    let url = datastar_ui::readiness::url_from_line(&line)?;
-    Some(
-        url.trim_start_matches("http://")
-            .trim_end_matches('/')
-            .to_owned(),
-    )
+    datastar_ui::readiness::authority_from_line(&line).map(str::to_owned)
 }

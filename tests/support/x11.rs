@@ -40,6 +40,8 @@ pub struct Geometry {
 pub struct Display {
     conn: RustConnection,
     root: Window,
+    /// The screen's width and height, in pixels.
+    pub screen: (u16, u16),
 }
 
 impl Display {
@@ -57,8 +59,16 @@ impl Display {
                 Err(err) => return Err(err).context("connecting to the X display"),
             }
         };
-        let root = conn.setup().roots[screen].root;
-        Ok(Self { conn, root })
+        let screen = &conn.setup().roots[screen];
+        let (root, size) = (
+            screen.root,
+            (screen.width_in_pixels, screen.height_in_pixels),
+        );
+        Ok(Self {
+            conn,
+            root,
+            screen: size,
+        })
     }
 
     /// Waits for a visible top-level window of process `pid` whose title is `title`.

@@ -34,7 +34,7 @@ async fn demo_works_in_headless_chromium() -> anyhow::Result<()> {
 #[tokio::test]
 #[ignore = "needs Debian's chromium and chromium-driver; `make test` runs it"]
 async fn edits_to_the_page_show_live_in_headless_chromium() -> anyhow::Result<()> {
-    use ui_scenarios::live_edit::{self, AssetsCopy};
+    use ui_scenarios::live_reload::{self, AssetsCopy};
     let assets = AssetsCopy::new()?;
     let server = Headless::spawn_with_env(
         &["--port", "0"],
@@ -42,10 +42,10 @@ async fn edits_to_the_page_show_live_in_headless_chromium() -> anyhow::Result<()
     )
     .await;
     let session = drivers::chromium(&server.url).await?;
-    live_edit::prepare(&session.client).await?;
-    let latency = live_edit::edit_both(&session.client, &assets, 1).await?;
+    live_reload::prepare(&session.client).await?;
+    let latency = live_reload::edit_both(&session.client, &assets, 1).await?;
     eprintln!("live edit: {latency:?}");
-    live_edit::broken_edit_keeps_the_page(&session.client, &assets).await?;
+    live_reload::broken_edit_keeps_the_page(&session.client, &assets).await?;
     session.close().await
 }
 

@@ -18,7 +18,10 @@ async fn first_line_is_the_url_to_open_with_a_fresh_token() {
         .url
         .split_once("/?token=")
         .expect("a token in the URL");
-    let host: std::net::SocketAddr = origin.strip_prefix("http://").unwrap().parse().unwrap();
+    let host: std::net::SocketAddr = datastar_ui::readiness::authority(origin)
+        .unwrap()
+        .parse()
+        .unwrap();
     assert!(
         host.ip().is_loopback() && host.ip().to_string() != "127.0.0.1",
         "a loopback address of its own: {origin}"
@@ -228,7 +231,7 @@ async fn sigusr1_toggles_the_feed_in_every_open_page() {
         .unwrap();
     let mut events = SseStream::new(events);
     // The stream subscribes as its response starts; signal until the page hears one.
-    let signal = format!("\"{}\":", datastar_ui::Command::ToggleFeed.signal());
+    let signal = format!("\"{}\":", datastar_ui::PageCommand::ToggleFeed.signal());
     let heard = timeout(Duration::from_secs(5), async {
         loop {
             server.signal("-USR1");

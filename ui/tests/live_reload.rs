@@ -2,7 +2,7 @@
 //! Datastar events. Release builds have none of this (`scripts/check-release.sh`).
 
 use crate::util::{SseStream, TestServer, shipped};
-use datastar_ui::{Config, live_assets::LIVE_RELOAD_PATH};
+use datastar_ui::{Config, live_reload::LIVE_RELOAD_PATH};
 use std::path::Path;
 
 fn copy_of_assets() -> tempfile::TempDir {
@@ -17,7 +17,7 @@ fn copy_of_assets() -> tempfile::TempDir {
 
 async fn live_server(dir: &Path) -> TestServer {
     TestServer::start_with(Config {
-        live_assets: Some(dir.to_owned()),
+        live_reload: Some(dir.to_owned()),
         ..shipped()
     })
     .await

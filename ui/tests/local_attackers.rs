@@ -2,8 +2,8 @@
 //! and another local user without the token. Each section is one thing that stops them.
 
 use crate::util::{
-    PAGE_SIGNALS, SseStream, TestServer, headless::Headless, raw_response, set_cookie_of, shipped,
-    sign_in,
+    PAGE_SIGNALS, SseStream, TestServer, headless::Headless, no_redirects, raw_response,
+    set_cookie_of, shipped, sign_in,
 };
 use datastar_ui::{Auth, Config, Token};
 use std::{net::SocketAddr, time::Duration};
@@ -12,13 +12,6 @@ use tokio::{
     net::TcpStream,
     time::{Instant, sleep, timeout},
 };
-
-fn no_redirects() -> reqwest::Client {
-    reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
-}
 
 // ---- The launch token and the session ----
 
@@ -126,24 +119,27 @@ async fn the_sign_in_url_names_only_the_address_we_hold() {
     assert!(addr.ip().is_loopback() && addr.ip().to_string() != "127.0.0.1");
     let url = server.app.launch_url();
     assert!(url.starts_with(&format!("http://{addr}/?token=")), "{url}");
-    // Whoever holds [::1] on our port gets nothing from us: we never send anyone there,
-    // and a request that names it is refused.
-    let impostor = std::net::TcpListener::bind(("::1", addr.port()));
-    eprintln!(
-        "[::1]:{} could be taken by anyone: {}",
-        addr.port(),
-        impostor.is_ok()
+    // We hold only our own address: anyone can take `127.0.0.1` on our port, as this
+    // impostor does. So we never send anyone there, and a request that names it (or
+    // `[::1]`) is refused.
+    let impostor = std::net::TcpListener::bind(("127.0.0.1", addr.port()));
+    assert!(
+        impostor.is_ok(),
+        "127.0.0.1:{} is free for anyone to take: {impostor:?}",
+        addr.port()
     );
-    let status = crate::util::raw_status(
-        addr,
-        format!(
-            "GET / HTTP/1.1\r\nHost: [::1]:{}\r\nConnection: close\r\n\r\n",
-            addr.port()
+    for host in ["127.0.0.1", "[::1]"] {
+        let status = crate::util::raw_status(
+            addr,
+            format!(
+                "GET / HTTP/1.1\r\nHost: {host}:{}\r\nConnection: close\r\n\r\n",
+                addr.port()
+            )
+            .as_bytes(),
         )
-        .as_bytes(),
-    )
-    .await;
-    assert_eq!(status, Some(421));
+        .await;
+        assert_eq!(status, Some(421), "Host: {host}");
+    }
 }
 
 // ---- Headers a proxy and the server could read differently ----
@@ -237,14 +233,16 @@ async fn the_server_raises_its_open_file_limit() {
 /// oldest that never signed in, so a flood only ever displaces itself.
 #[tokio::test]
 async fn a_tokenless_flood_does_not_lock_the_page_out() {
+    // The flood's connections start over about two seconds (their pauses are 0.5 to 2.5 s),
+    // so the signed-in client is measured only once all of them are in play.
+    const FLOOD_BUILDS_UP: Duration = Duration::from_secs(2);
     const FILE_LIMIT: u64 = 1_024;
     const FLOOD: usize = 1_500;
     const SLOW_HEADS: usize = 200;
     datastar_ui::raise_open_file_limit();
     let server = Headless::spawn_with_file_limit(&["--port", "0"], FILE_LIMIT, FILE_LIMIT).await;
-    let addr: SocketAddr = server
-        .origin()
-        .trim_start_matches("http://")
+    let addr: SocketAddr = datastar_ui::readiness::authority(server.origin())
+        .unwrap()
         .parse()
         .unwrap();
 
@@ -290,7 +288,7 @@ async fn a_tokenless_flood_does_not_lock_the_page_out() {
         }));
     }
 
-    sleep(Duration::from_secs(2)).await;
+    sleep(FLOOD_BUILDS_UP).await;
     let flood_until = Instant::now() + Duration::from_secs(4);
     let mut answers = Vec::new();
     while Instant::now() < flood_until {

@@ -3,7 +3,7 @@
 
 use crate::util::TestServer;
 use datastar::prelude::PatchElements;
-use datastar_ui::{Command, PageEvents};
+use datastar_ui::{PageCommand, PageEvents};
 use std::time::Duration;
 
 async fn wait_for_listeners(events: &PageEvents) {
@@ -32,7 +32,7 @@ async fn a_command_reaches_every_open_page_as_a_signal_patch() {
         // Skip the probes sent while waiting for the second page.
         while page.next_event().await.expect("a probe").event != "datastar-patch-elements" {}
     }
-    assert_eq!(events.command(Command::ToggleFeed), 2);
+    assert_eq!(events.command(PageCommand::ToggleFeed), 2);
     for page in &mut pages {
         let event = loop {
             let event = page.next_event().await.expect("the command");
@@ -42,7 +42,7 @@ async fn a_command_reaches_every_open_page_as_a_signal_patch() {
         };
         let patch: serde_json::Value =
             serde_json::from_str(&event.datastar_field("signals").unwrap()).unwrap();
-        assert!(patch[Command::ToggleFeed.signal()].is_u64(), "{patch}");
+        assert!(patch[PageCommand::ToggleFeed.signal()].is_u64(), "{patch}");
     }
 }
 

@@ -15,7 +15,10 @@ async fn page_is_the_datastar_demo_with_its_own_assets() {
     );
     let page = response.text().await.unwrap();
 
-    let toggle_filter = format!("include: /^{}$/", datastar_ui::Command::ToggleFeed.signal());
+    let toggle_filter = format!(
+        "include: /^{}$/",
+        datastar_ui::PageCommand::ToggleFeed.signal()
+    );
     for expected in [
         r#"data-signals='{"input": "", "output": "", "show": true}'"#,
         "data-bind:input",
@@ -32,7 +35,7 @@ async fn page_is_the_datastar_demo_with_its_own_assets() {
         r#"<div id="target">"#,
         r#"<span id="feed">"#,
         r#"<label for="input">"#,
-        r#"src="/assets/datastar-1.0.2.js""#,
+        &format!(r#"src="{}""#, datastar_ui::DATASTAR_JS_PATH),
         "@get('/events'",
         &toggle_filter,
     ] {
@@ -60,7 +63,7 @@ async fn assets_have_their_types_and_validate_with_etags() {
     let server = TestServer::start().await;
     for (path, content_type, immutable) in [
         (
-            "/assets/datastar-1.0.2.js",
+            datastar_ui::DATASTAR_JS_PATH,
             "text/javascript; charset=utf-8",
             true,
         ),

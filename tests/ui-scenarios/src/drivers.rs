@@ -1,5 +1,6 @@
 //! Starting a WebDriver server and a browser session on it.
 
+use crate::PrivateHome;
 use anyhow::{Context, Result, bail};
 use fantoccini::{Client, ClientBuilder, wd::Capabilities};
 use hyper_util::client::legacy::connect::HttpConnector;
@@ -14,7 +15,8 @@ use tokio::{
 pub struct Session {
     pub client: Client,
     driver: Child,
-    _profile: Option<tempfile::TempDir>,
+    /// The browser's or the app's home, kept until the session ends.
+    home: PrivateHome,
 }
 
 impl Session {
@@ -37,6 +39,11 @@ impl Session {
         closed
     }
 
+    /// The home the browser or the app runs in: its config, data and logs are here.
+    pub fn home(&self) -> &PrivateHome {
+        &self.home
+    }
+
     /// Saves a PNG of the viewport under [`crate::screenshot_dir`], returning its path.
     pub async fn screenshot(&self, name: &str) -> Result<std::path::PathBuf> {
         let png = self.client.screenshot().await?;
@@ -51,13 +58,14 @@ impl Session {
 /// Headless Debian Chromium through chromedriver, opened at `url`.
 ///
 /// The flags keep Chromium from reaching for the network (updates, sync, metrics), which a
-/// closed machine refuses, and the fresh profile keeps runs independent.
+/// closed machine refuses, and the fresh profile in a private home keeps runs independent.
 pub async fn chromium(url: &str) -> Result<Session> {
     let port = free_port()?;
-    let driver = spawn("chromedriver", &[format!("--port={port}")], &[])?;
+    let home = PrivateHome::new()?;
+    let driver = spawn("chromedriver", &[format!("--port={port}")], &home, &[])?;
     wait_for_port(port).await?;
 
-    let profile = tempfile::tempdir()?;
+    let profile = home.path().join("chromium-profile");
     let capabilities = capabilities(json!({
         "browserName": "chrome",
         "goog:chromeOptions": {
@@ -66,7 +74,7 @@ pub async fn chromium(url: &str) -> Result<Session> {
                 "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
                 "--disable-background-networking", "--disable-component-update",
                 "--disable-sync", "--no-first-run", "--window-size=900,760",
-                format!("--user-data-dir={}", profile.path().display()),
+                format!("--user-data-dir={}", profile.display()),
             ],
         },
     }));
@@ -75,12 +83,13 @@ pub async fn chromium(url: &str) -> Result<Session> {
     Ok(Session {
         client,
         driver,
-        _profile: Some(profile),
+        home,
     })
 }
 
-/// The real Tauri window, through tauri-driver and WebKitWebDriver. The app opens its
-/// own URL, so the session starts on the page the user would see. Needs an X display.
+/// The real Tauri window, through tauri-driver and WebKitWebDriver, in a private home. The
+/// app opens its own URL, so the session starts on the page the user would see. Needs an X
+/// display.
 pub async fn tauri_app(application: &Path) -> Result<Session> {
     TauriDriver::start().await?.launch(application).await
 }
@@ -99,6 +108,7 @@ pub async fn tauri_app_with_env(application: &Path, env: &[(&str, &Path)]) -> Re
 pub struct TauriDriver {
     child: Child,
     port: u16,
+    home: PrivateHome,
 }
 
 impl TauriDriver {
@@ -112,19 +122,21 @@ impl TauriDriver {
         }
         let port = free_port()?;
         let native_port = free_port()?;
+        let home = PrivateHome::new()?;
         let child = spawn(
             "tauri-driver",
             &[
                 format!("--port={port}"),
                 format!("--native-port={native_port}"),
             ],
+            &home,
             env,
         )?;
         // tauri-driver serves at once, but forwards to WebKitWebDriver, which it starts at
         // the same moment: a session requested before both listen fails.
         wait_for_port(port).await?;
         wait_for_port(native_port).await?;
-        Ok(Self { child, port })
+        Ok(Self { child, port, home })
     }
 
     /// Starts `application` and returns once WebDriver controls its window.
@@ -136,7 +148,7 @@ impl TauriDriver {
         Ok(Session {
             client,
             driver: self.child,
-            _profile: None,
+            home: self.home,
         })
     }
 }
@@ -156,8 +168,16 @@ async fn connect(port: u16, capabilities: Capabilities) -> Result<Client> {
         .context("starting a WebDriver session")
 }
 
-fn spawn(program: &str, args: &[String], env: &[(&str, &Path)]) -> Result<Child> {
-    Command::new(program)
+/// Starts a driver in `home`; the browser or app it starts inherits its environment.
+fn spawn(
+    program: &str,
+    args: &[String],
+    home: &PrivateHome,
+    env: &[(&str, &Path)],
+) -> Result<Child> {
+    let mut command = Command::new(program);
+    home.apply(command.as_std_mut());
+    command
         .args(args)
         .envs(env.iter().copied())
         .stdout(Stdio::null())

@@ -6,12 +6,14 @@
 
 mod accessibility;
 pub mod drivers;
-pub mod live_edit;
+mod home;
+pub mod live_reload;
 pub mod process;
 mod scenarios;
 mod wait;
 
 pub use drivers::Session;
+pub use home::PrivateHome;
 pub use process::soft_open_file_limit;
 pub use scenarios::{Scenario, toggle_from_outside_hides_and_shows_feed};
 pub use wait::wait_until;

@@ -201,8 +201,7 @@ async fn nothing_loaded_from_outside(client: &Client) -> Result<()> {
         .iter()
         .filter_map(|url| url.as_str())
         .collect();
-    let host = origin
-        .strip_prefix("http://")
+    let host = datastar_ui::readiness::authority(origin)
         .and_then(|authority| authority.parse::<std::net::SocketAddr>().ok());
     ensure!(
         host.is_some_and(|host| host.ip().is_loopback()),

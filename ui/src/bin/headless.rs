@@ -2,7 +2,7 @@
 
 use anyhow::{Context, bail};
 use clap::Parser;
-use datastar_ui::{App, Auth, Command, Config, Token, limits, loopback, readiness};
+use datastar_ui::{AppState, Auth, Config, PageCommand, Token, limits, loopback, readiness};
 use std::{
     io::Write,
     net::IpAddr,
@@ -73,7 +73,7 @@ async fn run() -> anyhow::Result<()> {
     } else {
         Auth::Token(args.token.unwrap_or_else(Token::generate))
     };
-    let app = App::new(
+    let app = AppState::new(
         listener.local_addr()?,
         Config {
             auth,
@@ -95,7 +95,7 @@ async fn run() -> anyhow::Result<()> {
 
 /// `kill -USR1 PID` toggles the feed in every open page, as the desktop app's menu does:
 /// the same [`datastar_ui::PageEvents`] handle, with a signal where the desktop has a menu.
-fn forward_toggle_signal(app: &App) {
+fn forward_toggle_signal(app: &AppState) {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};
@@ -109,7 +109,7 @@ fn forward_toggle_signal(app: &App) {
         let app = app.clone();
         tokio::spawn(async move {
             while toggles.recv().await.is_some() {
-                let pages = app.page_events().command(Command::ToggleFeed);
+                let pages = app.page_events().command(PageCommand::ToggleFeed);
                 tracing::info!(pages, "SIGUSR1: toggled the feed");
             }
         });

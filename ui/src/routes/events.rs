@@ -1,7 +1,7 @@
 //! The stream that carries [`crate::PageEvents`] to the page: native controls, through the
 //! server, as Datastar events.
 
-use crate::App;
+use crate::AppState;
 use axum::{
     extract::State,
     response::{
@@ -13,7 +13,9 @@ use futures_util::{Stream, StreamExt};
 use std::convert::Infallible;
 
 /// Ends with the server, or graceful shutdown would wait for it forever.
-pub async fn events(State(app): State<App>) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+pub async fn events(
+    State(app): State<AppState>,
+) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
     let shutdown = app.shutdown_token().clone().cancelled_owned();
     let events = app
         .page_events()

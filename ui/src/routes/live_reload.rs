@@ -1,6 +1,6 @@
 //! Debug builds only: the stream that carries edits of `ui/assets/` to the page.
 
-use crate::{ApiError, App};
+use crate::{ApiError, AppState};
 use axum::{
     extract::State,
     response::{
@@ -13,11 +13,11 @@ use std::convert::Infallible;
 
 /// Ends with the server, like a feed, or graceful shutdown would wait for it forever.
 pub async fn live_reload(
-    State(app): State<App>,
+    State(app): State<AppState>,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
     let live = app
-        .live_assets()
-        .ok_or_else(|| ApiError::NotFound(crate::live_assets::LIVE_RELOAD_PATH.to_owned()))?;
+        .live_reload()
+        .ok_or_else(|| ApiError::NotFound(crate::page::live_reload::LIVE_RELOAD_PATH.to_owned()))?;
     let shutdown = app.shutdown_token().clone().cancelled_owned();
     let edits = live
         .subscribe()

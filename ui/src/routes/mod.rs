@@ -10,7 +10,7 @@ mod target;
 
 pub use target::TIME_FORMAT;
 
-use crate::{ApiError, App, security};
+use crate::{ApiError, AppState, security};
 use axum::{
     Router,
     http::{Method, Uri},
@@ -25,7 +25,7 @@ use std::{convert::Infallible, future::Ready};
 ///
 /// [`crate::serve`] is the transport around it; a caller that brings its own transport
 /// (a unit test with `tower::ServiceExt::oneshot`, another server) gets every guard too.
-pub fn router(app: App) -> Router {
+pub fn router(app: AppState) -> Router {
     // Actions answer Datastar's `fetch` only, never a plain navigation or a form post.
     let actions = Router::new()
         .route("/get", get(roundtrip::roundtrip))
@@ -34,7 +34,7 @@ pub fn router(app: App) -> Router {
         .route("/events", get(events::events));
     #[cfg(debug_assertions)]
     let actions = actions.route(
-        crate::live_assets::LIVE_RELOAD_PATH,
+        crate::page::live_reload::LIVE_RELOAD_PATH,
         get(live_reload::live_reload),
     );
     let actions = actions.route_layer(middleware::from_fn(security::require_datastar_request));
@@ -43,7 +43,7 @@ pub fn router(app: App) -> Router {
         .route("/", get(page::index))
         .route("/assets/style.css", get(page::style))
         .route("/assets/favicon.svg", get(page::favicon))
-        .route(crate::assets::DATASTAR_JS_PATH, get(page::datastar));
+        .route(crate::page::assets::DATASTAR_JS_PATH, get(page::datastar));
 
     let routes = pages
         .merge(actions)

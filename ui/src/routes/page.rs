@@ -1,22 +1,22 @@
 //! The page and the files it loads: embedded in release builds, live from disk in debug
-//! builds (see [`crate::live_assets`]).
+//! builds (see [`crate::page::live_reload`]).
 
 use crate::{
-    App,
-    assets::{DATASTAR_JS, PageFile},
+    AppState,
+    page::assets::{DATASTAR_JS, PageFile},
 };
 use axum::{extract::State, http::HeaderMap, response::Response};
 
 /// The page. Its signals, buttons and texts live in `ui/assets/index.html`.
-pub async fn index(State(app): State<App>, headers: HeaderMap) -> Response {
+pub async fn index(State(app): State<AppState>, headers: HeaderMap) -> Response {
     serve(&app, PageFile::Page, &headers)
 }
 
-pub async fn style(State(app): State<App>, headers: HeaderMap) -> Response {
+pub async fn style(State(app): State<AppState>, headers: HeaderMap) -> Response {
     serve(&app, PageFile::Stylesheet, &headers)
 }
 
-pub async fn favicon(State(app): State<App>, headers: HeaderMap) -> Response {
+pub async fn favicon(State(app): State<AppState>, headers: HeaderMap) -> Response {
     serve(&app, PageFile::Favicon, &headers)
 }
 
@@ -25,9 +25,9 @@ pub async fn datastar(headers: HeaderMap) -> Response {
 }
 
 /// The copy on disk when live reload is on, the embedded one otherwise.
-fn serve(app: &App, file: PageFile, headers: &HeaderMap) -> Response {
+fn serve(app: &AppState, file: PageFile, headers: &HeaderMap) -> Response {
     #[cfg(debug_assertions)]
-    if let Some(live) = app.live_assets() {
+    if let Some(live) = app.live_reload() {
         return live.respond(file);
     }
     #[cfg(not(debug_assertions))]

@@ -15,15 +15,12 @@ pub use host::AllowedHosts;
 pub use session::SessionCookie;
 pub use token::{Auth, LaunchTokens, Token, TokenError};
 
-use crate::connections::Connection;
-use crate::{
-    ApiError, App,
-    limits::{MAX_HEAD_BYTES, MAX_QUERY_BYTES},
-};
+use crate::transport::connections::Connection;
+use crate::{ApiError, AppState, limits};
 use axum::{
     Router,
     extract::{Request, State},
-    http::{HeaderMap, HeaderValue, Uri, header},
+    http::{HeaderMap, HeaderValue, header},
     middleware::{self, Next},
     response::{IntoResponse, Response},
 };
@@ -34,7 +31,7 @@ use tower_http::catch_panic::CatchPanicLayer;
 use tracing::Instrument;
 
 /// Wraps the routes in the guard, then the panic catcher.
-pub fn protect(routes: Router, app: App) -> Router {
+pub fn protect(routes: Router, app: AppState) -> Router {
     routes.layer(
         ServiceBuilder::new()
             .layer(middleware::from_fn_with_state(app, guard))
@@ -51,7 +48,7 @@ pub fn protect(routes: Router, app: App) -> Router {
 /// request, and `/get` is hot. For the same reason it also logs the request, instead of
 /// `tower_http`'s `TraceLayer`, which would wrap (and box) every response body, and a feed
 /// body lives as long as its client.
-async fn guard(State(app): State<App>, request: Request, next: Next) -> Response {
+async fn guard(State(app): State<AppState>, request: Request, next: Next) -> Response {
     let span = request_span(&request);
     async move {
         let started = Instant::now();
@@ -83,10 +80,10 @@ async fn guard(State(app): State<App>, request: Request, next: Next) -> Response
     .await
 }
 
-fn admit(app: &App, request: &Request) -> Result<Admission, ApiError> {
-    limit_head(request)?;
+fn admit(app: &AppState, request: &Request) -> Result<Admission, ApiError> {
+    limits::check_head(request)?;
     host::check(app.allowed_hosts(), request.headers())?;
-    limit_query(request.uri())?;
+    limits::check_query(request.uri())?;
     cross_site::check(request.headers())?;
     session::check(app, request)
 }
@@ -118,44 +115,6 @@ fn single<'a>(
     Ok(first)
 }
 
-/// Measures the head as it came over the wire: `GET /path?query HTTP/1.1`, each
-/// `Name: value` line, and the blank line, all with their CRLFs.
-fn limit_head(request: &Request) -> Result<(), ApiError> {
-    // Measured, not formatted: this runs on every request, `/get` included.
-    let uri = request.uri();
-    let target = uri
-        .path_and_query()
-        .map_or(0, |target| target.as_str().len())
-        + uri
-            .authority()
-            .map_or(0, |authority| authority.as_str().len() + "http://".len());
-    let request_line = request.method().as_str().len() + " ".len() + target + " HTTP/1.1\r\n".len();
-    let headers: usize = request
-        .headers()
-        .iter()
-        .map(|(name, value)| name.as_str().len() + value.len() + 4)
-        .sum();
-    let bytes = request_line + headers + 2;
-    if bytes > MAX_HEAD_BYTES {
-        return Err(ApiError::HeadTooLarge {
-            bytes,
-            limit: MAX_HEAD_BYTES,
-        });
-    }
-    Ok(())
-}
-
-fn limit_query(uri: &Uri) -> Result<(), ApiError> {
-    let bytes = uri.query().map_or(0, str::len);
-    if bytes > MAX_QUERY_BYTES {
-        return Err(ApiError::QueryTooLong {
-            bytes,
-            limit: MAX_QUERY_BYTES,
-        });
-    }
-    Ok(())
-}
-
 /// Logs the path only: the query may carry the launch token or the user's input.
 fn request_span(request: &Request) -> tracing::Span {
     tracing::debug_span!("request", method = %request.method(), path = request.uri().path())
@@ -178,7 +137,7 @@ mod tests {
     use axum::{body::Body, http::StatusCode, routing::get};
     use tower::ServiceExt;
 
-    fn request(app: &App, path: &str) -> Request {
+    fn request(app: &AppState, path: &str) -> Request {
         Request::builder()
             .uri(path)
             .header("host", app.addr().to_string())
@@ -193,7 +152,7 @@ mod tests {
         async fn planted() -> &'static str {
             panic!("planted")
         }
-        let app = App::new(
+        let app = AppState::new(
             "127.0.0.1:4000".parse().unwrap(),
             Config {
                 auth: Auth::Disabled,
@@ -210,13 +169,5 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(body, format!("{}\n", ApiError::Internal));
-    }
-
-    #[test]
-    fn a_query_of_exactly_the_limit_passes() {
-        let query =
-            |bytes: usize| -> Uri { format!("/get?{}", "q".repeat(bytes)).parse().unwrap() };
-        assert!(limit_query(&query(MAX_QUERY_BYTES)).is_ok());
-        assert!(limit_query(&query(MAX_QUERY_BYTES + 1)).is_err());
     }
 }

@@ -5,7 +5,7 @@
 //! `/`, so the token leaves the address bar and the history and could not sign anyone in
 //! again anyway. Every later request proves itself with the cookie.
 
-use crate::{ApiError, App, Auth, Token};
+use crate::{ApiError, AppState, Auth, Token};
 use axum::{
     extract::{Query, Request},
     http::{HeaderMap, HeaderValue, StatusCode, header},
@@ -89,7 +89,7 @@ pub enum Admission {
     SignedIn(Response),
 }
 
-pub fn check(app: &App, request: &Request) -> Result<Admission, ApiError> {
+pub fn check(app: &AppState, request: &Request) -> Result<Admission, ApiError> {
     if let Auth::Disabled = app.auth() {
         return Ok(Admission::Proceed);
     }

@@ -3,9 +3,9 @@
 pub mod headless;
 pub mod sse;
 
-use datastar_ui::{App, Auth, Config};
-use reqwest::{RequestBuilder, header};
-use std::{io, time::Duration};
+use datastar_ui::{AppState, Auth, Config};
+use reqwest::{RequestBuilder, cookie::CookieStore};
+use std::{io, sync::Arc, time::Duration};
 use tokio::{net::TcpListener, sync::oneshot, task::JoinHandle};
 
 pub use sse::{SseEvent, SseStream};
@@ -18,16 +18,19 @@ pub const PAGE_SIGNALS: &str = r#"{"input":"","output":"","show":true}"#;
 pub fn shipped() -> Config {
     Config {
         #[cfg(debug_assertions)]
-        live_assets: None,
+        live_reload: None,
         ..Config::default()
     }
 }
 
 pub struct TestServer {
-    pub app: App,
-    /// `name=value` of the session cookie, from a real sign-in; `None` without auth.
-    cookie: Option<String>,
-    client: reqwest::Client,
+    pub app: AppState,
+    /// The signed-in client's cookies, as a browser keeps them.
+    jar: Arc<reqwest::cookie::Jar>,
+    /// Signed in with a real launch URL (when auth is on): it sends the session cookie.
+    signed_in: reqwest::Client,
+    /// No cookies, no Datastar header.
+    anonymous: reqwest::Client,
     stop: Option<oneshot::Sender<()>>,
     task: JoinHandle<io::Result<()>>,
 }
@@ -53,23 +56,25 @@ impl TestServer {
     }
 
     async fn serve(listener: TcpListener, config: Config) -> Self {
-        let app = App::new(listener.local_addr().expect("local addr"), config);
+        let app = AppState::new(listener.local_addr().expect("local addr"), config);
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(datastar_ui::serve(listener, app.clone(), async {
             let _ = stopped.await;
         }));
-        let client = reqwest::Client::builder()
+        let jar = Arc::new(reqwest::cookie::Jar::default());
+        let signed_in = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
+            .cookie_provider(jar.clone())
             .build()
             .expect("client");
-        let cookie = match app.auth() {
-            Auth::Token(_) => Some(sign_in(&client, &app.issue_launch_url()).await),
-            Auth::Disabled => None,
-        };
+        if let Auth::Token(_) = app.auth() {
+            sign_in(&signed_in, &app.issue_launch_url()).await;
+        }
         Self {
             app,
-            cookie,
-            client,
+            jar,
+            signed_in,
+            anonymous: no_redirects(),
             stop: Some(stop),
             task,
         }
@@ -79,18 +84,16 @@ impl TestServer {
         format!("http://{}{path_and_query}", self.app.addr())
     }
 
-    /// `name=secret`, as the browser sends it after signing in.
+    /// `name=secret`, as the signed-in client sends it; `None` without auth.
     pub fn session_cookie(&self) -> Option<String> {
-        self.cookie.clone()
+        let url = self.url("/").parse().expect("a URL");
+        let cookie = self.jar.cookies(&url)?;
+        Some(cookie.to_str().ok()?.to_owned())
     }
 
     /// A signed-in GET, like a page load.
     pub fn get(&self, path_and_query: &str) -> RequestBuilder {
-        let request = self.client.get(self.url(path_and_query));
-        match self.session_cookie() {
-            Some(cookie) => request.header(header::COOKIE, cookie),
-            None => request,
-        }
+        self.signed_in.get(self.url(path_and_query))
     }
 
     /// A signed-in GET as Datastar's `@get` sends it.
@@ -102,7 +105,7 @@ impl TestServer {
 
     /// A GET with nothing added: no cookie, no Datastar header.
     pub fn anonymous(&self, path_and_query: &str) -> RequestBuilder {
-        self.client.get(self.url(path_and_query))
+        self.anonymous.get(self.url(path_and_query))
     }
 
     /// Opens `/feed` and returns its event stream.
@@ -154,10 +157,18 @@ pub async fn sign_in(client: &reqwest::Client, launch_url: &str) -> String {
     set_cookie_of(&response).expect("a session cookie")
 }
 
-/// The `name=value` part of a response's `Set-Cookie`.
+/// `name=value` of the cookie a response sets, as the client's cookie parser reads it.
 pub fn set_cookie_of(response: &reqwest::Response) -> Option<String> {
-    let set_cookie = response.headers().get("set-cookie")?.to_str().ok()?;
-    Some(set_cookie.split(';').next()?.to_owned())
+    let cookie = response.cookies().next()?;
+    Some(format!("{}={}", cookie.name(), cookie.value()))
+}
+
+/// A client that follows no redirects and keeps no cookies, to see each answer as it is.
+pub fn no_redirects() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
 }
 
 /// Reads a whole (finite) SSE response into events.

@@ -4,9 +4,9 @@
 //! a header-read timeout against slowloris, a cap on its read buffer that matches our head
 //! limit, and flattened writes, so that a feed, which lives for as long as its
 //! client, keeps no queue of small events per connection. It also caps open connections
-//! (see [`crate::connections`]).
+//! (see [`crate::transport::connections`]).
 
-use crate::{App, router};
+use crate::{AppState, router};
 use futures_util::FutureExt;
 use hyper::server::conn::http1;
 use hyper_util::{
@@ -22,7 +22,7 @@ use tower::ServiceExt;
 /// it stops accepting, ends every open feed, lets in-flight responses finish and returns.
 pub async fn serve(
     listener: TcpListener,
-    app: App,
+    app: AppState,
     shutdown: impl Future<Output = ()> + Send,
 ) -> io::Result<()> {
     let router = router(app.clone());
@@ -63,7 +63,7 @@ pub async fn serve(
         }));
         let connection = connections.watch(http.serve_connection(TokioIo::new(stream), service));
         // `map` rather than an `async move` block, which would hold the connection twice.
-        tokio::spawn(slot.serve(connection).map(|ended| match ended {
+        tokio::spawn(slot.evictable(connection).map(|ended| match ended {
             Some(Err(err)) => tracing::debug!(%err, "connection ended with an error"),
             Some(Ok(())) => {}
             None => tracing::debug!("connection evicted to make room"),

@@ -2,7 +2,7 @@
 //! reload, and what the user typed survives it.
 //!
 //! The server must serve the copy made by [`AssetsCopy::new`] (through
-//! `DATASTAR_ASSETS_DIR`, or `Config::live_assets`).
+//! `DATASTAR_ASSETS_DIR`, or `Config::live_reload`).
 
 use crate::wait_until;
 use anyhow::{Context, Result, ensure};

@@ -6,7 +6,7 @@
 //! Tauri IPC: this is the only path, and it is plain hypermedia.
 //!
 //! Two levels:
-//! - [`Command`]: named things the page knows how to do. Each is a signal patch that the
+//! - [`PageCommand`]: named things the page knows how to do. Each is a signal patch that the
 //!   page's markup reacts to (`data-on-signal-patch` in `ui/assets/index.html`). Adding a
 //!   native control means one variant here and one attribute there.
 //! - [`PageEvents::send`]: any `PatchElements` or `PatchSignals`, for anything else.
@@ -17,12 +17,12 @@ use tokio::sync::broadcast;
 
 /// Something the page can be asked to do from outside it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Command {
+pub enum PageCommand {
     /// The same as the page's Toggle Feed button: hide the feed, or show it again.
     ToggleFeed,
 }
 
-impl Command {
+impl PageCommand {
     /// The signal the page's markup watches for this command.
     pub const fn signal(self) -> &'static str {
         match self {
@@ -59,7 +59,7 @@ impl From<PageEvent> for axum::response::sse::Event {
     }
 }
 
-/// The handle: cheap to share (it lives in [`crate::App`]), safe from any thread.
+/// The handle: cheap to share (it lives in [`crate::AppState`]), safe from any thread.
 #[derive(Debug)]
 pub struct PageEvents {
     sender: broadcast::Sender<PageEvent>,
@@ -78,7 +78,7 @@ impl Default for PageEvents {
 
 impl PageEvents {
     /// Asks every open page to run `command`. Returns how many pages were listening.
-    pub fn command(&self, command: Command) -> usize {
+    pub fn command(&self, command: PageCommand) -> usize {
         let sequence = self.sequence.fetch_add(1, Ordering::Relaxed) + 1;
         let patch = serde_json::json!({ command.signal(): sequence }).to_string();
         self.send(PatchSignals::new(patch))
@@ -92,7 +92,7 @@ impl PageEvents {
 
     /// Every event from now on, for one page.
     pub(crate) fn subscribe(&self) -> impl futures_util::Stream<Item = PageEvent> + use<> {
-        crate::broadcast::messages(self.sender.subscribe())
+        crate::page::subscription::messages(self.sender.subscribe())
     }
 }
 
@@ -104,11 +104,11 @@ mod tests {
     #[test]
     fn commands_reach_every_listener_with_a_new_number_each_time() {
         let events = PageEvents::default();
-        assert_eq!(events.command(Command::ToggleFeed), 0, "no page yet");
+        assert_eq!(events.command(PageCommand::ToggleFeed), 0, "no page yet");
         let mut page = std::pin::pin!(events.subscribe());
         let mut next = || page.next().now_or_never().flatten().expect("an event");
-        assert_eq!(events.command(Command::ToggleFeed), 1);
-        assert_eq!(events.command(Command::ToggleFeed), 1);
+        assert_eq!(events.command(PageCommand::ToggleFeed), 1);
+        assert_eq!(events.command(PageCommand::ToggleFeed), 1);
         let data = |event: PageEvent| match event {
             PageEvent::Signals(patch) => patch.into_datastar_event().data,
             PageEvent::Elements(_) => unreachable!("a command is a signal patch"),

@@ -131,7 +131,7 @@ impl Connection {
     }
 
     /// Runs `connection` until it ends or a newcomer evicts it, holding this slot meanwhile.
-    pub fn serve<F: Future>(self: Arc<Self>, connection: F) -> Evictable<F> {
+    pub fn evictable<F: Future>(self: Arc<Self>, connection: F) -> Evictable<F> {
         Evictable {
             connection,
             slot: self,
@@ -214,7 +214,7 @@ mod tests {
     async fn an_evicted_connection_ends_at_once_and_a_finished_one_gives_its_output() {
         let connections = Connections::new(1);
         let first = connections.open().unwrap();
-        let serving = tokio::spawn(first.serve(std::future::pending::<()>()));
+        let serving = tokio::spawn(first.evictable(std::future::pending::<()>()));
         tokio::task::yield_now().await;
         let _second = connections.open().unwrap();
         let ended = tokio::time::timeout(std::time::Duration::from_secs(1), serving)
@@ -224,7 +224,7 @@ mod tests {
         assert_eq!(ended, None, "evicted");
 
         let third = Connections::new(1).open().unwrap();
-        assert_eq!(third.serve(async { 7 }).await, Some(7));
+        assert_eq!(third.evictable(async { 7 }).await, Some(7));
     }
 
     #[test]

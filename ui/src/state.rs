@@ -1,11 +1,10 @@
 //! The application state every route shares, built once per listening address.
 
 use crate::{
-    PageEvents,
-    connections::Connections,
-    feeds::LiveFeeds,
-    limits,
+    PageEvents, limits,
+    page::feeds::LiveFeeds,
     security::{AllowedHosts, Auth, LaunchTokens, SessionCookie},
+    transport::connections::Connections,
 };
 use std::{net::SocketAddr, sync::Arc, time::Duration};
 use tokio_util::sync::CancellationToken;
@@ -26,9 +25,9 @@ pub struct Config {
     /// closed. `None`: the process's open-file limit, less a reserve.
     pub max_connections: Option<usize>,
     /// Debug builds only: serve the page's files from this directory and push every edit
-    /// to open pages (see [`crate::live_assets`]). `None` serves the embedded files.
+    /// to open pages (see [`crate::page::live_reload`]). `None` serves the embedded files.
     #[cfg(debug_assertions)]
-    pub live_assets: Option<std::path::PathBuf>,
+    pub live_reload: Option<std::path::PathBuf>,
 }
 
 impl Default for Config {
@@ -41,7 +40,7 @@ impl Default for Config {
             keep_alive: limits::KEEP_ALIVE,
             max_connections: None,
             #[cfg(debug_assertions)]
-            live_assets: crate::live_assets::default_dir(),
+            live_reload: crate::page::live_reload::default_dir(),
         }
     }
 }
@@ -49,9 +48,9 @@ impl Default for Config {
 /// One running server: its address, its policy, its live streams and its shutdown signal.
 ///
 /// Cheap to clone; every clone sees the same state, so a test can keep one to watch
-/// [`App::live_feeds`] while the server runs.
+/// [`AppState::live_feeds`] while the server runs.
 #[derive(Debug, Clone)]
-pub struct App {
+pub struct AppState {
     inner: Arc<Inner>,
 }
 
@@ -68,11 +67,11 @@ struct Inner {
     connections: Arc<Connections>,
     page_events: PageEvents,
     #[cfg(debug_assertions)]
-    live_assets: Option<Arc<crate::live_assets::LiveAssets>>,
+    live_reload: Option<Arc<crate::page::live_reload::LiveReload>>,
     shutdown: CancellationToken,
 }
 
-impl App {
+impl AppState {
     /// `addr` is the address the listener actually bound (port 0 resolved), because the
     /// Host check and the session cookie's name both depend on the real port.
     pub fn new(addr: SocketAddr, config: Config) -> Self {
@@ -92,12 +91,15 @@ impl App {
                 connections: Connections::new(
                     config
                         .max_connections
-                        .unwrap_or_else(crate::connections::default_cap),
+                        .unwrap_or_else(crate::transport::connections::default_cap),
                 ),
                 page_events: PageEvents::default(),
                 #[cfg(debug_assertions)]
-                live_assets: config.live_assets.map(|dir| {
-                    crate::live_assets::LiveAssets::start(dir, crate::assets::INDEX_HTML)
+                live_reload: config.live_reload.map(|dir| {
+                    crate::page::live_reload::LiveReload::start(
+                        dir,
+                        crate::page::assets::INDEX_HTML,
+                    )
                 }),
                 shutdown: CancellationToken::new(),
             }),
@@ -121,7 +123,7 @@ impl App {
     }
 
     /// The URL to open first. With a token it carries `?token=…`, which the server swaps,
-    /// once, for a session cookie, and redirects to [`App::base_url`].
+    /// once, for a session cookie, and redirects to [`AppState::base_url`].
     pub fn launch_url(&self) -> String {
         match &self.inner.auth {
             Auth::Token(token) => self.url_with(token),
@@ -168,11 +170,10 @@ impl App {
         self.inner.header_read_timeout
     }
 
-    /// Cancelled when the server starts shutting down; endless streams end on it, or
-    /// graceful shutdown would wait for them forever.
+    /// Debug builds: the page's files served from disk and watched, if live reload is on.
     #[cfg(debug_assertions)]
-    pub(crate) fn live_assets(&self) -> Option<&crate::live_assets::LiveAssets> {
-        self.inner.live_assets.as_deref()
+    pub(crate) fn live_reload(&self) -> Option<&crate::page::live_reload::LiveReload> {
+        self.inner.live_reload.as_deref()
     }
 
     /// How native code (a menu, a shortcut) talks to every open page.
@@ -189,6 +190,8 @@ impl App {
         self.inner.keep_alive
     }
 
+    /// Cancelled when the server starts shutting down; endless streams end on it, or
+    /// graceful shutdown would wait for them forever.
     pub(crate) fn shutdown_token(&self) -> &CancellationToken {
         &self.inner.shutdown
     }

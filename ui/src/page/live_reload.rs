@@ -12,20 +12,20 @@
 //! The page learns of edits through a hidden element this module adds to its `<body>`, which
 //! opens [`LIVE_RELOAD_PATH`]. Release builds have neither the element nor the route.
 
-use crate::assets::PageFile;
+use crate::page::assets::PageFile;
 use axum::{
     http::{HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
 };
 use datastar::prelude::{ElementPatchMode, PatchElements};
 use futures_util::StreamExt;
-use notify::{RecursiveMode, Watcher};
+use notify::RecursiveMode;
+use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
 use std::{
     path::{Path, PathBuf},
     sync::{
-        Arc, Mutex,
+        Arc, Mutex, Weak,
         atomic::{AtomicU64, Ordering},
-        mpsc,
     },
     time::Duration,
 };
@@ -42,10 +42,11 @@ const SETTLE: Duration = Duration::from_millis(30);
 
 /// What the page's hidden element holds: the stream that carries edits, and the place for
 /// an error. Its ids let a morph keep it as it is.
-const HOOK: &str = concat!(
-    r#"<div id="live-reload" hidden data-init="@get('/dev/reload', {openWhenHidden: true})"></div>"#,
-    r#"<div id="live-reload-error" role="alert"></div>"#
-);
+fn hook() -> String {
+    format!(
+        r#"<div id="live-reload" hidden data-init="@get('{LIVE_RELOAD_PATH}', {{openWhenHidden: true}})"></div><div id="live-reload-error" role="alert"></div>"#
+    )
+}
 
 /// The error slot, empty, marked as connected to the edit stream.
 const CONNECTED: &str = r#"<div id="live-reload-error" role="alert" data-connected></div>"#;
@@ -53,7 +54,12 @@ const CONNECTED: &str = r#"<div id="live-reload-error" role="alert" data-connect
 /// The default assets directory of a debug build: `$DATASTAR_ASSETS_DIR`, else the source
 /// tree's `ui/assets/` when it is there (it is not, once the binary is copied elsewhere).
 pub fn default_dir() -> Option<PathBuf> {
-    std::env::var_os(crate::ASSETS_DIR_VARIABLE)
+    dir_from(std::env::var_os(crate::ASSETS_DIR_VARIABLE))
+}
+
+/// [`default_dir`], given the variable's value.
+fn dir_from(variable: Option<std::ffi::OsString>) -> Option<PathBuf> {
+    variable
         .map(PathBuf::from)
         .or_else(|| Some(Path::new(env!("CARGO_MANIFEST_DIR")).join("assets")))
         .filter(|dir| dir.is_dir())
@@ -69,16 +75,16 @@ enum Edit {
 
 /// The watched directory, the last page that could be used, and the open pages' channel.
 #[derive(Debug)]
-pub struct LiveAssets {
+pub struct LiveReload {
     dir: PathBuf,
     last_good_page: Mutex<String>,
     stylesheet_version: AtomicU64,
     edits: broadcast::Sender<Edit>,
     /// Held for its `Drop`: the watcher stops with the server.
-    _watcher: Option<notify::RecommendedWatcher>,
+    _watcher: Option<Debouncer<notify::RecommendedWatcher, RecommendedCache>>,
 }
 
-impl LiveAssets {
+impl LiveReload {
     /// Serves from `dir` and watches it. If the watch cannot start (no inotify instances
     /// left, say), pages are still read from disk on every load, and the log says so.
     pub fn start(dir: PathBuf, fallback_page: &str) -> Arc<Self> {
@@ -87,32 +93,23 @@ impl LiveAssets {
             fallback_page.to_owned()
         });
         let (edits, _) = broadcast::channel(16);
-        let (events, changed) = mpsc::channel();
-        let watcher = watch(&dir, events)
-            .inspect_err(|err| {
-                tracing::warn!(%err, dir = %dir.display(), "live reload: cannot watch; reload the page to see edits");
-            })
-            .ok();
-        let live = Arc::new(Self {
-            dir,
-            last_good_page: Mutex::new(last_good_page),
-            stylesheet_version: AtomicU64::new(0),
-            edits,
-            _watcher: watcher,
-        });
-        tracing::info!(dir = %live.dir.display(), "live reload: serving the page's files from disk");
-        let weak = Arc::downgrade(&live);
-        std::thread::spawn(move || {
-            // Ends when the watcher, and so its sender, is dropped with the server.
-            while let Ok(first) = changed.recv() {
-                let mut files = vec![first];
-                while let Ok(more) = changed.recv_timeout(SETTLE) {
-                    files.push(more);
+        let live = Arc::new_cyclic(|live| {
+            let watcher = match watch(&dir, live.clone()) {
+                Ok(watcher) => Some(watcher),
+                Err(err) => {
+                    tracing::warn!(%err, dir = %dir.display(), "live reload: cannot watch; reload the page to see edits");
+                    None
                 }
-                let Some(live) = weak.upgrade() else { break };
-                live.apply(files);
+            };
+            Self {
+                dir,
+                last_good_page: Mutex::new(last_good_page),
+                stylesheet_version: AtomicU64::new(0),
+                edits,
+                _watcher: watcher,
             }
         });
+        tracing::info!(dir = %live.dir.display(), "live reload: serving the page's files from disk");
         live
     }
 
@@ -148,7 +145,7 @@ impl LiveAssets {
     /// page as connected, so that a test knows when its edits will be seen.
     pub fn subscribe(&self) -> impl futures_util::Stream<Item = PatchElements> + use<> {
         let connected = PatchElements::new(CONNECTED);
-        let edits = crate::broadcast::messages(self.edits.subscribe()).map(patch_for);
+        let edits = crate::page::subscription::messages(self.edits.subscribe()).map(patch_for);
         futures_util::stream::once(std::future::ready(connected)).chain(edits)
     }
 
@@ -188,21 +185,29 @@ impl LiveAssets {
 }
 
 /// Watches `dir` itself rather than its files, because editors replace a file by renaming
-/// a new one over it, which ends a watch on the old file.
-fn watch(dir: &Path, events: mpsc::Sender<String>) -> notify::Result<notify::RecommendedWatcher> {
-    let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
-        let Ok(event) = event else { return };
-        if event.kind.is_access() {
-            return;
-        }
-        for path in event.paths {
-            if let Some(name) = path.file_name().and_then(|name| name.to_str()) {
-                let _ = events.send(name.to_owned());
-            }
+/// a new one over it, which ends a watch on the old file. Each settled burst of changes
+/// reaches `live` as the names of the files it touched. Reads are not changes: serving a
+/// file opens it, and must not look like an edit.
+fn watch(
+    dir: &Path,
+    live: Weak<LiveReload>,
+) -> notify::Result<Debouncer<notify::RecommendedWatcher, RecommendedCache>> {
+    let mut debouncer = new_debouncer(SETTLE, None, move |result: DebounceEventResult| {
+        let Ok(events) = result else { return };
+        let files: Vec<String> = events
+            .iter()
+            .filter(|event| !event.kind.is_access())
+            .flat_map(|event| &event.paths)
+            .filter_map(|path| Some(path.file_name()?.to_str()?.to_owned()))
+            .collect();
+        if let Some(live) = live.upgrade()
+            && !files.is_empty()
+        {
+            live.apply(files);
         }
     })?;
-    watcher.watch(dir, RecursiveMode::NonRecursive)?;
-    Ok(watcher)
+    debouncer.watch(dir, RecursiveMode::NonRecursive)?;
+    Ok(debouncer)
 }
 
 /// The page, if it can be used: readable, UTF-8, with a whole `<body>`.
@@ -224,7 +229,7 @@ fn body_of(page: &str) -> Result<&str, &'static str> {
     Ok(&body[..end + "</body>".len()])
 }
 
-/// Puts [`HOOK`] first in the `<body>`, wherever the page has one.
+/// Puts [`hook`] first in the `<body>`, wherever the page has one.
 fn with_hook(page: &str) -> String {
     let Some(open_end) = page
         .find("<body")
@@ -232,7 +237,7 @@ fn with_hook(page: &str) -> String {
     else {
         return page.to_owned();
     };
-    format!("{}{HOOK}{}", &page[..open_end], &page[open_end..])
+    format!("{}{}{}", &page[..open_end], hook(), &page[open_end..])
 }
 
 fn patch_for(edit: Edit) -> PatchElements {
@@ -261,11 +266,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_debug_build_serves_the_source_tree_by_default() {
-        if std::env::var_os(crate::ASSETS_DIR_VARIABLE).is_none() {
-            let expected = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets");
-            assert_eq!(default_dir(), Some(expected));
-        }
+    fn a_debug_build_serves_the_source_tree_unless_told_otherwise() {
+        let source_tree = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets");
+        assert_eq!(dir_from(None), Some(source_tree));
+        let elsewhere = tempfile::tempdir().unwrap();
+        assert_eq!(
+            dir_from(Some(elsewhere.path().into())),
+            Some(elsewhere.path().to_owned())
+        );
+        assert_eq!(dir_from(Some("/no/such/dir".into())), None);
     }
 
     #[test]

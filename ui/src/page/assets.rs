@@ -18,8 +18,10 @@ const REVALIDATE: &str = "no-cache";
 /// For files whose URL names their version: they can never change under that URL.
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 
-/// The one place the Datastar client's version is written (`ui/build.rs` checks the file's
-/// hash; the page's `<script>` names the same path).
+/// The Datastar client's version, as the Rust code knows it. The page's `<script>` names
+/// the same path (a test checks it against [`DATASTAR_JS_PATH`]), and `ui/build.rs` checks
+/// the vendored file's hash, so a new client means changing this, the page, the hash and
+/// `scripts/fetch-datastar.sh` together.
 macro_rules! datastar_version {
     () => {
         "1.0.2"
@@ -33,28 +35,28 @@ pub const DATASTAR_VERSION: &str = datastar_version!();
 pub const DATASTAR_JS_PATH: &str = concat!("/assets/datastar-", datastar_version!(), ".js");
 
 pub const DATASTAR_JS: Asset = Asset {
-    body: include_bytes!("../vendor/datastar.js"),
+    body: include_bytes!("../../vendor/datastar.js"),
     content_type: "text/javascript; charset=utf-8",
     etag: concat!("\"", env!("ASSET_ETAG_DATASTAR_JS"), "\""),
     cache_control: IMMUTABLE,
 };
 
 pub const STYLE_CSS: Asset = Asset {
-    body: include_bytes!("../assets/style.css"),
+    body: include_bytes!("../../assets/style.css"),
     content_type: "text/css; charset=utf-8",
     etag: concat!("\"", env!("ASSET_ETAG_STYLE_CSS"), "\""),
     cache_control: REVALIDATE,
 };
 
 pub const FAVICON_SVG: Asset = Asset {
-    body: include_bytes!("../assets/favicon.svg"),
+    body: include_bytes!("../../assets/favicon.svg"),
     content_type: "image/svg+xml",
     etag: concat!("\"", env!("ASSET_ETAG_FAVICON_SVG"), "\""),
     cache_control: REVALIDATE,
 };
 
 /// The page itself. Edit `ui/assets/index.html`; no Rust changes needed.
-pub const INDEX_HTML: &str = include_str!("../assets/index.html");
+pub const INDEX_HTML: &str = include_str!("../../assets/index.html");
 
 /// The files of the page that are ours: embedded in every build, and served from disk by a
 /// debug build's live reload. The Datastar client is third-party and versioned, so it is
