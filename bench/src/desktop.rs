@@ -309,7 +309,11 @@ async fn mini_browser_floor(
     let mut server = tokio::process::Command::new(repo.join("target/release/datastar-headless"));
     server.args(["--port", "0"]);
     let (_server, launch_url) = spawn_until_ready(server).await?;
-    let mut browser = tokio::process::Command::new(MINI_BROWSER)
+    // In a home of its own, as the app under tauri-driver is: neither writes the user's files.
+    let home = ui_scenarios::PrivateHome::new()?;
+    let mut browser = tokio::process::Command::new(MINI_BROWSER);
+    home.apply(browser.as_std_mut());
+    let mut browser = browser
         .arg(&launch_url)
         .envs(engine_settings.iter().map(|(k, v)| (k, v)))
         .stdout(std::process::Stdio::null())
