@@ -4,16 +4,19 @@
 CARGO_BIN := $(or $(CARGO_HOME),$(HOME)/.cargo)/bin
 export PATH := $(CARGO_BIN):$(CURDIR)/node_modules/.bin:$(PATH)
 
-.PHONY: run test setup setup-test headless bundle check-deb lint bench bench-smoke mutants clean
+.PHONY: run test setup setup-test headless bundle check-deb check-portable icons lint bench bench-smoke mutants clean
 
 ## Run the desktop app (installs what is missing, builds, opens the window).
 run: setup
 	tauri dev
 
-## Run every test: formatting, lints, unit, HTTP, both UI suites, the .deb, the benchmark smoke run.
+## Run every test: formatting, lints, the graph for other platforms, the icons, unit, HTTP,
+## both UI suites, the .deb, the benchmark smoke run.
 test: setup-test
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets --locked -- -D warnings
+	$(MAKE) check-portable
+	scripts/icons.sh --check
 	xvfb-run -a -s "-screen 0 1280x1024x24" cargo test --workspace --exclude datastar-desktop --locked -- --include-ignored
 	# One at a time: these tests share one X display, its keyboard focus and its windows.
 	xvfb-run -a -s "-screen 0 1280x1024x24" cargo test -p datastar-desktop --locked -- --include-ignored --test-threads 1
@@ -40,6 +43,14 @@ bundle: setup
 check-deb: bundle
 	scripts/check-deb.sh
 
+## The desktop app's dependencies resolve for Windows and macOS with no Linux-only crate.
+check-portable:
+	scripts/check-portable.sh
+
+## Regenerates every platform's icons from ui/assets/favicon.svg (commit the result).
+icons: setup
+	scripts/icons.sh
+
 lint:
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets --locked -- -D warnings
@@ -56,7 +67,7 @@ bench-smoke:
 ## server crate, then the desktop shell's unit-tested modules (their unit tests only: the
 ## real-window tests are too slow to run per mutant). Exclusions, each with its reason, are
 ## in .cargo/mutants.toml. Not part of `make test`. Results: target/mutants/{ui,desktop}/.
-DESKTOP_MUTATED = navigation renderer_recovery log_file about menu webkit_env
+DESKTOP_MUTATED = navigation renderer_recovery log_file about menu engine_env
 mutants: setup-test
 	mkdir -p target/mutants
 	cargo mutants --package datastar-ui --no-shuffle --jobs 2 --output target/mutants/ui

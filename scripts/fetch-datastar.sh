@@ -13,7 +13,16 @@ readonly INNER=$CRATE/src/service/web/endpoint/response/datastar.js
 cd "$(dirname "$0")/.."
 dest=ui/vendor/datastar.js
 
-if [ -f "$dest" ] && echo "$SHA256  $dest" | sha256sum --check --status; then
+# GNU coreutils on Linux and in Git Bash on Windows; macOS has Perl's `shasum`.
+has_sha256() {
+  if command -v sha256sum >/dev/null; then
+    echo "$SHA256  $1" | sha256sum --check --status
+  else
+    echo "$SHA256  $1" | shasum -a 256 --check --status
+  fi
+}
+
+if [ -f "$dest" ] && has_sha256 "$dest"; then
   exit 0
 fi
 
@@ -36,7 +45,7 @@ mkdir -p "$(dirname "$dest")"
 tmp=$(mktemp "$dest.XXXXXX")
 trap 'rm -f "$tmp"' EXIT
 tar -xzOf "$archive" "$INNER" >"$tmp"
-if ! echo "$SHA256  $tmp" | sha256sum --check --status; then
+if ! has_sha256 "$tmp"; then
   echo "error: $INNER in $archive does not have the expected SHA-256 $SHA256" >&2
   exit 1
 fi

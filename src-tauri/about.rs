@@ -2,8 +2,9 @@
 
 use std::path::Path;
 
-/// The dialog's text: every version a bug report needs, and where the log is.
-pub fn about_text(log_file: Option<&Path>, webkit: (u32, u32, u32)) -> String {
+/// The dialog's text: every version a bug report needs, and where the log is. `engine` is
+/// the web engine's version, where the platform gives one.
+pub fn about_text(log_file: Option<&Path>, engine: Option<&str>) -> String {
     let log = log_file.map_or_else(
         || "not written (see stderr)".to_owned(),
         |path| path.display().to_string(),
@@ -12,35 +13,24 @@ pub fn about_text(log_file: Option<&Path>, webkit: (u32, u32, u32)) -> String {
         "{name} {app}\n\n\
          Datastar client {datastar}\n\
          Tauri {tauri}\n\
-         WebKitGTK {major}.{minor}.{micro}\n\n\
+         {engine_name} {engine}\n\n\
          Log file: {log}",
         name = crate::APP_NAME,
         app = env!("CARGO_PKG_VERSION"),
         datastar = datastar_ui::DATASTAR_VERSION,
         tauri = tauri::VERSION,
-        major = webkit.0,
-        minor = webkit.1,
-        micro = webkit.2,
+        engine_name = crate::platform::ENGINE,
+        engine = engine.unwrap_or("(version unknown)"),
     )
-}
-
-/// The WebKitGTK library this process runs on (not the one it was built against).
-pub fn webkit_version() -> (u32, u32, u32) {
-    // SAFETY: three getters of constants, callable at any time from any thread.
-    unsafe {
-        (
-            webkit2gtk_sys::webkit_get_major_version(),
-            webkit2gtk_sys::webkit_get_minor_version(),
-            webkit2gtk_sys::webkit_get_micro_version(),
-        )
-    }
 }
 
 /// A native dialog; it blocks, as About boxes do, until the user closes it.
 pub fn show(log_file: Option<&Path>) {
-    let text = about_text(log_file, webkit_version());
+    // The engine this process runs on, not the one it was built against.
+    let engine = tauri::webview_version().ok();
+    let text = about_text(log_file, engine.as_deref());
     let (summary, detail) = text.split_once("\n\n").unwrap_or((&text, ""));
-    crate::dialog::show(crate::dialog::Level::Info, TITLE, summary, detail);
+    crate::platform::show_dialog(crate::platform::DialogLevel::Info, TITLE, summary, detail);
 }
 
 /// The dialog's window title, and the menu item that opens it.
@@ -52,16 +42,17 @@ mod tests {
 
     #[test]
     fn names_every_version_and_the_log_file() {
-        let text = about_text(Some(Path::new("/tmp/app.log")), (2, 48, 1));
+        let text = about_text(Some(Path::new("/tmp/app.log")), Some("2.48.1"));
         for expected in [
             format!("{} {}", crate::APP_NAME, env!("CARGO_PKG_VERSION")),
             format!("Datastar client {}", datastar_ui::DATASTAR_VERSION),
             format!("Tauri {}", tauri::VERSION),
-            "WebKitGTK 2.48.1".to_owned(),
+            format!("{} 2.48.1", crate::platform::ENGINE),
             "Log file: /tmp/app.log".to_owned(),
         ] {
             assert!(text.contains(&expected), "{text}");
         }
-        assert!(about_text(None, (2, 48, 1)).contains("not written"));
+        assert!(about_text(None, None).contains("not written"));
+        assert!(about_text(None, None).contains("(version unknown)"));
     }
 }

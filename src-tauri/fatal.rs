@@ -22,8 +22,8 @@ impl Failed {
 pub fn show(what_happened: &str, err: &dyn Display) {
     let summary = format!("{} {what_happened}", crate::APP_NAME);
     tracing::error!("{summary}: {err}");
-    crate::dialog::show(
-        crate::dialog::Level::Error,
+    crate::platform::show_dialog(
+        crate::platform::DialogLevel::Error,
         crate::APP_NAME,
         &format!("{summary}."),
         &err.to_string(),

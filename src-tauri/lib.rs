@@ -7,7 +7,8 @@
 //!
 //! The modules, in the order a launch meets them:
 //!
-//! - `webkit_env`: WebKit's environment defaults, set before any thread starts;
+//! - `platform`: all that differs by operating system (WebKitGTK and GTK on Linux);
+//! - `engine_env`: the web engine's environment defaults, set before any thread starts;
 //! - `log_file`: logging to stderr and a size-capped file;
 //! - `single_instance`: a second launch hands over to the first (over D-Bus, when there is one);
 //! - `window_memory`: the window comes back where it was left;
@@ -16,19 +17,19 @@
 //! - `main_window`: the one window, hidden until its page has loaded;
 //! - `navigation`: the lock that keeps the window on its own origin;
 //! - `renderer_recovery`: a crashed page process reloads the page, signed in afresh;
-//! - `about`, `fatal` and `dialog`: native dialogs, for About and for failures.
+//! - `about` and `fatal`: native dialogs, for About and for failures.
 
 mod about;
-mod dialog;
 mod embedded_server;
+mod engine_env;
 mod fatal;
 mod log_file;
 mod main_window;
 mod menu;
 mod navigation;
+mod platform;
 mod renderer_recovery;
 mod single_instance;
-mod webkit_env;
 mod window_memory;
 
 use embedded_server::{EmbeddedServer, StartError};
@@ -39,8 +40,8 @@ pub use about::TITLE as ABOUT_TITLE;
 #[cfg(debug_assertions)]
 pub use embedded_server::FAILURE_VARIABLE;
 pub use embedded_server::PORT_VARIABLE;
+pub use engine_env::ENVIRONMENT_DEFAULTS;
 pub use log_file::{FILE_NAME as LOG_FILE_NAME, log_dir};
-pub use webkit_env::ENVIRONMENT_DEFAULTS;
 
 /// The app's name, as the user reads it in the window's title bar, About and every dialog.
 /// `tauri.conf.json` gives the same name to the window and the packages; a test checks that
@@ -60,7 +61,7 @@ pub(crate) struct LogFile(pub Option<PathBuf>);
 /// dialog, if the server cannot start or dies, or the page keeps crashing: a window that
 /// does not work would explain nothing.
 pub fn run() -> ExitCode {
-    webkit_env::apply_environment_defaults();
+    engine_env::apply_defaults();
     let context = tauri::generate_context!();
     let log_file = log_file::init(&context.config().identifier);
     let mut builder = tauri::Builder::default();

@@ -15,7 +15,6 @@ use std::{
     time::{Duration, Instant},
 };
 use tauri::{Manager, WebviewWindow};
-use webkit2gtk::WebViewExt;
 
 /// How many deaths within [`CRASH_WINDOW`] make the app stop reloading.
 pub const CRASHES_TO_GIVE_UP: usize = 3;
@@ -53,36 +52,31 @@ impl CrashHistory {
     }
 }
 
-/// Watches the window's web process from now on.
+/// Watches the window's page process from now on, where the platform can
+/// ([`crate::platform::on_page_process_death`]).
 pub fn watch(window: &WebviewWindow) -> tauri::Result<()> {
     let app = window.app_handle().clone();
-    window.with_webview(move |webview| {
-        let history = RefCell::new(CrashHistory::default());
-        webview
-            .inner()
-            .connect_web_process_terminated(move |view, reason| {
-                tracing::error!(?reason, "the page's web process died");
-                match history.borrow_mut().record(Instant::now()) {
-                    Verdict::Reload => {
-                        let Some(server) = app.try_state::<EmbeddedServer>() else {
-                            return;
-                        };
-                        tracing::info!("reloading the page in a new web process");
-                        view.load_uri(&server.issue_launch_url());
-                    }
-                    Verdict::GiveUp => crate::fatal::end_app(
-                        &app,
-                        "The page keeps crashing",
-                        &format!(
-                            "Its renderer stopped {CRASHES_TO_GIVE_UP} times within {} s, so \
-                             Datastar Desktop stopped reloading it. The log file (see Help → \
-                             About) may say why.",
-                            CRASH_WINDOW.as_secs()
-                        ),
-                    ),
-                }
-            });
-    })
+    let history = RefCell::new(CrashHistory::default());
+    let on_death = move || match history.borrow_mut().record(Instant::now()) {
+        Verdict::Reload => {
+            let server = app.try_state::<EmbeddedServer>()?;
+            tracing::info!("reloading the page in a new web process");
+            Some(server.issue_launch_url())
+        }
+        Verdict::GiveUp => {
+            crate::fatal::end_app(
+                &app,
+                "stopped reloading its page, which keeps crashing",
+                &format!(
+                    "Its renderer stopped {CRASHES_TO_GIVE_UP} times within {} s. The log \
+                     file (see Help → About) may say why.",
+                    CRASH_WINDOW.as_secs()
+                ),
+            );
+            None
+        }
+    };
+    crate::platform::on_page_process_death(window, Box::new(on_death))
 }
 
 #[cfg(test)]

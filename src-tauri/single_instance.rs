@@ -1,15 +1,16 @@
 //! One instance: launching the app again brings the running window to the front.
 //!
-//! Tauri's single-instance plugin does it over the D-Bus session bus on Linux. Without a bus
-//! (a bare CI machine, some containers) there is no guard to keep: the app runs on its own,
-//! and says so once in the log.
+//! Tauri's single-instance plugin does it over the D-Bus session bus on Linux, a named mutex
+//! on Windows and a local socket on macOS. Without a bus (a bare Linux CI machine, some
+//! containers) there is no guard to keep: the app runs on its own, and says so once in the
+//! log.
 
 use tauri::{AppHandle, Manager, Runtime, plugin::TauriPlugin};
 
-/// The plugin, if a session bus answers; `None`, after one log line, if not.
+/// The plugin, if it can work here; `None`, after one log line, if not.
 pub fn guard<R: Runtime>() -> Option<TauriPlugin<R>> {
-    if let Err(err) = zbus::blocking::Connection::session() {
-        tracing::warn!(%err, "no D-Bus session bus: running without the single-instance guard");
+    if let Some(why) = crate::platform::single_instance_unavailable() {
+        tracing::warn!("{why}: running without the single-instance guard");
         return None;
     }
     Some(tauri_plugin_single_instance::init(|app, _argv, _cwd| {

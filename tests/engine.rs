@@ -30,7 +30,7 @@ async fn the_web_process_gets_the_engine_defaults_and_the_users_own_values_win()
         )
         .await
         .expect("the window's web process");
-        for (name, default) in ENVIRONMENT_DEFAULTS {
+        for &(name, default) in ENVIRONMENT_DEFAULTS {
             let expected = match users_value {
                 Some(value) if name == overridden => value,
                 _ => default,

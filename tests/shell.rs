@@ -121,16 +121,19 @@ async fn wait_for(
 
 // ---- One instance ----
 
-/// A private session bus, as a desktop session has.
+/// A private session bus, as a desktop session has, in the app's home: the services it
+/// starts for the app (dconf, say) write there.
 struct SessionBus {
     daemon: Child,
     address: String,
 }
 
 impl SessionBus {
-    async fn start() -> Self {
+    async fn start(home: &Home) -> Self {
         use tokio::io::{AsyncBufReadExt, BufReader};
-        let mut daemon = tokio::process::Command::new("dbus-daemon")
+        let mut daemon = tokio::process::Command::new("dbus-daemon");
+        home.apply(daemon.as_std_mut());
+        let mut daemon = daemon
             .args(["--session", "--nofork", "--print-address=1"])
             .stdout(std::process::Stdio::piped())
             .kill_on_drop(true)
@@ -153,8 +156,8 @@ async fn a_second_launch_brings_the_first_window_forward_and_exits() {
     require_display();
     let display = Display::open().unwrap();
     let _window_manager = WindowManager::start(&display).await.unwrap();
-    let bus = SessionBus::start().await;
     let home = Home::new();
+    let bus = SessionBus::start(&home).await;
     let env = [("DBUS_SESSION_BUS_ADDRESS", bus.address.as_str())];
     let mut first = home.command(&env).spawn().unwrap();
     assert!(readiness_address(&mut first).await.is_some());

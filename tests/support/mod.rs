@@ -49,13 +49,20 @@ impl Home {
             .join(datastar_desktop::LOG_FILE_NAME)
     }
 
+    /// `command` in this home, as the app runs in it: for the helpers a test starts beside
+    /// the app, such as a session bus, whose own children (dconf, the accessibility bus)
+    /// would otherwise write into the user's home.
+    pub fn apply(&self, command: &mut std::process::Command) {
+        self.0.apply(command);
+    }
+
     /// The app, with this home, stdout and stderr piped, and no D-Bus session bus unless
     /// the test passes one in `env`.
     pub fn command(&self, env: &[(&str, &str)]) -> tokio::process::Command {
         let mut command = tokio::process::Command::new(desktop_app());
         self.0.apply(command.as_std_mut());
         // The engine's settings are the app's to choose, unless a test passes its own.
-        for (name, _) in datastar_desktop::ENVIRONMENT_DEFAULTS {
+        for &(name, _) in datastar_desktop::ENVIRONMENT_DEFAULTS {
             command.env_remove(name);
         }
         command

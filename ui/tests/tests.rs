@@ -4,14 +4,22 @@
 //! `routes` and `feed`, an operator in `headless_binary`, attackers in `hostile` (any single
 //! request) and `local_attackers` (other local servers and users, many connections).
 
+//!
+//! The suites that drive the headless binary (`chromium`, `headless_binary`,
+//! `local_attackers`) use Unix signals, open-file limits and `/proc`, so they build on Linux
+//! only; the others are portable, and run on Windows and macOS in `.github/workflows/ci.yml`.
+
 mod util;
 
+#[cfg(target_os = "linux")]
 mod chromium;
 mod feed;
+#[cfg(target_os = "linux")]
 mod headless_binary;
 mod hostile;
 #[cfg(debug_assertions)]
 mod live_reload;
+#[cfg(target_os = "linux")]
 mod local_attackers;
 mod page_events;
 mod routes;

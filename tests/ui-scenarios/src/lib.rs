@@ -8,12 +8,14 @@ mod accessibility;
 pub mod drivers;
 mod home;
 pub mod live_reload;
+#[cfg(target_os = "linux")]
 pub mod process;
 mod scenarios;
 mod wait;
 
 pub use drivers::Session;
 pub use home::PrivateHome;
+#[cfg(target_os = "linux")]
 pub use process::soft_open_file_limit;
 pub use scenarios::{Scenario, toggle_from_outside_hides_and_shows_feed};
 pub use wait::wait_until;

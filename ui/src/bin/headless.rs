@@ -95,6 +95,7 @@ async fn run() -> anyhow::Result<()> {
 
 /// `kill -USR1 PID` toggles the feed in every open page, as the desktop app's menu does:
 /// the same [`datastar_ui::PageEvents`] handle, with a signal where the desktop has a menu.
+/// Windows has no such signal: there the toggle is the page's own button only.
 fn forward_toggle_signal(app: &AppState) {
     #[cfg(unix)]
     {
@@ -115,10 +116,14 @@ fn forward_toggle_signal(app: &AppState) {
         });
     }
     #[cfg(not(unix))]
-    let _ = app;
+    {
+        let _ = app;
+        tracing::debug!("no SIGUSR1 on this platform: the feed toggle is the page's own");
+    }
 }
 
-/// A token kept in a file that no other user can read, unlike a command line.
+/// A token kept in a file that no other user can read, unlike a command line. The mode
+/// check is Unix's; on Windows a file in the user's profile is private by its ACL.
 fn read_token_file(path: &Path) -> anyhow::Result<Token> {
     let describe = || format!("cannot use the token file {}", path.display());
     #[cfg(unix)]

@@ -24,15 +24,29 @@ pub const RESERVED_FILES: usize = 128;
 
 /// The cap for this process: its soft open-file limit, less [`RESERVED_FILES`].
 pub fn default_cap() -> usize {
-    let soft = rlimit::getrlimit(rlimit::Resource::NOFILE).map_or(1024, |(soft, _hard)| soft);
-    usize::try_from(soft)
+    usize::try_from(open_file_limit())
         .unwrap_or(usize::MAX)
         .saturating_sub(RESERVED_FILES)
         .max(1)
 }
 
+/// The soft open-file limit, where sockets are files (Unix).
+#[cfg(unix)]
+fn open_file_limit() -> u64 {
+    rlimit::getrlimit(rlimit::Resource::NOFILE).map_or(1024, |(soft, _hard)| soft)
+}
+
+/// Windows has no per-process limit on sockets like Unix's open-file limit (they are
+/// kernel handles, about 16 million per process), so the cap is a fixed one, as high as the
+/// largest fan-out the benchmark holds, with room to spare.
+#[cfg(not(unix))]
+fn open_file_limit() -> u64 {
+    32_768
+}
+
 /// Raises this process's soft open-file limit to its hard limit, which needs no privilege:
-/// every connection is a file, and a desktop's usual 1,024 would cap them far too low.
+/// every connection is a file, and a desktop's usual 1,024 would cap them far too low. On
+/// Windows there is no such limit, and this does nothing.
 pub fn raise_open_file_limit() {
     if let Err(err) = rlimit::increase_nofile_limit(u64::MAX) {
         tracing::warn!(%err, "cannot raise the open-file limit");

@@ -19,20 +19,26 @@ pub fn random_address() -> Ipv4Addr {
 /// Binds `port` (0 for any) on a [`random_address`], or on `127.0.0.1` where the system has
 /// no other loopback address. The listener is non-blocking, ready for tokio.
 pub fn bind(port: u16) -> io::Result<TcpListener> {
+    let listener = bind_with(port, |address, port| TcpListener::bind((address, port)))?;
+    listener.set_nonblocking(true)?;
+    Ok(listener)
+}
+
+/// [`bind`]'s choice of address, with the system's bind passed in, so that a test can play
+/// a system (macOS) that has only `127.0.0.1`.
+fn bind_with<L>(port: u16, bind: impl Fn(Ipv4Addr, u16) -> io::Result<L>) -> io::Result<L> {
     let private = random_address();
-    let listener = match TcpListener::bind((private, port)) {
+    match bind(private, port) {
         Err(err) if err.kind() == io::ErrorKind::AddrNotAvailable => {
             tracing::warn!(
                 %private,
                 "this system has no loopback address but 127.0.0.1: the session cookie is \
                  shared with other servers on 127.0.0.1 (see SECURITY.md)"
             );
-            TcpListener::bind((Ipv4Addr::LOCALHOST, port))?
+            bind(Ipv4Addr::LOCALHOST, port)
         }
-        bound => bound?,
-    };
-    listener.set_nonblocking(true)?;
-    Ok(listener)
+        bound => bound,
+    }
 }
 
 #[cfg(test)]
@@ -48,6 +54,37 @@ mod tests {
                 .all(|a| a.is_loopback() && a.octets()[1] != 0)
         );
         assert!(addresses.iter().any(|a| *a != addresses[0]));
+    }
+
+    /// macOS has only `127.0.0.1` on `lo0`: any other address fails to bind.
+    fn only_localhost(address: Ipv4Addr, port: u16) -> io::Result<(Ipv4Addr, u16)> {
+        if address == Ipv4Addr::LOCALHOST {
+            Ok((address, port))
+        } else {
+            Err(io::ErrorKind::AddrNotAvailable.into())
+        }
+    }
+
+    #[test]
+    fn without_other_loopback_addresses_it_falls_back_to_localhost() {
+        assert_eq!(
+            bind_with(4000, only_localhost).unwrap(),
+            (Ipv4Addr::LOCALHOST, 4000)
+        );
+    }
+
+    #[test]
+    fn other_bind_errors_are_not_hidden_by_the_fallback() {
+        let taken = bind_with(4000, |_, _| -> io::Result<()> {
+            Err(io::ErrorKind::AddrInUse.into())
+        });
+        assert_eq!(taken.unwrap_err().kind(), io::ErrorKind::AddrInUse);
+        let private = bind_with(4000, |address, port| Ok((address, port))).unwrap();
+        assert_ne!(
+            private.0,
+            Ipv4Addr::LOCALHOST,
+            "a private address when it binds"
+        );
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! A real server on a free loopback port, a real HTTP client, and a small SSE parser.
 
+#[cfg(target_os = "linux")]
 pub mod headless;
 pub mod sse;
 

@@ -1,0 +1,58 @@
+//! Everything that differs by operating system, behind one small interface. The rest of the
+//! shell is the same on every platform; this module picks the implementation.
+//!
+//! | what | Linux (WebKitGTK) | Windows (WebView2) | macOS (WKWebView) |
+//! |---|---|---|---|
+//! | the engine's environment defaults | software rendering | none | none |
+//! | a hook for the page process's death | `web-process-terminated` | not yet: `ProcessFailed` | not yet: `webViewWebContentProcessDidTerminate` |
+//! | whether one-instance can work | a D-Bus session bus | always | always |
+//! | native dialogs | GTK's own, on the main thread | `rfd` | `rfd` |
+//!
+//! Only Linux is built and tested by this project; the others are written to compile, and
+//! are checked by reading (README, "Other platforms").
+
+#[cfg(target_os = "linux")]
+mod linux;
+#[cfg(target_os = "linux")]
+use linux as native;
+
+#[cfg(target_os = "windows")]
+mod windows;
+#[cfg(target_os = "windows")]
+use windows as native;
+
+#[cfg(target_os = "macos")]
+mod macos;
+#[cfg(target_os = "macos")]
+use macos as native;
+
+pub use native::{
+    ENGINE, ENVIRONMENT_DEFAULTS, on_page_process_death, show_dialog, single_instance_unavailable,
+};
+
+/// A native dialog's icon and tone.
+#[derive(Debug, Clone, Copy)]
+pub enum DialogLevel {
+    Info,
+    Error,
+}
+
+/// What the shell does when the page's process dies: the URL to load in a new one, or
+/// `None` to leave the window as it is (the app is ending).
+pub type OnDeath = Box<dyn Fn() -> Option<String> + Send + 'static>;
+
+/// A blocking message box through `rfd`, for the platforms whose dialogs need no care about
+/// which thread owns the toolkit.
+#[cfg(any(target_os = "windows", target_os = "macos"))]
+fn rfd_dialog(level: DialogLevel, title: &str, summary: &str, detail: &str) {
+    let level = match level {
+        DialogLevel::Info => rfd::MessageLevel::Info,
+        DialogLevel::Error => rfd::MessageLevel::Error,
+    };
+    let _answer = rfd::MessageDialog::new()
+        .set_level(level)
+        .set_title(title)
+        .set_description(format!("{summary}\n\n{detail}"))
+        .set_buttons(rfd::MessageButtons::Ok)
+        .show();
+}
