@@ -37,7 +37,8 @@ headless: setup
 
 ## The installable packages, built offline: target/release/bundle/{deb,rpm}/
 bundle: setup
-	tauri build --bundles deb,rpm
+	# The CLI asks npm which Tauri packages are installed; npm's log stays in target/.
+	npm_config_cache=$(CURDIR)/target/npm-cache tauri build --bundles deb,rpm
 
 ## Build, install, start, check and remove the .deb, as a user would.
 check-deb: bundle

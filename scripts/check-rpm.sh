@@ -11,6 +11,11 @@ rpm=$(find target/release/bundle/rpm -maxdepth 1 -name '*.rpm' -printf '%T@ %p\n
 [ -n "$rpm" ] || fail "no .rpm under target/release/bundle/rpm: run \`make bundle\`"
 echo "check-rpm: $rpm ($(du -h "$rpm" | cut -f1))"
 
+# A throwaway database: rpm would otherwise create one in the user's home.
+dbpath=$(mktemp -d)
+trap 'rm -rf "$dbpath"' EXIT
+rpm() { command rpm --dbpath "$dbpath" "$@"; }
+
 files=$(rpm -qlp "$rpm")
 grep -qx '/usr/bin/datastar-desktop' <<<"$files" || fail "no /usr/bin/datastar-desktop"
 grep -q '^/usr/share/applications/.*\.desktop$' <<<"$files" || fail "no .desktop entry"
