@@ -78,7 +78,7 @@ impl EmbeddedServer {
                 on_death(died);
             }
         });
-        tracing::info!("serving on {}", app.base_url());
+        tracing::info!("serving on {}", app.origin());
         Ok(Self {
             app,
             shutdown,
@@ -91,14 +91,19 @@ impl EmbeddedServer {
         self.app.page_events()
     }
 
-    /// The page's URL without the token: it opens nothing without the window's cookie.
-    pub fn base_url(&self) -> String {
-        self.app.base_url()
+    /// Where the server listens; it opens nothing without the window's cookie.
+    pub fn origin(&self) -> String {
+        self.app.origin()
     }
 
     /// The URL the window opens first; it carries this launch's token.
     pub fn launch_url(&self) -> String {
         self.app.launch_url()
+    }
+
+    /// The page's open feeds: the sign that the window is signed in.
+    pub fn live_feeds(&self) -> usize {
+        self.app.live_feeds().count()
     }
 
     /// A URL that signs the window in once more, after its renderer died with its cookie.

@@ -10,6 +10,7 @@
 //! - `platform`: all that differs by operating system (WebKitGTK and GTK on Linux);
 //! - `engine_env`: the web engine's environment defaults, set before any thread starts;
 //! - `log_file`: logging to stderr and a size-capped file;
+//! - `private_files`: the app's directories and files, closed to other users;
 //! - `single_instance`: a second launch hands over to the first (over D-Bus, when there is one);
 //! - `window_memory`: the window comes back where it was left;
 //! - `menu`: the native menu; its items act on the window, or on the page through the server;
@@ -17,6 +18,7 @@
 //! - `main_window`: the one window, hidden until its page has loaded;
 //! - `navigation`: the lock that keeps the window on its own origin;
 //! - `renderer_recovery`: a crashed page process reloads the page, signed in afresh;
+//! - `session_watch`: so does a page that lost its session any other way;
 //! - `about` and `fatal`: native dialogs, for About and for failures.
 
 mod about;
@@ -28,7 +30,9 @@ mod main_window;
 mod menu;
 mod navigation;
 mod platform;
+mod private_files;
 mod renderer_recovery;
+mod session_watch;
 mod single_instance;
 mod window_memory;
 
@@ -64,6 +68,7 @@ pub fn run() -> ExitCode {
     engine_env::apply_defaults();
     let context = tauri::generate_context!();
     let log_file = log_file::init(&context.config().identifier);
+    window_memory::prepare(&context.config().identifier);
     let mut builder = tauri::Builder::default();
     // First, so that a second launch hands over to the first before starting anything.
     if let Some(guard) = single_instance::guard() {
@@ -97,6 +102,8 @@ pub fn run() -> ExitCode {
     // stops after the window, never under it.
     let handle = app.handle().clone();
     let event_loop_code = app.run_return(|_app, _event| {});
+    // The window-state plugin has saved the window as the app exited.
+    window_memory::protect_saved(&handle);
     let stopped_cleanly = handle
         .try_state::<EmbeddedServer>()
         .is_none_or(|server| server.stop());
@@ -144,18 +151,18 @@ fn start(app: &tauri::AppHandle) -> Result<(), StartFailure> {
             }
         }
     })?;
-    announce(&server.base_url());
+    announce(&server.origin());
     let launch_url = server.launch_url();
     app.manage(server);
     main_window::open(app, &launch_url)?;
     Ok(())
 }
 
-/// Prints the readiness line with the clean URL (no token), as the headless server does,
-/// so that scripts know where the app serves without reading its log.
-fn announce(base_url: &str) {
+/// Prints the readiness line with where the app serves (no token, no path), so that scripts
+/// know it without reading the log.
+fn announce(origin: &str) {
     let mut stdout = std::io::stdout().lock();
-    let _ = writeln!(stdout, "{}", datastar_ui::readiness::line(base_url));
+    let _ = writeln!(stdout, "{}", datastar_ui::readiness::line(origin));
     let _ = stdout.flush();
 }
 

@@ -6,10 +6,11 @@
 //! module only chooses its limits and opens the file first, so that an unwritable directory
 //! is a log line rather than the crate's panic.
 
+use crate::private_files::{private_dir, private_file, private_file_options};
 use datastar_ui::logging;
 use file_rotate::{ContentLimit, FileRotate, compression::Compression, suffix::AppendCount};
 use std::{
-    fs::{self, OpenOptions},
+    fs::OpenOptions,
     io,
     path::{Path, PathBuf},
     sync::Mutex,
@@ -65,10 +66,18 @@ pub fn init(identifier: &str) -> Option<PathBuf> {
 /// create the directory and drops lines when it cannot open the file, so both are tried here
 /// first, where a failure can still be reported.
 fn open(dir: &Path) -> io::Result<(PathBuf, FileRotate<AppendCount>)> {
-    fs::create_dir_all(dir)?;
+    if let Some(app_dir) = dir.parent() {
+        private_dir(app_dir)?;
+    }
+    private_dir(dir)?;
     let path = dir.join(FILE_NAME);
     let options = append_options();
     options.open(&path)?;
+    // Files an earlier version made open to others are closed too.
+    private_file(&path)?;
+    let mut previous = path.clone().into_os_string();
+    previous.push(".1");
+    private_file(Path::new(&previous))?;
     let file = FileRotate::new(
         &path,
         AppendCount::new(1),
@@ -79,8 +88,9 @@ fn open(dir: &Path) -> io::Result<(PathBuf, FileRotate<AppendCount>)> {
     Ok((path, file))
 }
 
+/// Appending, and creating files only their owner may read.
 fn append_options() -> OpenOptions {
-    let mut options = OpenOptions::new();
+    let mut options = private_file_options();
     options.create(true).append(true);
     options
 }
@@ -88,7 +98,7 @@ fn append_options() -> OpenOptions {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::io::Write;
+    use std::{fs, io::Write};
 
     fn size(path: PathBuf) -> Option<u64> {
         fs::metadata(path).ok().map(|meta| meta.len())
@@ -123,6 +133,12 @@ mod tests {
             .map(|entry| entry.unwrap().file_name())
             .collect();
         assert_eq!(names.len(), 2, "one previous file only: {names:?}");
+        #[cfg(unix)]
+        for file in [current, previous] {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = fs::metadata(&file).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o600, "{}", file.display());
+        }
     }
 
     #[test]

@@ -137,8 +137,9 @@ fn run<R: Runtime>(app: &AppHandle<R>, action: Action) -> tauri::Result<()> {
             }
         }
         Action::Reload => {
+            // Signed in afresh, so that a reload works even when the session is gone.
             if let Some(window) = window {
-                window.reload()?;
+                crate::session_watch::reload_signed_in(&window, &app.state::<EmbeddedServer>())?;
             }
         }
         Action::ZoomIn | Action::ZoomOut | Action::ActualSize => {

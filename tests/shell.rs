@@ -388,6 +388,40 @@ async fn the_log_goes_to_a_file_and_an_unwritable_one_is_not_fatal() {
     close(&display, &mut app, window).await;
 }
 
+/// Another user on the machine reads nothing the app keeps: its directories are 0700 and its
+/// files 0600, including one an earlier version left readable.
+#[tokio::test]
+#[ignore = "needs an X display; `make test` runs it under xvfb-run"]
+async fn the_apps_files_are_its_users_alone() {
+    use std::os::unix::fs::PermissionsExt;
+    require_display();
+    let display = Display::open().unwrap();
+    let home = Home::new();
+    let logs = home.log_file().parent().unwrap().to_owned();
+    std::fs::create_dir_all(&logs).unwrap();
+    std::fs::write(home.log_file(), "an earlier version's line\n").unwrap();
+    for open in [&logs, logs.parent().unwrap()] {
+        std::fs::set_permissions(open, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    std::fs::set_permissions(home.log_file(), std::fs::Permissions::from_mode(0o644)).unwrap();
+
+    let (mut app, window, _) = launch_and_measure(&home, &display).await;
+    close(&display, &mut app, window).await;
+    let mode = |path: &std::path::Path| {
+        std::fs::metadata(path)
+            .unwrap_or_else(|err| panic!("{}: {err}", path.display()))
+            .permissions()
+            .mode()
+            & 0o777
+    };
+    for dir in [&logs, logs.parent().unwrap(), &home.app_config_dir()] {
+        assert_eq!(mode(dir), 0o700, "{}", dir.display());
+    }
+    for file in [home.log_file(), home.window_state_file()] {
+        assert_eq!(mode(&file), 0o600, "{}", file.display());
+    }
+}
+
 // ---- Quitting, and the open-file limit ----
 
 /// Ctrl+Q (File → Quit) closes the window and stops the server, as the close button does.

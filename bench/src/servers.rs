@@ -17,6 +17,8 @@ use tokio::{
 pub struct Server {
     pub name: &'static str,
     pub addr: SocketAddr,
+    /// The path the routes live under: ours has a secret one, the seed none.
+    base_path: String,
     pub child: Child,
     cookie: Option<String>,
     /// The SSE event name of a feed tick: Datastar v1 for ours, pre-1.0 for the seed.
@@ -37,10 +39,17 @@ impl Server {
         let addr: SocketAddr = datastar_ui::readiness::authority(&launch_url)
             .with_context(|| format!("unexpected URL {launch_url:?}"))?
             .parse()?;
+        // `http://IP:PORT/s/<secret>/?token=…`: the path between the authority and `/?`.
+        let base_path = launch_url
+            .split_once(&addr.to_string())
+            .and_then(|(_, rest)| rest.split_once("/?"))
+            .map(|(path, _)| path.to_owned())
+            .with_context(|| format!("no base path in {launch_url:?}"))?;
         let cookie = sign_in(&launch_url).await?;
         Ok(Self {
             name: "ours",
             addr,
+            base_path,
             child,
             cookie: Some(cookie),
             feed_event: "datastar-patch-elements",
@@ -69,6 +78,7 @@ impl Server {
         Ok(Self {
             name: "seed",
             addr,
+            base_path: String::new(),
             child,
             cookie: None,
             feed_event: "datastar-merge-fragments",
@@ -80,7 +90,7 @@ impl Server {
     }
 
     pub fn url(&self, path_and_query: &str) -> String {
-        format!("http://{}{path_and_query}", self.addr)
+        format!("http://{}{}{path_and_query}", self.addr, self.base_path)
     }
 
     /// The headers a signed-in Datastar `@get` carries.
@@ -92,7 +102,10 @@ impl Server {
 
     /// A complete raw HTTP/1.1 GET, for the hand-rolled clients.
     pub fn raw_get(&self, path_and_query: &str) -> String {
-        let mut request = format!("GET {path_and_query} HTTP/1.1\r\nHost: {}\r\n", self.addr);
+        let mut request = format!(
+            "GET {}{path_and_query} HTTP/1.1\r\nHost: {}\r\n",
+            self.base_path, self.addr
+        );
         for header in self.headers() {
             request.push_str(&header);
             request.push_str("\r\n");

@@ -29,6 +29,8 @@ pub enum ApiError {
     MethodNotAllowed(String),
     #[error("unexpected Host header {0:?}: this server only answers its own loopback address")]
     WrongHost(String),
+    #[error("the request names {target:?} in its target but {host:?} in Host: send one address")]
+    TargetAuthorityMismatch { target: String, host: String },
     #[error("cross-site request refused")]
     CrossSite,
     #[error("not signed in: open the URL that the app printed, with its ?token=")]
@@ -51,7 +53,8 @@ impl ApiError {
             Self::MissingSignals
             | Self::InvalidSignals
             | Self::NotADatastarRequest
-            | Self::DuplicateHeader(_) => StatusCode::BAD_REQUEST,
+            | Self::DuplicateHeader(_)
+            | Self::TargetAuthorityMismatch { .. } => StatusCode::BAD_REQUEST,
             Self::InputTooLong { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             Self::QueryTooLong { .. } => StatusCode::URI_TOO_LONG,
             Self::HeadTooLarge { .. } => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,

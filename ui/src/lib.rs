@@ -46,7 +46,9 @@ pub use page::{
     page_events::{PageCommand, PageEvent, PageEvents},
 };
 pub use routes::{TIME_FORMAT, router};
-pub use security::{Auth, CONTENT_SECURITY_POLICY, Token, TokenError};
+pub use security::{
+    Auth, CONTENT_SECURITY_POLICY, Token, TokenError, session_cookie_name, token_rules,
+};
 pub use state::{AppState, Config};
 pub use transport::{
     connections::{self, raise_open_file_limit},

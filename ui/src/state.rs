@@ -57,6 +57,9 @@ pub struct AppState {
 #[derive(Debug)]
 struct Inner {
     addr: SocketAddr,
+    /// `/s/<128 random bits>`: every route lives under it, and the session cookie is scoped
+    /// to it ([`crate::security::SessionCookie`]).
+    base_path: String,
     auth: Auth,
     launch_tokens: LaunchTokens,
     allowed_hosts: AllowedHosts,
@@ -75,11 +78,13 @@ impl AppState {
     /// `addr` is the address the listener actually bound (port 0 resolved), because the
     /// Host check and the session cookie's name both depend on the real port.
     pub fn new(addr: SocketAddr, config: Config) -> Self {
+        let base_path = crate::security::secret_base_path();
         Self {
             inner: Arc::new(Inner {
                 addr,
                 allowed_hosts: AllowedHosts::for_addr(addr),
-                session_cookie: SessionCookie::for_port(addr.port()),
+                session_cookie: SessionCookie::new(addr.port(), &base_path),
+                base_path,
                 launch_tokens: LaunchTokens::new(match &config.auth {
                     Auth::Token(token) => Some(token.clone()),
                     Auth::Disabled => None,
@@ -110,8 +115,9 @@ impl AppState {
         self.inner.addr
     }
 
-    /// The clean URL of the page, without any token: what the address bar shows after login.
-    pub fn base_url(&self) -> String {
+    /// `http://IP:PORT/`: where the server listens, which opens nothing by itself. The
+    /// readiness line prints it.
+    pub fn origin(&self) -> String {
         let addr = self.inner.addr;
         // A wildcard bind is reachable on loopback, and a browser cannot open `0.0.0.0`.
         let ip = if addr.ip().is_unspecified() {
@@ -120,6 +126,25 @@ impl AppState {
             addr.ip()
         };
         format!("http://{}/", SocketAddr::new(ip, addr.port()))
+    }
+
+    /// `/s/<secret>`, the path every route lives under.
+    pub fn base_path(&self) -> &str {
+        &self.inner.base_path
+    }
+
+    /// The URL of `path` (`/get`, `/assets/style.css`) under [`AppState::base_path`].
+    pub fn url(&self, path: &str) -> String {
+        format!(
+            "{}{}{path}",
+            self.origin().trim_end_matches('/'),
+            self.inner.base_path
+        )
+    }
+
+    /// The clean URL of the page, without any token: what the address bar shows after login.
+    pub fn base_url(&self) -> String {
+        self.url("/")
     }
 
     /// The URL to open first. With a token it carries `?token=…`, which the server swaps,

@@ -39,8 +39,20 @@ async fn first_line_is_the_url_to_open_with_a_fresh_token() {
 
 #[tokio::test]
 async fn the_printed_url_signs_a_browser_in() {
-    let server = Headless::spawn(&["--port", "0", "--token", "my-token"]).await;
-    assert!(server.url.ends_with("/?token=my-token"), "{}", server.url);
+    let server = Headless::spawn(&[
+        "--port",
+        "0",
+        "--token",
+        "my-token-0123456789abcdef0123456789",
+    ])
+    .await;
+    assert!(
+        server
+            .url
+            .ends_with("/?token=my-token-0123456789abcdef0123456789"),
+        "{}",
+        server.url
+    );
     let client = client();
     let page = client.get(&server.url).send().await.unwrap();
     assert_eq!(
@@ -48,14 +60,14 @@ async fn the_printed_url_signs_a_browser_in() {
         200,
         "the redirect is followed, the cookie kept"
     );
-    assert_eq!(page.url().as_str(), format!("{}/", server.origin()));
+    assert_eq!(page.url().as_str(), format!("{}/", server.base()));
     assert!(page.text().await.unwrap().contains("Send State Roundtrip"));
 }
 
 #[tokio::test]
 async fn no_auth_warns_and_prints_a_plain_url() {
     let mut server = Headless::spawn(&["--port", "0", "--no-auth"]).await;
-    assert_eq!(server.url, format!("{}/", server.origin()));
+    assert_eq!(server.url, format!("{}/", server.base()));
     let page = reqwest::get(&server.url).await.unwrap();
     assert_eq!(page.status(), 200);
 
@@ -150,9 +162,10 @@ async fn port_comes_from_the_environment_by_default() {
     }
     let url = datastar_ui::readiness::url_from_line(&first);
     assert!(
-        url.is_some_and(
-            |url| url.starts_with("http://127.") && url.contains(&format!(":{port}/?token="))
-        ),
+        url.is_some_and(|url| url.starts_with("http://127.")
+            && url.contains("?token=")
+            && datastar_ui::readiness::authority(url)
+                .is_some_and(|authority| authority.ends_with(&format!(":{port}")))),
         "{first}"
     );
 }
@@ -163,12 +176,14 @@ async fn the_token_can_come_from_the_environment() {
         &["--port", "0"],
         &[(
             "DATASTAR_TOKEN",
-            std::path::Path::new("from-the-environment"),
+            std::path::Path::new("from-the-environment-0123456789abcdef"),
         )],
     )
     .await;
     assert!(
-        server.url.ends_with("/?token=from-the-environment"),
+        server
+            .url
+            .ends_with("/?token=from-the-environment-0123456789abcdef"),
         "{}",
         server.url
     );
@@ -179,12 +194,14 @@ async fn the_token_can_come_from_a_file_only_its_owner_reads() {
     use std::os::unix::fs::PermissionsExt;
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("token");
-    std::fs::write(&file, "from-a-file\n").unwrap();
+    std::fs::write(&file, "from-a-file-0123456789abcdef0123456789\n").unwrap();
     std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).unwrap();
     let path = file.to_str().unwrap();
     let server = Headless::spawn(&["--port", "0", "--token-file", path]).await;
     assert!(
-        server.url.ends_with("/?token=from-a-file"),
+        server
+            .url
+            .ends_with("/?token=from-a-file-0123456789abcdef0123456789"),
         "{}",
         server.url
     );
@@ -201,6 +218,70 @@ async fn the_token_can_come_from_a_file_only_its_owner_reads() {
         stderr.contains("other users may read it") && stderr.contains("chmod 600"),
         "{stderr}"
     );
+}
+
+/// Each bad token file is refused with its reason, at once, and before the port is taken: the
+/// port given here is held by the test, so a late check would fail on the port instead.
+#[tokio::test]
+async fn a_token_file_must_be_small_regular_private_and_the_users_own() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let held = std::net::TcpListener::bind("0.0.0.0:0").unwrap();
+    let port = held.local_addr().unwrap().port().to_string();
+    let refusal = async |path: &std::path::Path| {
+        let output = tokio::time::timeout(
+            std::time::Duration::from_secs(5),
+            tokio::process::Command::new(env!("CARGO_BIN_EXE_datastar-headless"))
+                .args(["--port", &port, "--token-file"])
+                .arg(path)
+                .output(),
+        )
+        .await
+        .expect("an answer at once, even for a FIFO")
+        .unwrap();
+        assert!(!output.status.success());
+        String::from_utf8(output.stderr).unwrap()
+    };
+
+    let fifo = dir.path().join("fifo");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    std::fs::set_permissions(&fifo, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let stderr = refusal(&fifo).await;
+    assert!(stderr.contains("not a regular file"), "{stderr}");
+
+    let huge = dir.path().join("huge");
+    let file = std::fs::File::create(&huge).unwrap();
+    file.set_len(300 << 20).unwrap();
+    std::fs::set_permissions(&huge, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let stderr = refusal(&huge).await;
+    assert!(stderr.contains("bytes long"), "{stderr}");
+
+    // Another user's file, mode 600: only root can make one, as CI runs.
+    if rustix::process::geteuid().is_root() {
+        let theirs = dir.path().join("theirs");
+        std::fs::write(&theirs, format!("{}\n", "t".repeat(32))).unwrap();
+        std::fs::set_permissions(&theirs, std::fs::Permissions::from_mode(0o600)).unwrap();
+        std::os::unix::fs::chown(&theirs, Some(65_534), Some(65_534)).unwrap();
+        let stderr = refusal(&theirs).await;
+        assert!(stderr.contains("belongs to another user"), "{stderr}");
+    }
+}
+
+#[tokio::test]
+async fn a_chosen_token_under_128_bits_is_refused() {
+    let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_datastar-headless"))
+        .args(["--port", "0", "--token", "1234"])
+        .output()
+        .await
+        .unwrap();
+    assert!(!output.status.success());
+    assert!(output.stdout.is_empty(), "no readiness line");
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(stderr.contains("at least 32"), "{stderr}");
 }
 
 #[tokio::test]
@@ -224,7 +305,7 @@ async fn sigusr1_toggles_the_feed_in_every_open_page() {
     let server = Headless::spawn(&["--port", "0"]).await;
     let client = server.signed_in_client().await;
     let events = client
-        .get(format!("{}/events?datastar=%7B%7D", server.origin()))
+        .get(format!("{}/events?datastar=%7B%7D", server.base()))
         .header("datastar-request", "true")
         .send()
         .await

@@ -31,15 +31,38 @@ async fn foreign_hosts_are_refused_as_misdirected() {
         format!("localhost:{port}"),
         format!("[::1]:{port}"),
     ] {
-        let (status, body) = raw_response(server.app.addr(), &head("/", &host, &cookie))
-            .await
-            .unwrap();
+        let (status, body) =
+            raw_response(server.app.addr(), &head(&server.path("/"), &host, &cookie))
+                .await
+                .unwrap();
         assert_eq!(status, 421, "Host: {host}");
         assert!(body.contains("unexpected Host header"), "{body}");
     }
     let own = server.app.addr().to_string();
-    let status = raw_status(server.app.addr(), &head("/", &own, &cookie)).await;
+    let status = raw_status(server.app.addr(), &head(&server.path("/"), &own, &cookie)).await;
     assert_eq!(status, Some(200), "Host: {own}");
+}
+
+/// `GET http://evil.example/ HTTP/1.1` with our own Host: a proxy would send it elsewhere,
+/// so we answer neither.
+#[tokio::test]
+async fn an_absolute_target_naming_another_authority_is_refused() {
+    let server = TestServer::start().await;
+    let own = server.app.addr().to_string();
+    let cookie = format!("Cookie: {}\r\n", server.session_cookie().unwrap());
+    for target in [
+        "http://evil.example/",
+        "http://127.0.0.1:1/get?datastar=%7B%7D",
+    ] {
+        let (status, body) = raw_response(server.app.addr(), &head(target, &own, &cookie))
+            .await
+            .unwrap();
+        assert_eq!(status, 400, "{target}");
+        assert!(body.contains("send one address"), "{body}");
+    }
+    let same = format!("http://{own}{}", server.path("/"));
+    let status = raw_status(server.app.addr(), &head(&same, &own, &cookie)).await;
+    assert_eq!(status, Some(200), "{same} names our own address");
 }
 
 #[tokio::test]
@@ -76,7 +99,7 @@ async fn every_route_needs_the_session_cookie() {
 
 #[tokio::test]
 async fn the_launch_token_becomes_a_strict_http_only_cookie() {
-    let token = Token::parse("launch-token-123").unwrap();
+    let token = Token::parse("launch-token-123-chosen-by-a-user").unwrap();
     let server = TestServer::start_with(Config {
         auth: Auth::Token(token),
         ..crate::util::shipped()
@@ -84,12 +107,12 @@ async fn the_launch_token_becomes_a_strict_http_only_cookie() {
     .await;
 
     let response = server
-        .anonymous("/?token=launch-token-123")
+        .anonymous("/?token=launch-token-123-chosen-by-a-user")
         .send()
         .await
         .unwrap();
     assert_eq!(response.status(), 303);
-    assert_eq!(response.headers()["location"], "/");
+    assert_eq!(response.headers()["location"], server.path("/"));
     assert_eq!(
         response.headers()["cache-control"],
         "no-store",
@@ -101,7 +124,11 @@ async fn the_launch_token_becomes_a_strict_http_only_cookie() {
         cookie.http_only() && cookie.same_site_strict(),
         "{cookie:?}"
     );
-    assert_eq!(cookie.path(), Some("/"));
+    assert_eq!(
+        cookie.path(),
+        Some(server.path("/").as_str()),
+        "scoped to the secret base path"
+    );
     assert_eq!(cookie.domain(), None, "host-only");
     assert!(
         cookie.max_age().is_none() && cookie.expires().is_none(),
@@ -112,11 +139,14 @@ async fn the_launch_token_becomes_a_strict_http_only_cookie() {
         "plain HTTP on loopback: a Secure cookie would never be sent"
     );
     let value = cookie.value();
-    assert_ne!(value, "launch-token-123", "the cookie holds its own secret");
+    assert_ne!(
+        value, "launch-token-123-chosen-by-a-user",
+        "the cookie holds its own secret"
+    );
     assert_eq!(value.len(), 48, "192 random bits, hex-encoded");
 
     let response = server
-        .anonymous("/?token=launch-token-124")
+        .anonymous("/?token=launch-token-124-chosen-by-a-user")
         .send()
         .await
         .unwrap();
@@ -226,7 +256,7 @@ fn head_of(server: &TestServer, target: &str, bytes: usize) -> Vec<u8> {
 async fn a_request_head_past_the_limit_gets_431_with_a_message() {
     let server = TestServer::start().await;
     let limit = datastar_ui::limits::MAX_HEAD_BYTES;
-    for target in ["/".to_owned(), format!("http://{}/", server.app.addr())] {
+    for target in [server.path("/"), server.url("/")] {
         let at_limit = raw_status(server.app.addr(), &head_of(&server, &target, limit)).await;
         assert_eq!(
             at_limit,
@@ -246,9 +276,12 @@ async fn a_request_head_past_the_limit_gets_431_with_a_message() {
 #[tokio::test]
 async fn a_huge_request_head_is_cut_off_by_the_transport() {
     let server = TestServer::start().await;
-    let (status, body) = raw_response(server.app.addr(), &head_of(&server, "/", 300 * 1024))
-        .await
-        .unwrap();
+    let (status, body) = raw_response(
+        server.app.addr(),
+        &head_of(&server, &server.path("/"), 300 * 1024),
+    )
+    .await
+    .unwrap();
     assert_eq!(status, 431);
     assert!(!body.contains("the limit is"), "{body}");
     assert_eq!(server.get("/").send().await.unwrap().status(), 200);
@@ -262,9 +295,15 @@ async fn a_client_that_never_finishes_its_headers_is_cut_off() {
     })
     .await;
     let mut slow = TcpStream::connect(server.app.addr()).await.unwrap();
-    slow.write_all(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
-        .await
-        .unwrap();
+    slow.write_all(
+        format!(
+            "GET {} HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ",
+            server.path("/")
+        )
+        .as_bytes(),
+    )
+    .await
+    .unwrap();
     let mut rest = Vec::new();
     let closed = timeout(Duration::from_secs(3), slow.read_to_end(&mut rest)).await;
     assert!(closed.is_ok(), "the server still waits after 3 s");
@@ -275,7 +314,8 @@ async fn a_client_that_never_finishes_its_headers_is_cut_off() {
 /// Opens `count` feeds over raw sockets and waits for each one's first event.
 async fn open_raw_feeds(server: &TestServer, count: usize) -> Vec<TcpStream> {
     let request = format!(
-        "GET /feed?datastar=%7B%7D HTTP/1.1\r\nHost: {}\r\nCookie: {}\r\nDatastar-Request: true\r\n\r\n",
+        "GET {} HTTP/1.1\r\nHost: {}\r\nCookie: {}\r\nDatastar-Request: true\r\n\r\n",
+        server.path("/feed?datastar=%7B%7D"),
         server.app.addr(),
         server.session_cookie().unwrap()
     );
@@ -332,7 +372,12 @@ async fn graceful_shutdown_with_a_thousand_open_feeds_takes_under_two_seconds() 
 }
 
 /// Requests shaped like HTTP, with every part liable to be wrong.
-fn hostile_request(addr: SocketAddr, cookie: String) -> impl Strategy<Value = Vec<u8>> {
+/// `base` is the server's secret base path: most paths are under it, as the page's are.
+fn hostile_request(
+    addr: SocketAddr,
+    cookie: String,
+    base: String,
+) -> impl Strategy<Value = Vec<u8>> {
     let method = prop_oneof![
         Just("GET".to_owned()),
         Just("HEAD".to_owned()),
@@ -341,14 +386,18 @@ fn hostile_request(addr: SocketAddr, cookie: String) -> impl Strategy<Value = Ve
         "[A-Z]{0,8}",
         "[ -~]{0,12}",
     ];
-    let path = prop_oneof![
+    let routes = prop_oneof![
         Just("/".to_owned()),
         Just("/get".to_owned()),
         Just("/target".to_owned()),
         Just("/feed".to_owned()),
         Just("/assets/style.css".to_owned()),
         "/[ -~]{0,40}",
-        "[^\r\n]{0,40}",
+    ];
+    let path = prop_oneof![
+        3 => routes.clone().prop_map(move |route| format!("{base}{route}")),
+        1 => routes,
+        1 => "[^\r\n]{0,40}",
     ];
     let signals = prop_oneof![
         Just(String::new()),
@@ -402,13 +451,14 @@ fn ten_thousand_malformed_requests_never_get_a_5xx_nor_leak_a_stream() {
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let server = runtime.block_on(TestServer::start());
     let (addr, cookie) = (server.app.addr(), server.session_cookie().unwrap());
+    let base = server.app.base_path().to_owned();
 
     let config = ProptestConfig {
         cases: 10_000,
         failure_persistence: None,
         ..ProptestConfig::default()
     };
-    proptest!(config, |(request in hostile_request(addr, cookie.clone()))| {
+    proptest!(config, |(request in hostile_request(addr, cookie.clone(), base.clone()))| {
         let status = runtime.block_on(raw_status(addr, &request));
         prop_assert!(
             status.is_none_or(|status| status < 500),

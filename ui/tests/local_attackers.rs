@@ -18,11 +18,11 @@ use tokio::{
 #[tokio::test]
 async fn a_launch_token_signs_in_once() {
     let server = TestServer::start_with(Config {
-        auth: Auth::Token(Token::parse("once-only").unwrap()),
+        auth: Auth::Token(Token::parse("once-only-0123456789abcdef0123456789").unwrap()),
         ..shipped()
     })
     .await;
-    let url = format!("http://{}/?token=once-only", server.app.addr());
+    let url = server.url("/?token=once-only-0123456789abcdef0123456789");
     let client = no_redirects();
     let cookie = sign_in(&client, &url).await;
 
@@ -39,6 +39,43 @@ async fn a_launch_token_signs_in_once() {
         .await
         .unwrap();
     assert_eq!(page.status(), 200);
+}
+
+/// Guessing in parallel is no faster: wrong guesses are answered one at a time, each later
+/// than the one before. The real sign-in meanwhile goes straight through.
+#[tokio::test]
+async fn wrong_guesses_are_slowed_down_but_the_real_sign_in_is_not() {
+    use datastar_ui::token_rules::{WRONG_GUESS_MAX, WRONG_GUESS_STEP};
+    const GUESSES: u32 = 6;
+    let server = TestServer::start_with(shipped()).await;
+    let started = Instant::now();
+    let guesses: Vec<_> = (0..GUESSES)
+        .map(|guess| {
+            let request = server
+                .anonymous(&format!("/?token=guess-{guess:032}"))
+                .send();
+            tokio::spawn(async move { request.await.map(|response| response.status().as_u16()) })
+        })
+        .collect();
+    // While they wait, the user signs in with the URL the server printed.
+    let sign_in_started = Instant::now();
+    sign_in(&no_redirects(), &server.app.issue_launch_url()).await;
+    let sign_in_took = sign_in_started.elapsed();
+    for guess in guesses {
+        assert_eq!(guess.await.unwrap().unwrap(), 401);
+    }
+    let all_answered = started.elapsed();
+    let waits: std::time::Duration = (1..=GUESSES)
+        .map(|nth| (WRONG_GUESS_STEP * nth).min(WRONG_GUESS_MAX))
+        .sum();
+    assert!(
+        all_answered >= waits,
+        "{GUESSES} wrong guesses answered in {all_answered:?}, less than their {waits:?} of waits"
+    );
+    assert!(
+        sign_in_took < Duration::from_secs(1),
+        "the real sign-in took {sign_in_took:?} behind the guesses"
+    );
 }
 
 #[tokio::test]
@@ -66,7 +103,7 @@ async fn a_session_ends_with_the_server_that_issued_it() {
 /// Echoing the request's path after sign-in would send the browser, and its new cookie, to
 /// any host: `//other-host/x` is a URL on `other-host`.
 #[tokio::test]
-async fn signing_in_always_redirects_to_the_root() {
+async fn signing_in_always_redirects_to_the_page() {
     let server = TestServer::start().await;
     let addr = server.app.addr();
     for path in [
@@ -82,10 +119,8 @@ async fn signing_in_always_redirects_to_the_root() {
         let (status, response) = raw_response(addr, request.as_bytes()).await.unwrap();
         // Hyper may refuse the stranger paths outright; what matters is where a 303 points.
         if status == 303 {
-            assert!(
-                response.contains("\r\nlocation: /\r\n"),
-                "{path}: {response}"
-            );
+            let page = format!("\r\nlocation: {}\r\n", server.path("/"));
+            assert!(response.contains(&page), "{path}: {response}");
         } else {
             assert_eq!(status, 400, "{path}: {response}");
         }
@@ -118,7 +153,10 @@ async fn the_sign_in_url_names_only_the_address_we_hold() {
     let addr = server.app.addr();
     assert!(addr.ip().is_loopback() && addr.ip().to_string() != "127.0.0.1");
     let url = server.app.launch_url();
-    assert!(url.starts_with(&format!("http://{addr}/?token=")), "{url}");
+    assert!(
+        url.starts_with(&format!("http://{addr}{}?token=", server.path("/"))),
+        "{url}"
+    );
     // We hold only our own address: anyone can take `127.0.0.1` on our port, as this
     // impostor does. So we never send anyone there, and a request that names it (or
     // `[::1]`) is refused.
@@ -156,8 +194,9 @@ async fn duplicated_security_headers_are_refused() {
         ("Datastar-Request", "true".to_owned()),
     ] {
         let request = format!(
-            "GET /get?datastar=%7B%7D HTTP/1.1\r\nHost: {addr}\r\nCookie: {cookie}\r\n\
-             Datastar-Request: true\r\n{header}: {value}\r\nConnection: close\r\n\r\n"
+            "GET {} HTTP/1.1\r\nHost: {addr}\r\nCookie: {cookie}\r\n\
+             Datastar-Request: true\r\n{header}: {value}\r\nConnection: close\r\n\r\n",
+            server.path("/get?datastar=%7B%7D")
         );
         let request = if header == "Host" || header == "Datastar-Request" {
             request
@@ -296,7 +335,7 @@ async fn a_tokenless_flood_does_not_lock_the_page_out() {
         let answer = timeout(
             Duration::from_secs(1),
             signed_in
-                .get(format!("{}/get", server.origin()))
+                .get(format!("{}/get", server.base()))
                 .query(&[("datastar", PAGE_SIGNALS)])
                 .header("datastar-request", "true")
                 .send(),

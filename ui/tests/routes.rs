@@ -22,12 +22,12 @@ async fn page_is_the_datastar_demo_with_its_own_assets() {
     for expected in [
         r#"data-signals='{"input": "", "output": "", "show": true}'"#,
         "data-bind:input",
-        r#"data-on:click="@get('/get')""#,
-        r#"data-on:click="@get('/target')""#,
+        r#"data-on:click="@get('get')""#,
+        r#"data-on:click="@get('target')""#,
         r#"data-on:click="$show = !$show""#,
         r#"data-text="$output""#,
         r#"data-show="$show""#,
-        r#"data-init="@get('/feed')""#,
+        r#"data-init="@get('feed')""#,
         ">Send State Roundtrip<",
         ">Target HTML Element<",
         ">Toggle Feed<",
@@ -35,8 +35,11 @@ async fn page_is_the_datastar_demo_with_its_own_assets() {
         r#"<div id="target">"#,
         r#"<span id="feed">"#,
         r#"<label for="input">"#,
-        &format!(r#"src="{}""#, datastar_ui::DATASTAR_JS_PATH),
-        "@get('/events'",
+        &format!(
+            r#"src="{}""#,
+            datastar_ui::DATASTAR_JS_PATH.trim_start_matches('/')
+        ),
+        "@get('events'",
         &toggle_filter,
     ] {
         assert!(page.contains(expected), "the page lacks {expected}");
@@ -56,6 +59,32 @@ async fn page_is_the_datastar_demo_with_its_own_assets() {
     }
     // The feed starts on a wrapper: #feed itself is replaced on every tick.
     assert!(!page.contains(r#"id="feed" data-init"#));
+    // Every URL is relative to the page, so that it stays under the secret base path, where
+    // the session cookie goes.
+    for absolute in ["=\"/", "'/"] {
+        assert!(
+            !page.contains(absolute),
+            "an absolute path ({absolute}) in the page"
+        );
+    }
+}
+
+/// Nothing is served outside the secret base path, even with the session cookie: the
+/// browser would not send it there anyway.
+#[tokio::test]
+async fn nothing_is_served_outside_the_base_path() {
+    let server = TestServer::start().await;
+    let origin = server.app.origin();
+    for path in ["", "get", "assets/style.css", "favicon.ico"] {
+        let response = reqwest::Client::new()
+            .get(format!("{origin}{path}"))
+            .header("cookie", server.session_cookie().unwrap())
+            .header("datastar-request", "true")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 404, "/{path}");
+    }
 }
 
 #[tokio::test]
@@ -208,7 +237,7 @@ async fn bad_requests_get_a_clear_4xx() {
             400,
             "Datastar-Request",
         ),
-        (server.get("/nope"), 404, "no such page: /nope"),
+        (server.get("/nope"), 404, "no such page"),
         (server.get("/get/extra"), 404, "no such page"),
     ];
     for (request, status, message) in cases {

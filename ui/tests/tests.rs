@@ -1,18 +1,18 @@
 //! The server's integration tests, in one binary (one link step, one shared `util`).
 //!
-//! Each module is a user of the server: a browser in `chromium`, a Datastar page in
+//! Each module is a user of the server: a browser in `browsers`, a Datastar page in
 //! `routes` and `feed`, an operator in `headless_binary`, attackers in `hostile` (any single
 //! request) and `local_attackers` (other local servers and users, many connections).
 
 //!
-//! The suites that drive the headless binary (`chromium`, `headless_binary`,
+//! The suites that drive the headless binary (`browsers`, `headless_binary`,
 //! `local_attackers`) use Unix signals, open-file limits and `/proc`, so they build on Linux
 //! only; the others are portable, and run on Windows and macOS in `.github/workflows/ci.yml`.
 
 mod util;
 
 #[cfg(target_os = "linux")]
-mod chromium;
+mod browsers;
 mod feed;
 #[cfg(target_os = "linux")]
 mod headless_binary;

@@ -87,6 +87,33 @@ pub async fn chromium(url: &str) -> Result<Session> {
     })
 }
 
+/// WebKitGTK's own MiniBrowser (Debian's `libwebkit2gtk-4.1-0`), through WebKitWebDriver,
+/// opened at `url`: a WebKit browser, as a user of the headless server may have. Needs an X
+/// display.
+pub async fn minibrowser(url: &str) -> Result<Session> {
+    const MINI_BROWSER: &str = "/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser";
+    if std::env::var_os("DISPLAY").is_none() {
+        bail!("no X display: run under `xvfb-run -a` (make test does)");
+    }
+    let port = free_port()?;
+    let home = PrivateHome::new()?;
+    let driver = spawn("WebKitWebDriver", &[format!("--port={port}")], &home, &[])?;
+    wait_for_port(port).await?;
+    let capabilities = capabilities(json!({
+        "webkitgtk:browserOptions": {
+            "binary": MINI_BROWSER,
+            "args": ["--automation"],
+        },
+    }));
+    let client = connect(port, capabilities).await?;
+    client.goto(url).await?;
+    Ok(Session {
+        client,
+        driver,
+        home,
+    })
+}
+
 /// The real Tauri window, through tauri-driver and WebKitWebDriver, in a private home. The
 /// app opens its own URL, so the session starts on the page the user would see. Needs an X
 /// display.

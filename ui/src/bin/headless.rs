@@ -4,8 +4,9 @@ use anyhow::{Context, bail};
 use clap::Parser;
 use datastar_ui::{AppState, Auth, Config, PageCommand, Token, limits, loopback, readiness};
 use std::{
+    io::Read,
     io::Write,
-    net::IpAddr,
+    net::{IpAddr, SocketAddr},
     path::{Path, PathBuf},
     process::ExitCode,
 };
@@ -56,14 +57,7 @@ async fn run() -> anyhow::Result<()> {
     // --max-feeds.
     datastar_ui::raise_open_file_limit();
 
-    let listener = match args.host {
-        Some(host) => TcpListener::bind((host, args.port))
-            .await
-            .with_context(|| format!("cannot listen on {host}:{}", args.port))?,
-        None => loopback::bind(args.port)
-            .and_then(TcpListener::from_std)
-            .with_context(|| format!("cannot listen on a loopback address, port {}", args.port))?,
-    };
+    // The token first: a bad one is refused before the port is taken.
     let auth = if args.no_auth {
         // Printed, not logged, so that no RUST_LOG setting can hide it.
         eprintln!("warning: --no-auth: anyone who can reach this port can use the server");
@@ -73,6 +67,13 @@ async fn run() -> anyhow::Result<()> {
     } else {
         Auth::Token(args.token.unwrap_or_else(Token::generate))
     };
+    let listener = match args.host {
+        Some(host) => loopback::listen(SocketAddr::new(host, args.port))
+            .with_context(|| format!("cannot listen on {host}:{}", args.port)),
+        None => loopback::bind(args.port)
+            .with_context(|| format!("cannot listen on a loopback address, port {}", args.port)),
+    }
+    .and_then(|listener| Ok(TcpListener::from_std(listener)?))?;
     let app = AppState::new(
         listener.local_addr()?,
         Config {
@@ -122,29 +123,64 @@ fn forward_toggle_signal(app: &AppState) {
     }
 }
 
-/// A token kept in a file that no other user can read, unlike a command line. The mode
-/// check is Unix's; on Windows a file in the user's profile is private by its ACL.
+/// The largest token file read: one line holds a token, and more is not a token file.
+const MAX_TOKEN_FILE_BYTES: u64 = 4_096;
+
+/// A token kept in a file that only its owner can read, unlike a command line.
 fn read_token_file(path: &Path) -> anyhow::Result<Token> {
     let describe = || format!("cannot use the token file {}", path.display());
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(path)
-            .with_context(describe)?
-            .permissions()
-            .mode();
-        if mode & 0o077 != 0 {
-            bail!(
-                "{}: other users may read it (mode {:o}); run `chmod 600` on it",
-                describe(),
-                mode & 0o777
-            );
-        }
-    }
-    let text = std::fs::read_to_string(path).with_context(describe)?;
+    let file = open_token_file(path).with_context(describe)?;
+    let mut text = String::new();
+    file.take(MAX_TOKEN_FILE_BYTES)
+        .read_to_string(&mut text)
+        .with_context(describe)?;
     text.trim_end_matches(['\n', '\r'])
         .parse()
         .with_context(describe)
+}
+
+/// Opens the token file and checks the file it opened (`fstat`, not the path, which could be
+/// swapped in between): a regular file, of this user, that no one else may read, and small.
+/// Opened non-blocking, so that a FIFO in its place is refused rather than waited on.
+#[cfg(unix)]
+fn open_token_file(path: &Path) -> anyhow::Result<std::fs::File> {
+    use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(rustix::fs::OFlags::NONBLOCK.bits() as i32)
+        .open(path)?;
+    let meta = file.metadata()?;
+    if !meta.file_type().is_file() {
+        bail!("it is not a regular file");
+    }
+    let me = rustix::process::geteuid().as_raw();
+    if meta.uid() != me {
+        bail!("it belongs to another user (uid {}, not {me})", meta.uid());
+    }
+    let mode = meta.mode() & 0o777;
+    if mode & 0o077 != 0 {
+        bail!("other users may read it (mode {mode:o}); run `chmod 600` on it");
+    }
+    if meta.len() > MAX_TOKEN_FILE_BYTES {
+        bail!(
+            "it is {} bytes long; a token file holds one line of at most {MAX_TOKEN_FILE_BYTES}",
+            meta.len()
+        );
+    }
+    Ok(file)
+}
+
+/// On Windows a file in the user's profile is private by its ACL; only its size is checked.
+#[cfg(not(unix))]
+fn open_token_file(path: &Path) -> anyhow::Result<std::fs::File> {
+    let file = std::fs::File::open(path)?;
+    let len = file.metadata()?.len();
+    if len > MAX_TOKEN_FILE_BYTES {
+        bail!(
+            "it is {len} bytes long; a token file holds one line of at most {MAX_TOKEN_FILE_BYTES}"
+        );
+    }
+    Ok(file)
 }
 
 /// Ctrl-C in a terminal, SIGTERM from a service manager or a test harness.

@@ -31,8 +31,13 @@ use std::{
 };
 use tokio::sync::broadcast;
 
-/// The SSE route that carries edits to the page.
+/// The SSE route that carries edits to the page, under the server's base path.
 pub const LIVE_RELOAD_PATH: &str = "/dev/reload";
+
+/// A route as the page names it: relative to the page, which lives at the base path.
+fn relative(path: &str) -> &str {
+    path.trim_start_matches('/')
+}
 
 const PAGE_FILE: &str = "index.html";
 const STYLESHEET_FILE: &str = "style.css";
@@ -44,7 +49,8 @@ const SETTLE: Duration = Duration::from_millis(30);
 /// an error. Its ids let a morph keep it as it is.
 fn hook() -> String {
     format!(
-        r#"<div id="live-reload" hidden data-init="@get('{LIVE_RELOAD_PATH}', {{openWhenHidden: true}})"></div><div id="live-reload-error" role="alert"></div>"#
+        r#"<div id="live-reload" hidden data-init="@get('{}', {{openWhenHidden: true}})"></div><div id="live-reload-error" role="alert"></div>"#,
+        relative(LIVE_RELOAD_PATH)
     )
 }
 
@@ -52,17 +58,97 @@ fn hook() -> String {
 const CONNECTED: &str = r#"<div id="live-reload-error" role="alert" data-connected></div>"#;
 
 /// The default assets directory of a debug build: `$DATASTAR_ASSETS_DIR`, else the source
-/// tree's `ui/assets/` when it is there (it is not, once the binary is copied elsewhere).
+/// tree's `ui/assets/`, if it is there and private to this user ([`trusted`]). Otherwise
+/// the embedded files, with a log line.
 pub fn default_dir() -> Option<PathBuf> {
     dir_from(std::env::var_os(crate::ASSETS_DIR_VARIABLE))
 }
 
 /// [`default_dir`], given the variable's value.
 fn dir_from(variable: Option<std::ffi::OsString>) -> Option<PathBuf> {
-    variable
+    let dir = variable
         .map(PathBuf::from)
-        .or_else(|| Some(Path::new(env!("CARGO_MANIFEST_DIR")).join("assets")))
-        .filter(|dir| dir.is_dir())
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("assets"));
+    if !dir.is_dir() {
+        return None;
+    }
+    trusted(&dir)
+        .inspect_err(|reason| {
+            tracing::warn!(dir = %dir.display(), "live reload: {reason}; serving the built-in page instead");
+        })
+        .ok()
+}
+
+/// `dir`, resolved, if no other user can put files in it: the path is baked into debug
+/// builds at compile time, and another user who could create it (under `/tmp`, say) or
+/// write into it would have their markup served into the signed-in page. So the directory
+/// must be this user's and writable by no one else, and so must every directory above it,
+/// except those (such as `/tmp`) whose sticky bit keeps others from replacing what is ours.
+#[cfg(unix)]
+fn trusted(dir: &Path) -> Result<PathBuf, String> {
+    use std::os::unix::fs::MetadataExt;
+    const WRITABLE_BY_OTHERS: u32 = 0o022;
+    const STICKY: u32 = 0o1000;
+    let dir = dir
+        .canonicalize()
+        .map_err(|err| format!("cannot resolve it: {err}"))?;
+    let me = rustix::process::geteuid().as_raw();
+    let meta = |path: &Path| {
+        std::fs::metadata(path).map_err(|err| format!("cannot check {}: {err}", path.display()))
+    };
+    let own = meta(&dir)?;
+    if own.uid() != me {
+        return Err(format!("it belongs to another user (uid {})", own.uid()));
+    }
+    if own.mode() & WRITABLE_BY_OTHERS != 0 {
+        return Err(format!(
+            "other users may write into it (mode {:o})",
+            own.mode() & 0o7777
+        ));
+    }
+    for parent in dir.ancestors().skip(1) {
+        let above = meta(parent)?;
+        let owner_ok = above.uid() == me || above.uid() == 0;
+        let mode_ok = above.mode() & WRITABLE_BY_OTHERS == 0 || above.mode() & STICKY != 0;
+        if !(owner_ok && mode_ok) {
+            return Err(format!(
+                "{} above it may be changed by another user (uid {}, mode {:o})",
+                parent.display(),
+                above.uid(),
+                above.mode() & 0o7777
+            ));
+        }
+    }
+    Ok(dir)
+}
+
+/// Elsewhere (Windows), a directory in the user's profile is private by its ACL.
+#[cfg(not(unix))]
+fn trusted(dir: &Path) -> Result<PathBuf, String> {
+    dir.canonicalize()
+        .map_err(|err| format!("cannot resolve it: {err}"))
+}
+
+/// Reads one of the page's files from the watched directory, never through a symlink: a
+/// link could lead out of it.
+fn read_file(dir: &Path, name: &str) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(rustix::fs::OFlags::NOFOLLOW.bits() as i32);
+    }
+    let mut file = options.open(dir.join(name))?;
+    if !file.metadata()?.is_file() {
+        return Err(std::io::Error::other(format!(
+            "{name} is not a regular file"
+        )));
+    }
+    let mut bytes = Vec::new();
+    file.read_to_end(&mut bytes)?;
+    Ok(bytes)
 }
 
 /// One edit, as every open page receives it.
@@ -122,10 +208,10 @@ impl LiveReload {
                 "text/html; charset=utf-8",
             ),
             PageFile::Stylesheet => (
-                std::fs::read(self.dir.join(STYLESHEET_FILE)),
+                read_file(&self.dir, STYLESHEET_FILE),
                 "text/css; charset=utf-8",
             ),
-            PageFile::Favicon => (std::fs::read(self.dir.join(FAVICON_FILE)), "image/svg+xml"),
+            PageFile::Favicon => (read_file(&self.dir, FAVICON_FILE), "image/svg+xml"),
         };
         match body {
             Ok(body) => (
@@ -213,7 +299,8 @@ fn watch(
 /// The page, if it can be used: readable, UTF-8, with a whole `<body>`.
 fn read_page(dir: &Path) -> Result<String, String> {
     let path = dir.join(PAGE_FILE);
-    let page = std::fs::read_to_string(&path)
+    let page = read_file(dir, PAGE_FILE)
+        .and_then(|bytes| String::from_utf8(bytes).map_err(std::io::Error::other))
         .map_err(|err| format!("cannot read {}: {err}", path.display()))?;
     body_of(&page).map_err(|reason| format!("{}: {reason}", path.display()))?;
     Ok(page)
@@ -243,9 +330,9 @@ fn with_hook(page: &str) -> String {
 fn patch_for(edit: Edit) -> PatchElements {
     match edit {
         Edit::Stylesheet { version } => PatchElements::new(format!(
-            r#"<link rel="stylesheet" href="/assets/{STYLESHEET_FILE}?v={version}">"#
+            r#"<link rel="stylesheet" href="assets/{STYLESHEET_FILE}?v={version}">"#
         ))
-        .selector(r#"link[rel="stylesheet"][href^="/assets/style.css"]"#)
+        .selector(r#"link[rel="stylesheet"][href^="assets/style.css"]"#)
         .mode(ElementPatchMode::Outer),
         Edit::Page { body } => PatchElements::new(body),
         Edit::Broken { reason } => PatchElements::new(format!(
@@ -268,13 +355,68 @@ mod tests {
     #[test]
     fn a_debug_build_serves_the_source_tree_unless_told_otherwise() {
         let source_tree = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets");
-        assert_eq!(dir_from(None), Some(source_tree));
+        assert_eq!(dir_from(None), Some(source_tree.canonicalize().unwrap()));
         let elsewhere = tempfile::tempdir().unwrap();
         assert_eq!(
             dir_from(Some(elsewhere.path().into())),
-            Some(elsewhere.path().to_owned())
+            Some(elsewhere.path().canonicalize().unwrap())
         );
         assert_eq!(dir_from(Some("/no/such/dir".into())), None);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_directory_others_can_write_is_not_served() {
+        use std::os::unix::fs::PermissionsExt;
+        let home = tempfile::tempdir().unwrap();
+        let open = home.path().join("open");
+        std::fs::create_dir(&open).unwrap();
+        std::fs::set_permissions(&open, std::fs::Permissions::from_mode(0o777)).unwrap();
+        assert!(
+            trusted(&open)
+                .unwrap_err()
+                .contains("other users may write")
+        );
+        assert_eq!(dir_from(Some(open.clone().into())), None);
+
+        // Under a directory that others can write, without the sticky bit.
+        let inner = open.join("assets");
+        std::fs::create_dir(&inner).unwrap();
+        std::fs::set_permissions(&inner, std::fs::Permissions::from_mode(0o700)).unwrap();
+        assert!(trusted(&inner).unwrap_err().contains("above it"));
+
+        // `/tmp`'s sticky bit keeps others from replacing what is ours there.
+        std::fs::set_permissions(&open, std::fs::Permissions::from_mode(0o1777)).unwrap();
+        assert!(trusted(&inner).is_ok());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn another_users_directory_is_not_served() {
+        if !rustix::process::geteuid().is_root() {
+            return; // Only root can give a directory away; CI runs as root.
+        }
+        let home = tempfile::tempdir().unwrap();
+        let theirs = home.path().join("theirs");
+        std::fs::create_dir(&theirs).unwrap();
+        std::os::unix::fs::chown(&theirs, Some(65_534), Some(65_534)).unwrap();
+        assert!(trusted(&theirs).unwrap_err().contains("another user"));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symlink_out_of_the_directory_is_not_followed() {
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::write(outside.path().join("secret.css"), "body{}").unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        std::os::unix::fs::symlink(
+            outside.path().join("secret.css"),
+            dir.path().join(STYLESHEET_FILE),
+        )
+        .unwrap();
+        assert!(read_file(dir.path(), STYLESHEET_FILE).is_err());
+        std::fs::write(dir.path().join(FAVICON_FILE), "<svg/>").unwrap();
+        assert_eq!(read_file(dir.path(), FAVICON_FILE).unwrap(), b"<svg/>");
     }
 
     #[test]

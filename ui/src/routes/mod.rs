@@ -26,24 +26,31 @@ use std::{convert::Infallible, future::Ready};
 /// [`crate::serve`] is the transport around it; a caller that brings its own transport
 /// (a unit test with `tower::ServiceExt::oneshot`, another server) gets every guard too.
 pub fn router(app: AppState) -> Router {
+    // Every route lives under the secret base path, which the session cookie is scoped to;
+    // the page names them relative to itself.
+    let base = app.base_path().to_owned();
+    let at = |path: &str| format!("{base}{path}");
     // Actions answer Datastar's `fetch` only, never a plain navigation or a form post.
     let actions = Router::new()
-        .route("/get", get(roundtrip::roundtrip))
-        .route("/target", get(target::target))
-        .route("/feed", get(feed::feed))
-        .route("/events", get(events::events));
+        .route(&at("/get"), get(roundtrip::roundtrip))
+        .route(&at("/target"), get(target::target))
+        .route(&at("/feed"), get(feed::feed))
+        .route(&at("/events"), get(events::events));
     #[cfg(debug_assertions)]
     let actions = actions.route(
-        crate::page::live_reload::LIVE_RELOAD_PATH,
+        &at(crate::page::live_reload::LIVE_RELOAD_PATH),
         get(live_reload::live_reload),
     );
     let actions = actions.route_layer(middleware::from_fn(security::require_datastar_request));
 
     let pages = Router::new()
-        .route("/", get(page::index))
-        .route("/assets/style.css", get(page::style))
-        .route("/assets/favicon.svg", get(page::favicon))
-        .route(crate::page::assets::DATASTAR_JS_PATH, get(page::datastar));
+        .route(&at("/"), get(page::index))
+        .route(&at("/assets/style.css"), get(page::style))
+        .route(&at("/assets/favicon.svg"), get(page::favicon))
+        .route(
+            &at(crate::page::assets::DATASTAR_JS_PATH),
+            get(page::datastar),
+        );
 
     let routes = pages
         .merge(actions)

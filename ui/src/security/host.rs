@@ -6,7 +6,7 @@
 //! URL meant for us.
 
 use crate::ApiError;
-use axum::http::{HeaderMap, header};
+use axum::http::{HeaderMap, Uri, header};
 use std::net::{Ipv4Addr, SocketAddr};
 
 /// The one `Host` value this server answers to.
@@ -40,6 +40,26 @@ pub fn check(allowed: &AllowedHosts, headers: &HeaderMap) -> Result<(), ApiError
     ))
 }
 
+/// An absolute-form target (`GET http://evil.example/ HTTP/1.1`) must name the same
+/// authority as `Host`: a proxy in front would route by the one, and we would check the
+/// other. Origin-form targets (`GET / HTTP/1.1`), which browsers send, have none.
+pub fn check_target(uri: &Uri, headers: &HeaderMap) -> Result<(), ApiError> {
+    let Some(target) = uri.authority() else {
+        return Ok(());
+    };
+    let host = headers
+        .get(header::HOST)
+        .map(|host| String::from_utf8_lossy(host.as_bytes()).into_owned())
+        .unwrap_or_default();
+    if target.as_str() == host {
+        return Ok(());
+    }
+    Err(ApiError::TargetAuthorityMismatch {
+        target: target.as_str().to_owned(),
+        host,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -59,6 +79,22 @@ mod tests {
         ] {
             assert!(!hosts.allows(bad), "{bad}");
         }
+    }
+
+    #[test]
+    fn an_absolute_target_must_name_the_host() {
+        let headers = |host: &str| {
+            let mut headers = HeaderMap::new();
+            headers.insert(header::HOST, host.parse().unwrap());
+            headers
+        };
+        let ours = headers("127.4.5.6:4321");
+        let uri = |target: &str| target.parse::<Uri>().unwrap();
+        assert!(check_target(&uri("/get"), &ours).is_ok());
+        assert!(check_target(&uri("http://127.4.5.6:4321/get"), &ours).is_ok());
+        let refused = check_target(&uri("http://evil.example/"), &ours).unwrap_err();
+        assert_eq!(refused.status(), axum::http::StatusCode::BAD_REQUEST);
+        assert!(check_target(&uri("http://127.4.5.6:4322/"), &ours).is_err());
     }
 
     #[test]

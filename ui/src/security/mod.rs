@@ -12,8 +12,12 @@ mod token;
 
 pub use headers::CONTENT_SECURITY_POLICY;
 pub use host::AllowedHosts;
-pub use session::SessionCookie;
+pub use session::{SessionCookie, cookie_name as session_cookie_name, secret_base_path};
 pub use token::{Auth, LaunchTokens, Token, TokenError};
+pub mod token_rules {
+    //! What a chosen token must be, and what a wrong guess costs.
+    pub use super::token::{MIN_CHOSEN_LEN, WRONG_GUESS_MAX, WRONG_GUESS_STEP};
+}
 
 use crate::transport::connections::Connection;
 use crate::{ApiError, AppState, limits};
@@ -49,7 +53,7 @@ pub fn protect(routes: Router, app: AppState) -> Router {
 /// `tower_http`'s `TraceLayer`, which would wrap (and box) every response body, and a feed
 /// body lives as long as its client.
 async fn guard(State(app): State<AppState>, request: Request, next: Next) -> Response {
-    let span = request_span(&request);
+    let span = request_span(&app, &request);
     async move {
         let started = Instant::now();
         let mut response = match admit(&app, &request) {
@@ -64,6 +68,9 @@ async fn guard(State(app): State<AppState>, request: Request, next: Next) -> Res
                 }
             }
             Err(refusal) => {
+                if let ApiError::WrongToken = refusal {
+                    app.launch_tokens().after_wrong_guess().await;
+                }
                 // A refused client gets its answer and no kept-alive connection to hold.
                 let mut response = refusal.into_response();
                 response
@@ -83,6 +90,7 @@ async fn guard(State(app): State<AppState>, request: Request, next: Next) -> Res
 fn admit(app: &AppState, request: &Request) -> Result<Admission, ApiError> {
     limits::check_head(request)?;
     host::check(app.allowed_hosts(), request.headers())?;
+    host::check_target(request.uri(), request.headers())?;
     limits::check_query(request.uri())?;
     cross_site::check(request.headers())?;
     session::check(app, request)
@@ -115,9 +123,12 @@ fn single<'a>(
     Ok(first)
 }
 
-/// Logs the path only: the query may carry the launch token or the user's input.
-fn request_span(request: &Request) -> tracing::Span {
-    tracing::debug_span!("request", method = %request.method(), path = request.uri().path())
+/// Logs the path only, and without the secret base path: the query may carry the launch
+/// token or the user's input, and the base path is half of what opens the server.
+fn request_span(app: &AppState, request: &Request) -> tracing::Span {
+    let path = request.uri().path();
+    let path = path.strip_prefix(app.base_path()).unwrap_or(path);
+    tracing::debug_span!("request", method = %request.method(), path)
 }
 
 fn panic_response(panic: Box<dyn Any + Send + 'static>) -> Response {

@@ -1,9 +1,15 @@
 //! Signing in: a launch token, used once, is swapped for a session cookie.
 //!
-//! The window opens `/?token=…`; the server uses the token up, sets an
+//! The window opens `/s/<path>/?token=…`; the server uses the token up, sets an
 //! `HttpOnly; SameSite=Strict` cookie holding a separate session secret, and redirects to
-//! `/`, so the token leaves the address bar and the history and could not sign anyone in
-//! again anyway. Every later request proves itself with the cookie.
+//! `/s/<path>/`, so the token leaves the address bar and the history and could not sign
+//! anyone in again anyway. Every later request proves itself with the cookie.
+//!
+//! The cookie's `Path` is that secret path. Browsers send a cookie to every port of its
+//! host, and another local user can open a port on our address: `SameSite=Strict` keeps the
+//! cookie off the first navigation there, but not off that page's own requests, which are
+//! same-site. With the path, the browser sends the cookie only to URLs under it, which the
+//! other port's owner cannot guess.
 
 use crate::{ApiError, AppState, Auth, Token};
 use axum::{
@@ -13,21 +19,37 @@ use axum::{
 };
 use serde::Deserialize;
 
-/// The session cookie: its name, and the secret it carries for this server's lifetime.
+/// The session cookie's name for a server on `port`.
+pub fn cookie_name(port: u16) -> String {
+    format!("datastar_desktop_{port}")
+}
+
+/// `/s/` and 128 random bits: the path every route of one server run lives under.
+pub fn secret_base_path() -> String {
+    let bytes: [u8; 16] = rand::random();
+    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    format!("/s/{hex}")
+}
+
+/// The session cookie: its name, its path, and the secret it carries for this server's
+/// lifetime.
 ///
 /// The name has the port in it: browsers do not isolate cookies by port, so two instances
 /// on one address (where only `127.0.0.1` is usable) would otherwise overwrite each other.
 #[derive(Debug, Clone)]
 pub struct SessionCookie {
     name: String,
+    /// The server's base path, with its trailing slash.
+    path: String,
     secret: Token,
 }
 
 impl SessionCookie {
     /// A fresh secret: a cookie from an earlier run of the server is refused.
-    pub fn for_port(port: u16) -> Self {
+    pub fn new(port: u16, base_path: &str) -> Self {
         Self {
-            name: format!("datastar_desktop_{port}"),
+            name: cookie_name(port),
+            path: format!("{base_path}/"),
             secret: Token::generate(),
         }
     }
@@ -38,9 +60,10 @@ impl SessionCookie {
 
     fn set_cookie(&self) -> String {
         format!(
-            "{}={}; HttpOnly; SameSite=Strict; Path=/",
+            "{}={}; HttpOnly; SameSite=Strict; Path={}",
             self.name,
-            self.secret.reveal()
+            self.secret.reveal(),
+            self.path
         )
     }
 
@@ -123,12 +146,14 @@ fn offered_token(request: &Request) -> Option<String> {
         .token
 }
 
-/// Always to `/`: echoing the request's path would make this an open redirect
-/// (`//other-host/` is a URL on another host), with the new cookie on the way.
+/// Always to the page, under the base path: echoing the request's path would make this an
+/// open redirect (`//other-host/` is a URL on another host), with the new cookie on the way.
 fn sign_in(cookie: &SessionCookie) -> Response {
     let mut response = StatusCode::SEE_OTHER.into_response();
     let headers = response.headers_mut();
-    headers.insert(header::LOCATION, HeaderValue::from_static("/"));
+    if let Ok(page) = HeaderValue::from_str(&cookie.path) {
+        headers.insert(header::LOCATION, page);
+    }
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     if let Ok(value) = HeaderValue::from_str(&cookie.set_cookie()) {
         headers.insert(header::SET_COOKIE, value);
@@ -149,8 +174,26 @@ mod tests {
     }
 
     #[test]
+    fn the_cookie_is_scoped_to_the_secret_path() {
+        let path = secret_base_path();
+        assert_eq!(
+            path.len(),
+            "/s/".len() + 32,
+            "128 bits, hex-encoded: {path}"
+        );
+        assert_ne!(path, secret_base_path());
+        let cookie = SessionCookie::new(4000, &path);
+        assert!(cookie.set_cookie().ends_with(&format!("; Path={path}/")));
+        let response = sign_in(&cookie);
+        assert_eq!(
+            response.headers()[header::LOCATION],
+            format!("{path}/").as_str()
+        );
+    }
+
+    #[test]
     fn any_cookie_of_our_name_with_our_secret_signs_in() {
-        let cookie = SessionCookie::for_port(4000);
+        let cookie = SessionCookie::new(4000, "/s/x");
         let ours = format!("datastar_desktop_4000={}", cookie.secret.reveal());
         assert_eq!(
             cookie.verify(&cookies(&["a=1; datastar_desktop_4000=decoy", &ours])),
@@ -165,7 +208,7 @@ mod tests {
             Verdict::Absent
         );
         assert_eq!(
-            SessionCookie::for_port(4000).verify(&cookies(&[&ours])),
+            SessionCookie::new(4000, "/s/x").verify(&cookies(&[&ours])),
             Verdict::Invalid,
             "another server's secret"
         );

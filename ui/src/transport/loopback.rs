@@ -5,10 +5,16 @@
 //! goes to no one else. Linux routes all of `127.0.0.0/8` to loopback; where only
 //! `127.0.0.1` works (macOS, by default), we fall back to it and say so in the log.
 
+use socket2::{Domain, Socket, Type};
 use std::{
     io,
-    net::{Ipv4Addr, TcpListener},
+    net::{Ipv4Addr, SocketAddr, TcpListener},
 };
+
+/// The listen backlog asked for: room for a flood of connects, so that the signed-in
+/// page's own never waits for a SYN to be retransmitted. The kernel caps it at
+/// `net.core.somaxconn` (4,096 on current kernels); std's listeners ask for 128.
+pub const LISTEN_BACKLOG: i32 = 4_096;
 
 /// A random address in `127.0.0.0/8`, away from `127.0.0.x`, where other servers live.
 pub fn random_address() -> Ipv4Addr {
@@ -19,9 +25,21 @@ pub fn random_address() -> Ipv4Addr {
 /// Binds `port` (0 for any) on a [`random_address`], or on `127.0.0.1` where the system has
 /// no other loopback address. The listener is non-blocking, ready for tokio.
 pub fn bind(port: u16) -> io::Result<TcpListener> {
-    let listener = bind_with(port, |address, port| TcpListener::bind((address, port)))?;
-    listener.set_nonblocking(true)?;
-    Ok(listener)
+    bind_with(port, |address, port| {
+        listen(SocketAddr::from((address, port)))
+    })
+}
+
+/// A non-blocking listener on `addr` with a [`LISTEN_BACKLOG`], ready for tokio.
+pub fn listen(addr: SocketAddr) -> io::Result<TcpListener> {
+    let socket = Socket::new(Domain::for_address(addr), Type::STREAM, None)?;
+    // As std's listeners do: a restarted server may bind its port again at once.
+    #[cfg(unix)]
+    socket.set_reuse_address(true)?;
+    socket.bind(&addr.into())?;
+    socket.listen(LISTEN_BACKLOG)?;
+    socket.set_nonblocking(true)?;
+    Ok(socket.into())
 }
 
 /// [`bind`]'s choice of address, with the system's bind passed in, so that a test can play
@@ -85,6 +103,26 @@ mod tests {
             Ipv4Addr::LOCALHOST,
             "a private address when it binds"
         );
+    }
+
+    /// `ss` shows a listener's backlog in its Send-Q column.
+    #[test]
+    fn the_backlog_is_sized_for_floods() {
+        let listener = bind(0).unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let ss = std::process::Command::new("ss")
+            .args(["-ltnH", &format!("sport = :{port}")])
+            .output()
+            .unwrap();
+        let line = String::from_utf8(ss.stdout).unwrap();
+        let backlog: u32 = line.split_whitespace().nth(2).unwrap().parse().unwrap();
+        let somaxconn: u32 = std::fs::read_to_string("/proc/sys/net/core/somaxconn")
+            .unwrap()
+            .trim()
+            .parse()
+            .unwrap();
+        assert_eq!(backlog, somaxconn.min(LISTEN_BACKLOG as u32), "{line}");
+        assert!(backlog >= 1_024, "{line}");
     }
 
     #[test]

@@ -64,7 +64,26 @@ impl Headless {
         Self { child, url, stderr }
     }
 
-    /// `http://127.0.0.1:PORT` without the path or query.
+    /// The page's URL without the token or the trailing `/`: `http://IP:PORT/s/<secret>`,
+    /// to which a route's path (`/feed`) is appended.
+    pub fn base(&self) -> &str {
+        let page = self
+            .url
+            .split_once('?')
+            .map_or(self.url.as_str(), |(page, _)| page);
+        page.trim_end_matches('/')
+    }
+
+    /// The name of the session cookie this server sets.
+    pub fn cookie_name(&self) -> String {
+        let port = datastar_ui::readiness::authority(self.origin())
+            .and_then(|authority| authority.rsplit_once(':'))
+            .and_then(|(_, port)| port.parse().ok())
+            .expect("a port in the URL");
+        datastar_ui::session_cookie_name(port)
+    }
+
+    /// `http://IP:PORT` without the path or query.
     pub fn origin(&self) -> &str {
         let after_scheme = self.url.find("://").map_or(0, |i| i + 3);
         let end = self.url[after_scheme..]
@@ -87,7 +106,7 @@ impl Headless {
     /// Opens `/feed` with `client`: the response, whatever its status.
     pub async fn open_feed(&self, client: &reqwest::Client) -> reqwest::Response {
         client
-            .get(format!("{}/feed?datastar=%7B%7D", self.origin()))
+            .get(format!("{}/feed?datastar=%7B%7D", self.base()))
             .header("datastar-request", "true")
             .send()
             .await

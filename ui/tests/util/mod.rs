@@ -81,8 +81,14 @@ impl TestServer {
         }
     }
 
+    /// The URL of `path_and_query` under the server's secret base path.
     pub fn url(&self, path_and_query: &str) -> String {
-        format!("http://{}{path_and_query}", self.app.addr())
+        self.app.url(path_and_query)
+    }
+
+    /// `path_and_query` under the base path, as a raw request's target names it.
+    pub fn path(&self, path_and_query: &str) -> String {
+        format!("{}{path_and_query}", self.app.base_path())
     }
 
     /// `name=secret`, as the signed-in client sends it; `None` without auth.
