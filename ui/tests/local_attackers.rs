@@ -12,6 +12,7 @@ use tokio::{
     net::TcpStream,
     time::{Instant, sleep, timeout},
 };
+use ui_scenarios::wait_until;
 
 // ---- The launch token and the session ----
 
@@ -268,8 +269,93 @@ async fn the_server_raises_its_open_file_limit() {
     assert_eq!(server.soft_file_limit(), 4_096);
 }
 
+/// Connections that never sign in have a memory budget, not just a descriptor cap: 16,000
+/// connections, each holding a request head just under the 64 KiB limit, against a server
+/// allowed 20,000 open files, cost it at most about 64 MiB, and it gives the memory back
+/// once they are gone.
+#[tokio::test]
+async fn a_flood_of_held_heads_costs_bounded_memory_and_gives_it_back() {
+    const FILE_LIMIT: u64 = 20_000;
+    const HEADS: usize = 16_000;
+    const IN_FLIGHT: usize = 256;
+    const BUDGET_KIB: u64 = 64 * 1024;
+    const GIVEN_BACK_KIB: u64 = 32 * 1024;
+    datastar_ui::raise_open_file_limit();
+    let server = Headless::spawn_with_file_limit(&["--port", "0"], FILE_LIMIT, FILE_LIMIT).await;
+    let pid = server.pid();
+    let addr: SocketAddr = datastar_ui::readiness::authority(server.origin())
+        .unwrap()
+        .parse()
+        .unwrap();
+    let rss = || ui_scenarios::process::rss_kib(pid).expect("the server's RSS");
+    let idle = rss();
+
+    let head = format!(
+        "GET / HTTP/1.1\r\nHost: {addr}\r\nX-Pad: {}",
+        "p".repeat(datastar_ui::limits::MAX_HEAD_BYTES - 1_024)
+    );
+    let peak = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(idle));
+    let sampling = tokio::spawn({
+        let peak = peak.clone();
+        async move {
+            loop {
+                if let Some(now) = ui_scenarios::process::rss_kib(pid) {
+                    peak.fetch_max(now, std::sync::atomic::Ordering::Relaxed);
+                }
+                sleep(Duration::from_millis(50)).await;
+            }
+        }
+    });
+    let slots = std::sync::Arc::new(tokio::sync::Semaphore::new(IN_FLIGHT));
+    let mut held = Vec::with_capacity(HEADS);
+    for _ in 0..HEADS {
+        let permit = slots.clone().acquire_owned().await.unwrap();
+        let head = head.clone();
+        held.push(tokio::spawn(async move {
+            let mut stream = TcpStream::connect(addr).await.ok()?;
+            let _ = stream.write_all(head.as_bytes()).await;
+            drop(permit);
+            Some(stream)
+        }));
+    }
+    let mut streams = Vec::with_capacity(HEADS);
+    for task in held {
+        streams.extend(task.await.unwrap());
+    }
+    sleep(Duration::from_millis(500)).await;
+    let flooded = peak.load(std::sync::atomic::Ordering::Relaxed);
+    drop(streams);
+    let after = wait_until(
+        Duration::from_secs(30),
+        "the memory to come back",
+        async || {
+            let now = rss();
+            Ok((now <= idle + GIVEN_BACK_KIB).then_some(now))
+        },
+    )
+    .await;
+    sampling.abort();
+    eprintln!(
+        "server RSS: idle {idle} KiB, peak {flooded} KiB (+{} KiB), after {after:?}",
+        flooded - idle
+    );
+    assert!(
+        flooded - idle <= BUDGET_KIB,
+        "{HEADS} held heads cost {} KiB above idle",
+        flooded - idle
+    );
+    assert!(after.is_ok(), "the server kept its memory: {after:?}");
+    let status = reqwest::get(format!("{}/", server.base()))
+        .await
+        .unwrap()
+        .status();
+    assert_eq!(status, 401, "still serving, and refusing a stranger");
+}
+
 /// The server caps its connections below its open-file limit and, when full, closes the
-/// oldest that never signed in, so a flood only ever displaces itself.
+/// oldest that never signed in, so a flood only ever displaces itself. Under a flood of
+/// held connections, held partial heads and bare connects at once, signing in and each
+/// fresh `/get` (a new connection every time) answer within a second.
 #[tokio::test]
 async fn a_tokenless_flood_does_not_lock_the_page_out() {
     // The flood's connections start over about two seconds (their pauses are 0.5 to 2.5 s),
@@ -278,6 +364,7 @@ async fn a_tokenless_flood_does_not_lock_the_page_out() {
     const FILE_LIMIT: u64 = 1_024;
     const FLOOD: usize = 1_500;
     const SLOW_HEADS: usize = 200;
+    const CONNECT_FLOODERS: usize = 4;
     datastar_ui::raise_open_file_limit();
     let server = Headless::spawn_with_file_limit(&["--port", "0"], FILE_LIMIT, FILE_LIMIT).await;
     let addr: SocketAddr = datastar_ui::readiness::authority(server.origin())
@@ -285,17 +372,18 @@ async fn a_tokenless_flood_does_not_lock_the_page_out() {
         .parse()
         .unwrap();
 
-    // Signed in, with its feed open, as the page is.
-    let signed_in = reqwest::Client::builder()
-        .cookie_store(true)
-        .pool_max_idle_per_host(0)
-        .build()
-        .unwrap();
-    signed_in.get(&server.url).send().await.unwrap();
-    let mut feed = SseStream::new(server.open_feed(&signed_in).await);
-    feed.next_event().await.expect("the feed is live");
-
     let flooding = tokio_util::sync::CancellationToken::new();
+    // One process connecting and hanging up as fast as it can, beside the held connections.
+    for _ in 0..CONNECT_FLOODERS {
+        let stop = flooding.clone();
+        tokio::spawn(async move {
+            while !stop.is_cancelled() {
+                if TcpStream::connect(addr).await.is_err() {
+                    tokio::task::yield_now().await;
+                }
+            }
+        });
+    }
     let mut attackers = Vec::new();
     for index in 0..FLOOD + SLOW_HEADS {
         let stop = flooding.clone();
@@ -328,6 +416,21 @@ async fn a_tokenless_flood_does_not_lock_the_page_out() {
     }
 
     sleep(FLOOD_BUILDS_UP).await;
+    // Signing in, in the thick of it; then its feed, as the page opens it.
+    let signed_in = reqwest::Client::builder()
+        .cookie_store(true)
+        .pool_max_idle_per_host(0)
+        .build()
+        .unwrap();
+    let sign_in_started = Instant::now();
+    let signed = timeout(Duration::from_secs(1), signed_in.get(&server.url).send()).await;
+    let sign_in_took = sign_in_started.elapsed();
+    assert!(
+        signed.is_ok_and(|page| page.is_ok_and(|page| page.status() == 200)),
+        "signing in during the flood took more than 1 s"
+    );
+    let mut feed = SseStream::new(server.open_feed(&signed_in).await);
+    feed.next_event().await.expect("the feed is live");
     let flood_until = Instant::now() + Duration::from_secs(4);
     let mut answers = Vec::new();
     while Instant::now() < flood_until {
@@ -360,7 +463,7 @@ async fn a_tokenless_flood_does_not_lock_the_page_out() {
         let _ = attacker.await;
     }
 
-    eprintln!("signed-in /get during the flood: {answers:?}");
+    eprintln!("sign-in during the flood: {sign_in_took:?}; fresh /get: {answers:?}");
     assert!(
         answers.iter().all(|(status, _)| *status == Some(200)),
         "each fresh /get answers 200 within 1 s: {answers:?}"

@@ -4,6 +4,11 @@
 //! When the cap is reached, a new connection evicts the oldest one that has not signed in:
 //! a flood only ever displaces itself. Signed-in connections are never evicted; if every
 //! slot holds one, the newcomer is turned away instead.
+//!
+//! Connections that have not signed in also have a memory budget: at most
+//! [`MAX_ANONYMOUS`] of them, whatever the open-file limit, because each can hold a request
+//! head of up to 64 KiB in hyper's buffer (about 88 KiB of memory in all). Past that, too, a
+//! newcomer evicts the oldest of them.
 
 use futures_util::task::AtomicWaker;
 use pin_project_lite::pin_project;
@@ -21,6 +26,10 @@ use std::{
 /// File descriptors kept back from the cap: the listener, the log file, and in the desktop
 /// app everything GTK and WebKit's helpers open.
 pub const RESERVED_FILES: usize = 128;
+
+/// Connections that have not signed in, at most: 512 near-limit heads cost about 44 MiB,
+/// within the 64 MiB a flood may cost at any open-file limit.
+pub const MAX_ANONYMOUS: usize = 512;
 
 /// The cap for this process: its soft open-file limit, less [`RESERVED_FILES`].
 pub fn default_cap() -> usize {
@@ -56,7 +65,10 @@ pub fn raise_open_file_limit() {
 #[derive(Debug)]
 pub struct Connections {
     cap: usize,
+    anonymous_cap: usize,
     state: Mutex<State>,
+    /// Woken each time an evicted connection has closed, and so given its descriptor back.
+    released: tokio::sync::Notify,
 }
 
 #[derive(Debug, Default)]
@@ -65,6 +77,8 @@ struct State {
     /// Not signed in yet, oldest first: the ones a newcomer may evict.
     anonymous: BTreeMap<u64, Weak<Connection>>,
     signed_in: usize,
+    /// Evicted, but not closed yet: each still holds its descriptor.
+    closing: usize,
 }
 
 /// One open connection's slot. Dropping it frees the slot.
@@ -83,18 +97,27 @@ pub struct Connection {
 }
 
 impl Connections {
+    /// `cap` connections in all, of which at most [`MAX_ANONYMOUS`] not signed in.
     pub fn new(cap: usize) -> Arc<Self> {
+        Self::with_anonymous_cap(cap, MAX_ANONYMOUS.min(cap))
+    }
+
+    fn with_anonymous_cap(cap: usize, anonymous_cap: usize) -> Arc<Self> {
         Arc::new(Self {
             cap,
+            anonymous_cap,
             state: Mutex::new(State::default()),
+            released: tokio::sync::Notify::new(),
         })
     }
 
-    /// A slot for a new connection, evicting the oldest anonymous one if the cap is
+    /// A slot for a new connection, evicting the oldest anonymous one if either cap is
     /// reached; `None` if every slot is signed in.
     pub fn open(self: &Arc<Self>) -> Option<Arc<Connection>> {
         let mut state = self.lock();
-        let evicted = if state.anonymous.len() + state.signed_in >= self.cap {
+        let full = state.anonymous.len() + state.signed_in >= self.cap
+            || state.anonymous.len() >= self.anonymous_cap;
+        let evicted = if full {
             Some(state.anonymous.pop_first()?.1)
         } else {
             None
@@ -113,10 +136,27 @@ impl Connections {
         // dropping it takes the lock again.
         drop(state);
         if let Some(oldest) = evicted.and_then(|oldest| oldest.upgrade()) {
+            self.lock().closing += 1;
             oldest.evicted.store(true, Ordering::Release);
             oldest.waker.wake();
         }
         Some(connection)
+    }
+
+    /// Waits, up to `limit`, until every evicted connection has closed. The accept loop
+    /// calls it before accepting more, so that descriptors are given back as fast as they
+    /// are taken, and the process never runs out of them at the cap.
+    pub async fn evictions_closed(&self, limit: std::time::Duration) {
+        let _ = tokio::time::timeout(limit, async {
+            loop {
+                let released = self.released.notified();
+                if self.lock().closing == 0 {
+                    return;
+                }
+                released.await;
+            }
+        })
+        .await;
     }
 
     /// Open connections right now.
@@ -193,6 +233,11 @@ impl Drop for Connection {
         } else {
             state.anonymous.remove(&self.id);
         }
+        if self.is_evicted() {
+            state.closing -= 1;
+            drop(state);
+            self.registry.released.notify_waiters();
+        }
     }
 }
 
@@ -239,6 +284,53 @@ mod tests {
 
         let third = Connections::new(1).open().unwrap();
         assert_eq!(third.evictable(async { 7 }).await, Some(7));
+    }
+
+    #[test]
+    fn anonymous_connections_have_their_own_smaller_cap() {
+        let connections = Connections::with_anonymous_cap(10, 2);
+        let signed_in = connections.open().unwrap();
+        signed_in.mark_signed_in();
+        let first = connections.open().unwrap();
+        let second = connections.open().unwrap();
+        let third = connections.open().expect("evicts the oldest anonymous one");
+        assert!(first.is_evicted() && !second.is_evicted() && !third.is_evicted());
+        assert!(!signed_in.is_evicted());
+        assert_eq!(Connections::new(100_000).anonymous_cap, MAX_ANONYMOUS);
+        assert_eq!(Connections::new(3).anonymous_cap, 3);
+    }
+
+    #[tokio::test]
+    async fn the_accept_loop_waits_for_evicted_connections_to_close() {
+        let connections = Connections::new(1);
+        let first = connections.open().unwrap();
+        let _second = connections.open().unwrap();
+        assert!(first.is_evicted());
+        let waiting = tokio::spawn({
+            let connections = connections.clone();
+            async move {
+                connections
+                    .evictions_closed(std::time::Duration::from_secs(5))
+                    .await
+            }
+        });
+        tokio::task::yield_now().await;
+        assert!(
+            !waiting.is_finished(),
+            "the evicted one still holds its descriptor"
+        );
+        drop(first);
+        tokio::time::timeout(std::time::Duration::from_secs(1), waiting)
+            .await
+            .expect("woken once it has closed")
+            .unwrap();
+        // Nothing evicted: no wait at all.
+        tokio::time::timeout(
+            std::time::Duration::from_millis(10),
+            connections.evictions_closed(std::time::Duration::from_secs(5)),
+        )
+        .await
+        .expect("at once");
     }
 
     #[test]

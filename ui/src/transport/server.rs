@@ -18,6 +18,11 @@ use std::{future::Future, io, time::Duration};
 use tokio::net::TcpListener;
 use tower::ServiceExt;
 
+/// How long `accept` rests after failing (out of descriptors, usually).
+const ACCEPT_BACK_OFF: Duration = Duration::from_millis(5);
+/// The longest the accept loop waits for an evicted connection to close.
+const EVICTION_GRACE: Duration = Duration::from_millis(100);
+
 /// Serves `app` on `listener` until `shutdown` completes, then shuts down gracefully:
 /// it stops accepting, ends every open feed, lets in-flight responses finish and returns.
 pub async fn serve(
@@ -39,9 +44,10 @@ pub async fn serve(
             accepted = listener.accept() => match accepted {
                 Ok((stream, _peer)) => stream,
                 Err(err) => {
-                    // Usually EMFILE: back off instead of spinning, and keep serving.
+                    // Usually EMFILE, which the cap is there to prevent: back off briefly
+                    // instead of spinning, and keep serving.
                     tracing::warn!(%err, "accept failed");
-                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    tokio::time::sleep(ACCEPT_BACK_OFF).await;
                     continue;
                 }
             },
@@ -68,6 +74,8 @@ pub async fn serve(
             Some(Ok(())) => {}
             None => tracing::debug!("connection evicted to make room"),
         }));
+        // A connection this one evicted gives its descriptor back before the next accept.
+        app.connections().evictions_closed(EVICTION_GRACE).await;
     }
 
     tracing::debug!("shutting down");

@@ -74,6 +74,11 @@ impl Headless {
         page.trim_end_matches('/')
     }
 
+    /// The server's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id().expect("running")
+    }
+
     /// The name of the session cookie this server sets.
     pub fn cookie_name(&self) -> String {
         let port = datastar_ui::readiness::authority(self.origin())
