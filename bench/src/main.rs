@@ -21,6 +21,7 @@
 mod cpus;
 mod desktop;
 mod feeds;
+mod flood;
 mod latency;
 mod live_reload;
 mod report;
@@ -49,6 +50,8 @@ enum Mode {
     LiveReload,
     /// Only the desktop app and its engine floor, as in `full`.
     Desktop,
+    /// Only the tokenless flood of held heads, as in `full`.
+    Flood,
 }
 
 impl Mode {
@@ -59,6 +62,7 @@ impl Mode {
             Self::Feeds => "feeds",
             Self::LiveReload => "live-reload",
             Self::Desktop => "desktop",
+            Self::Flood => "flood",
         }
     }
 }
@@ -91,6 +95,8 @@ struct Plan {
     live_reload_rounds: usize,
     /// Also measure this fan-out on a server free to use every core, as users run it.
     unpinned_streams: Option<usize>,
+    /// Held near-limit heads, and the open-file limit the server runs under for them.
+    flood: Option<(usize, u64)>,
 }
 
 impl Plan {
@@ -113,19 +119,27 @@ impl Plan {
                 },
                 live_reload_rounds: 2,
                 unpinned_streams: Some(20),
+                flood: Some((1_000, 2_000)),
             },
             Mode::LiveReload => Self {
                 runs: 0,
+                flood: None,
                 ..Self::for_mode(Mode::Full, runs, Vec::new())
             },
             Mode::Desktop => Self {
                 feed_sizes_ours: Vec::new(),
+                flood: None,
+                ..Self::for_mode(Mode::Full, runs, Vec::new())
+            },
+            Mode::Flood => Self {
+                runs: 0,
                 ..Self::for_mode(Mode::Full, runs, Vec::new())
             },
             Mode::Feeds => Self {
                 unpinned_streams: streams.iter().max().copied(),
                 feed_sizes_ours: streams,
                 feed_sizes_seed: Vec::new(),
+                flood: None,
                 ..Self::for_mode(Mode::Full, runs, Vec::new())
             },
             Mode::Full => Self {
@@ -146,6 +160,7 @@ impl Plan {
                 },
                 live_reload_rounds: 10,
                 unpinned_streams: Some(15_000),
+                flood: Some((16_000, 20_000)),
             },
         }
     }
@@ -197,6 +212,13 @@ async fn main() -> Result<()> {
         }
     }
 
+    if let Some((heads, file_limit)) = plan.flood {
+        eprintln!("bench: ours: {heads} held heads at an open-file limit of {file_limit}");
+        match flood::measure(&repo, &cpus, heads, file_limit).await {
+            Ok(flood) => report.flood = Some(flood),
+            Err(err) => report.failures.push(format!("flood: {err:#}")),
+        }
+    }
     cpus.pin_this_process(None).await?;
     if matches!(args.mode, Mode::Full | Mode::Smoke | Mode::LiveReload) {
         match live_reload::measure(&repo, plan.live_reload_rounds).await {
@@ -205,7 +227,7 @@ async fn main() -> Result<()> {
         }
     }
     let binary = repo.join("target/release/datastar-desktop");
-    if args.skip_desktop || matches!(args.mode, Mode::Feeds | Mode::LiveReload) {
+    if args.skip_desktop || matches!(args.mode, Mode::Feeds | Mode::LiveReload | Mode::Flood) {
         eprintln!("bench: --skip-desktop");
     } else if !binary.is_file() {
         bail!(
@@ -240,7 +262,10 @@ async fn main() -> Result<()> {
         eprintln!("bench: updated the results in {}", benchmarks.display());
     }
 
-    let problems = report.sanity_problems(!matches!(args.mode, Mode::LiveReload | Mode::Desktop));
+    let problems = report.sanity_problems(!matches!(
+        args.mode,
+        Mode::LiveReload | Mode::Desktop | Mode::Flood
+    ));
     if !problems.is_empty() {
         bail!("the benchmark is broken:\n- {}", problems.join("\n- "));
     }

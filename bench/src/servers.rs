@@ -25,6 +25,9 @@ pub struct Server {
     pub feed_event: &'static str,
 }
 
+/// Our headless server's release binary, in the repository.
+const OURS: &str = "target/release/datastar-headless";
+
 /// Room for the largest fan-out any plan measures (15,000), with a margin.
 const MAX_FEEDS: usize = 20_000;
 
@@ -32,8 +35,23 @@ impl Server {
     /// Our headless server, release build, with room for the largest fan-out, signed in
     /// as a browser would be: by opening the printed URL and keeping the cookie it sets.
     pub async fn ours(repo: &Path, cpus: &Cpus) -> Result<Self> {
-        let binary = repo.join("target/release/datastar-headless");
-        let mut command = cpus.command(Role::Server, &binary);
+        Self::start_ours(cpus.command(Role::Server, repo.join(OURS))).await
+    }
+
+    /// Ours, with its open-file limit (soft and hard) set to `file_limit`, as a desktop
+    /// session might set it.
+    pub async fn ours_with_file_limit(repo: &Path, cpus: &Cpus, file_limit: u64) -> Result<Self> {
+        let mut command = cpus.command(Role::Server, repo.join(OURS));
+        // SAFETY: `setrlimit` is a single system call, safe between fork and exec.
+        unsafe {
+            command.pre_exec(move || {
+                rlimit::setrlimit(rlimit::Resource::NOFILE, file_limit, file_limit)
+            });
+        }
+        Self::start_ours(command).await
+    }
+
+    async fn start_ours(mut command: Command) -> Result<Self> {
         command.args(["--port", "0", "--max-feeds", &MAX_FEEDS.to_string()]);
         let (child, launch_url) = spawn_until_ready(command).await?;
         let addr: SocketAddr = datastar_ui::readiness::authority(&launch_url)

@@ -290,10 +290,6 @@ async fn a_flood_of_held_heads_costs_bounded_memory_and_gives_it_back() {
     let rss = || ui_scenarios::process::rss_kib(pid).expect("the server's RSS");
     let idle = rss();
 
-    let head = format!(
-        "GET / HTTP/1.1\r\nHost: {addr}\r\nX-Pad: {}",
-        "p".repeat(datastar_ui::limits::MAX_HEAD_BYTES - 1_024)
-    );
     let peak = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(idle));
     let sampling = tokio::spawn({
         let peak = peak.clone();
@@ -306,22 +302,8 @@ async fn a_flood_of_held_heads_costs_bounded_memory_and_gives_it_back() {
             }
         }
     });
-    let slots = std::sync::Arc::new(tokio::sync::Semaphore::new(IN_FLIGHT));
-    let mut held = Vec::with_capacity(HEADS);
-    for _ in 0..HEADS {
-        let permit = slots.clone().acquire_owned().await.unwrap();
-        let head = head.clone();
-        held.push(tokio::spawn(async move {
-            let mut stream = TcpStream::connect(addr).await.ok()?;
-            let _ = stream.write_all(head.as_bytes()).await;
-            drop(permit);
-            Some(stream)
-        }));
-    }
-    let mut streams = Vec::with_capacity(HEADS);
-    for task in held {
-        streams.extend(task.await.unwrap());
-    }
+    let head_bytes = datastar_ui::limits::MAX_HEAD_BYTES - 1_024;
+    let streams = ui_scenarios::flood::held_heads(addr, HEADS, IN_FLIGHT, head_bytes).await;
     sleep(Duration::from_millis(500)).await;
     let flooded = peak.load(std::sync::atomic::Ordering::Relaxed);
     drop(streams);

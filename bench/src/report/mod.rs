@@ -14,6 +14,7 @@ mod targets;
 use crate::{
     desktop::{APP_PROCESS, Desktop, Footprint},
     feeds::FanOut,
+    flood::Flood,
     live_reload::LiveReload,
     stats::{fan_out_medians, load_median, median, median_of_readings, unpinned_median},
     wrk::Load,
@@ -48,6 +49,7 @@ pub struct Report {
     pub seed: Vec<ServerRun>,
     pub desktop: Vec<Desktop>,
     pub live_reload: Option<LiveReload>,
+    pub flood: Option<Flood>,
     pub binary_bytes: Option<u64>,
     pub deb_bytes: Option<u64>,
     /// Measurements that could not be taken; reported, and a failure of the run.
@@ -102,6 +104,7 @@ impl Report {
             seed: Vec::new(),
             desktop: Vec::new(),
             live_reload: None,
+            flood: None,
             binary_bytes: None,
             deb_bytes: None,
             failures: Vec::new(),
@@ -134,6 +137,26 @@ impl Report {
             let title = format!(
                 "Live reload (debug headless server, headless Chromium, median of {})",
                 live.rounds
+            );
+            section(out, level, &title, table);
+        }
+        if let Some(flood) = self.flood {
+            let mut table = Table::new(["server RSS", "idle", "peak", "above idle", "after"]);
+            table.row([
+                "ours".into(),
+                mib(flood.idle_kib as f64),
+                mib(flood.peak_kib as f64),
+                mib(flood.peak_kib.saturating_sub(flood.idle_kib) as f64),
+                format!(
+                    "{} ({:.1} s after the flood)",
+                    mib(flood.after_kib as f64),
+                    flood.given_back_in.as_secs_f64()
+                ),
+            ]);
+            let title = format!(
+                "Flood: {} held near-limit heads at an open-file limit of {}",
+                thousands(flood.heads),
+                thousands(flood.file_limit as usize)
             );
             section(out, level, &title, table);
         }

@@ -68,6 +68,11 @@ impl Report {
                 ));
             }
         }
+        if let Some(flood) = self.flood
+            && (flood.idle_kib == 0 || flood.peak_kib < flood.idle_kib)
+        {
+            problems.push(format!("flood: implausible readings {flood:?}"));
+        }
         problems
     }
 }

@@ -25,6 +25,9 @@ pub const COLD_START_LIMIT: Duration = Duration::from_millis(450);
 pub const FLOOR_RATIO_LIMIT: f64 = 1.03;
 /// CPU of the app's processes, idle with the feed running, in percent of one core.
 pub const IDLE_CPU_LIMIT: f64 = 1.0;
+/// What a tokenless flood of held heads may cost the server above idle, at any open-file
+/// limit (SECURITY.md).
+pub const FLOOD_BUDGET_KIB: f64 = 64.0 * 1024.0;
 /// Growth of the app's total PSS over the soak, after its warm-up: 10 MB (decimal).
 pub const SOAK_GROWTH_LIMIT_KIB: f64 = 10_000_000.0 / 1024.0;
 
@@ -124,6 +127,30 @@ impl Report {
                     "{} ({})",
                     verdict(growth <= SOAK_GROWTH_LIMIT_KIB),
                     mib(growth)
+                ),
+            ));
+        }
+        if let Some(flood) = self.flood {
+            let above = flood.peak_kib.saturating_sub(flood.idle_kib) as f64;
+            targets.push((
+                format!(
+                    "{} held heads cost ≤ {} above idle",
+                    flood.heads,
+                    mib(FLOOD_BUDGET_KIB)
+                ),
+                format!("{} ({})", verdict(above <= FLOOD_BUDGET_KIB), mib(above)),
+            ));
+            let kept = flood.after_kib.saturating_sub(flood.idle_kib) as f64;
+            targets.push((
+                format!(
+                    "after the flood, RSS within {} of idle within 30 s",
+                    mib(crate::flood::GIVEN_BACK_KIB as f64)
+                ),
+                format!(
+                    "{} ({} above idle after {:.1} s)",
+                    verdict(kept <= crate::flood::GIVEN_BACK_KIB as f64),
+                    mib(kept),
+                    flood.given_back_in.as_secs_f64()
                 ),
             ));
         }

@@ -6,6 +6,7 @@
 
 mod accessibility;
 pub mod drivers;
+pub mod flood;
 mod home;
 pub mod live_reload;
 #[cfg(target_os = "linux")]
