@@ -22,7 +22,7 @@ for binary in "$headless" "$desktop"; do
 done
 
 workdir=$(mktemp -d)
-"$headless" --port 0 >"$workdir/out" 2>"$workdir/err" &
+"$headless" --port 0 --in-memory >"$workdir/out" 2>"$workdir/err" &
 pid=$!
 trap 'kill "$pid" 2>/dev/null || true; rm -rf "$workdir"' EXIT
 url=$(url_when_ready "$workdir/out") || fail "no readiness line: $(cat "$workdir/out" "$workdir/err")"

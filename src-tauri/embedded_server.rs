@@ -1,6 +1,6 @@
 //! The `datastar-ui` server, running on Tauri's async runtime inside the app.
 
-use datastar_ui::{AppState, Auth, Config, Token, loopback};
+use datastar_ui::{AppState, Auth, Config, Store, Token, loopback};
 use std::time::Duration;
 use tauri::async_runtime::{self, JoinHandle};
 use tokio_util::sync::CancellationToken;
@@ -45,7 +45,10 @@ impl EmbeddedServer {
     ///
     /// `on_death` runs (on the async runtime) if the server ends before [`Self::stop`]
     /// asks it to: a window on a dead server must not just sit there.
-    pub fn start(on_death: impl FnOnce(ServerDied) + Send + 'static) -> Result<Self, StartError> {
+    pub fn start(
+        store: Store,
+        on_death: impl FnOnce(ServerDied) + Send + 'static,
+    ) -> Result<Self, StartError> {
         let port = match std::env::var(PORT_VARIABLE) {
             Ok(value) => value.parse().map_err(|_| StartError::BadPort(value))?,
             Err(_) => 0,
@@ -60,6 +63,7 @@ impl EmbeddedServer {
             addr,
             Config {
                 auth: Auth::Token(Token::generate()),
+                store,
                 ..Config::default()
             },
         );

@@ -10,7 +10,6 @@
 //! - `platform`: all that differs by operating system (WebKitGTK and GTK on Linux);
 //! - `engine_env`: the web engine's environment defaults, set before any thread starts;
 //! - `log_file`: logging to stderr and a size-capped file;
-//! - `private_files`: the app's directories and files, closed to other users;
 //! - `single_instance`: a second launch hands over to the first (over D-Bus, when there is one);
 //! - `window_memory`: the window comes back where it was left;
 //! - `menu`: the native menu; its items act on the window, or on the page through the server;
@@ -30,7 +29,6 @@ mod main_window;
 mod menu;
 mod navigation;
 mod platform;
-mod private_files;
 mod renderer_recovery;
 mod session_watch;
 mod single_instance;
@@ -139,7 +137,7 @@ impl StartFailure {
 
 /// Binds the server (now that no other instance runs), then opens the window on it.
 fn start(app: &tauri::AppHandle) -> Result<(), StartFailure> {
-    let server = EmbeddedServer::start({
+    let server = EmbeddedServer::start(page_store(app), {
         let app = app.clone();
         move |died| {
             let handle = app.clone();
@@ -156,6 +154,18 @@ fn start(app: &tauri::AppHandle) -> Result<(), StartFailure> {
     app.manage(server);
     main_window::open(app, &launch_url)?;
     Ok(())
+}
+
+/// The page's state, in the app's data directory (`~/.local/share/<identifier>/` on Linux),
+/// beside the log. Without one, in memory, and the page says so.
+fn page_store(app: &tauri::AppHandle) -> datastar_ui::Store {
+    match app.path().app_data_dir() {
+        Ok(dir) => datastar_ui::Store::open(&dir).0,
+        Err(err) => {
+            tracing::warn!(%err, "no data directory: keeping the page's state in memory");
+            datastar_ui::Store::in_memory()
+        }
+    }
 }
 
 /// Prints the readiness line with where the app serves (no token, no path), so that scripts

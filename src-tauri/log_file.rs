@@ -6,8 +6,8 @@
 //! module only chooses its limits and opens the file first, so that an unwritable directory
 //! is a log line rather than the crate's panic.
 
-use crate::private_files::{private_dir, private_file, private_file_options};
 use datastar_ui::logging;
+use datastar_ui::private_files::{private_dir, private_file, private_file_options};
 use file_rotate::{ContentLimit, FileRotate, compression::Compression, suffix::AppendCount};
 use std::{
     fs::OpenOptions,

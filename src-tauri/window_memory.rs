@@ -6,7 +6,7 @@
 //! unplugged) keeps its size but not its position, so the window stays where it opened:
 //! centred on a screen that exists.
 
-use crate::private_files::{private_dir, private_file};
+use datastar_ui::private_files::{private_dir, private_file};
 use tauri::{AppHandle, Manager, Runtime, plugin::TauriPlugin};
 use tauri_plugin_window_state::{AppHandleExt, StateFlags};
 

@@ -9,4 +9,5 @@ mod lifecycle;
 mod navigation;
 mod recovery;
 mod shell;
+mod state;
 mod window;

@@ -18,7 +18,7 @@ const FRAME: Duration = Duration::from_millis(100);
 
 /// Watches `window` for up to `within`, and says whether what it shows changed twice, at
 /// least 800 ms apart: the feed ticking, rather than one repaint.
-async fn ticks_within(display: &Display, window: u32, within: Duration) -> bool {
+pub(crate) async fn ticks_within(display: &Display, window: u32, within: Duration) -> bool {
     let deadline = Instant::now() + within;
     let mut last = display.pixels(window).ok();
     let mut first_change = None;

@@ -307,7 +307,7 @@ async fn mini_browser_floor(
         return Ok(None);
     }
     let mut server = tokio::process::Command::new(repo.join("target/release/datastar-headless"));
-    server.args(["--port", "0"]);
+    server.args(["--port", "0", "--in-memory"]);
     let (_server, launch_url) = spawn_until_ready(server).await?;
     // In a home of its own, as the app under tauri-driver is: neither writes the user's files.
     let home = ui_scenarios::PrivateHome::new()?;

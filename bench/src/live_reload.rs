@@ -24,7 +24,7 @@ pub async fn measure(repo: &Path, rounds: usize) -> Result<LiveReload> {
     let assets = AssetsCopy::new()?;
     let mut command = Command::new(repo.join("target/debug/datastar-headless"));
     command
-        .args(["--port", "0"])
+        .args(["--port", "0", "--in-memory"])
         .env(datastar_ui::ASSETS_DIR_VARIABLE, assets.path());
     let (_server, url) = crate::servers::spawn_until_ready(command).await?;
 

@@ -25,6 +25,7 @@ mod flood;
 mod latency;
 mod live_reload;
 mod report;
+mod saves;
 mod servers;
 mod stats;
 mod wrk;
@@ -97,6 +98,8 @@ struct Plan {
     unpinned_streams: Option<usize>,
     /// Held near-limit heads, and the open-file limit the server runs under for them.
     flood: Option<(usize, u64)>,
+    /// Saves of the page's state, one after another, on a fresh store.
+    saves: Option<usize>,
 }
 
 impl Plan {
@@ -120,19 +123,23 @@ impl Plan {
                 live_reload_rounds: 2,
                 unpinned_streams: Some(20),
                 flood: Some((1_000, 2_000)),
+                saves: Some(200),
             },
             Mode::LiveReload => Self {
                 runs: 0,
                 flood: None,
+                saves: None,
                 ..Self::for_mode(Mode::Full, runs, Vec::new())
             },
             Mode::Desktop => Self {
                 feed_sizes_ours: Vec::new(),
                 flood: None,
+                saves: None,
                 ..Self::for_mode(Mode::Full, runs, Vec::new())
             },
             Mode::Flood => Self {
                 runs: 0,
+                saves: None,
                 ..Self::for_mode(Mode::Full, runs, Vec::new())
             },
             Mode::Feeds => Self {
@@ -140,6 +147,7 @@ impl Plan {
                 feed_sizes_ours: streams,
                 feed_sizes_seed: Vec::new(),
                 flood: None,
+                saves: None,
                 ..Self::for_mode(Mode::Full, runs, Vec::new())
             },
             Mode::Full => Self {
@@ -161,6 +169,7 @@ impl Plan {
                 live_reload_rounds: 10,
                 unpinned_streams: Some(15_000),
                 flood: Some((16_000, 20_000)),
+                saves: Some(100_000),
             },
         }
     }
@@ -217,6 +226,13 @@ async fn main() -> Result<()> {
         match flood::measure(&repo, &cpus, heads, file_limit).await {
             Ok(flood) => report.flood = Some(flood),
             Err(err) => report.failures.push(format!("flood: {err:#}")),
+        }
+    }
+    if let Some(count) = plan.saves {
+        eprintln!("bench: {count} saves of the page's state");
+        match saves::measure(count).await {
+            Ok(saves) => report.saves = Some(saves),
+            Err(err) => report.failures.push(format!("saves: {err:#}")),
         }
     }
     cpus.pin_this_process(None).await?;

@@ -52,7 +52,13 @@ impl Server {
     }
 
     async fn start_ours(mut command: Command) -> Result<Self> {
-        command.args(["--port", "0", "--max-feeds", &MAX_FEEDS.to_string()]);
+        command.args([
+            "--port",
+            "0",
+            "--in-memory",
+            "--max-feeds",
+            &MAX_FEEDS.to_string(),
+        ]);
         let (child, launch_url) = spawn_until_ready(command).await?;
         let addr: SocketAddr = datastar_ui::readiness::authority(&launch_url)
             .with_context(|| format!("unexpected URL {launch_url:?}"))?

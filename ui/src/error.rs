@@ -15,6 +15,8 @@ pub enum ApiError {
     InvalidSignals,
     #[error("input is {chars} characters long; the limit is {limit}")]
     InputTooLong { chars: usize, limit: usize },
+    #[error("the save is larger than its limit of {0} bytes")]
+    SaveTooLarge(usize),
     #[error("the query string is {bytes} bytes long; the limit is {limit}")]
     QueryTooLong { bytes: usize, limit: usize },
     #[error("the request head is {bytes} bytes long; the limit is {limit}")]
@@ -25,7 +27,7 @@ pub enum ApiError {
     TooManyFeeds(usize),
     #[error("no such page: {0}")]
     NotFound(String),
-    #[error("method {0} is not allowed here; this server only answers GET")]
+    #[error("method {0} is not allowed on this route")]
     MethodNotAllowed(String),
     #[error("unexpected Host header {0:?}: this server only answers its own loopback address")]
     WrongHost(String),
@@ -43,6 +45,8 @@ pub enum ApiError {
     StaleSession,
     #[error("the {0} header appears more than once")]
     DuplicateHeader(&'static str),
+    #[error("the server could not save the page's state; it is still running")]
+    NotSaved,
     #[error("the server hit an internal error; it is still running")]
     Internal,
 }
@@ -55,10 +59,10 @@ impl ApiError {
             | Self::NotADatastarRequest
             | Self::DuplicateHeader(_)
             | Self::TargetAuthorityMismatch { .. } => StatusCode::BAD_REQUEST,
-            Self::InputTooLong { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::InputTooLong { .. } | Self::SaveTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::QueryTooLong { .. } => StatusCode::URI_TOO_LONG,
             Self::HeadTooLarge { .. } => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
-            Self::TooManyFeeds(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::TooManyFeeds(_) | Self::NotSaved => StatusCode::SERVICE_UNAVAILABLE,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             Self::WrongHost(_) => StatusCode::MISDIRECTED_REQUEST,

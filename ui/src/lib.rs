@@ -23,7 +23,9 @@
 //! - `page/`: what the page is and hears: its embedded files, the live feeds, the events
 //!   native code sends it ([`PageEvents`]), and, in debug builds, live reload;
 //! - `security/`: the guards that let only our window in (Host, session, cross-site);
+//! - [`store`]: the page's state, in SQLite in the data directory;
 //! - [`limits`]: request sizes and timeouts, and the checks that apply them;
+//! - [`private_files`]: directories and files closed to other users;
 //! - `transport/`: the listener's side: [`serve`], the connection cap, the loopback address,
 //!   and the [`readiness`] line;
 //! - [`error`](ApiError): every refusal, with its status and message.
@@ -32,9 +34,11 @@ mod error;
 pub mod limits;
 pub mod logging;
 mod page;
+pub mod private_files;
 mod routes;
 mod security;
 pub mod state;
+pub mod store;
 mod transport;
 
 pub use error::ApiError;
@@ -50,6 +54,7 @@ pub use security::{
     Auth, CONTENT_SECURITY_POLICY, Token, TokenError, session_cookie_name, token_rules,
 };
 pub use state::{AppState, Config};
+pub use store::{Opened, PageState, Store, StoreError};
 pub use transport::{
     connections::{self, raise_open_file_limit},
     loopback, readiness,

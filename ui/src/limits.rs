@@ -11,6 +11,9 @@ pub const MAX_QUERY_BYTES: usize = 48 * 1024;
 /// 431 with a message. Hyper's read buffer is capped at the same size, which bounds what
 /// a head can cost before it is parsed.
 pub const MAX_HEAD_BYTES: usize = 64 * 1024;
+/// Largest save the page may send: its signals, as JSON, with the input at its limit;
+/// larger gets 413 with a message, and nothing is stored.
+pub const MAX_SAVE_BYTES: usize = 64 * 1024;
 /// Longest roundtrip input, in Unicode scalar values.
 pub const MAX_INPUT_CHARS: usize = 10_000;
 /// Live `/feed` streams one server carries before it answers 503.

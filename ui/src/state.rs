@@ -1,7 +1,7 @@
 //! The application state every route shares, built once per listening address.
 
 use crate::{
-    PageEvents, limits,
+    PageEvents, Store, limits,
     page::feeds::LiveFeeds,
     security::{AllowedHosts, Auth, LaunchTokens, SessionCookie},
     transport::connections::Connections,
@@ -28,6 +28,9 @@ pub struct Config {
     /// to open pages (see [`crate::page::live_reload`]). `None` serves the embedded files.
     #[cfg(debug_assertions)]
     pub live_reload: Option<std::path::PathBuf>,
+    /// Where the page's state is kept: a file in a data directory ([`Store::open`]), or
+    /// memory ([`Store::in_memory`], the default).
+    pub store: Store,
 }
 
 impl Default for Config {
@@ -41,6 +44,7 @@ impl Default for Config {
             max_connections: None,
             #[cfg(debug_assertions)]
             live_reload: crate::page::live_reload::default_dir(),
+            store: Store::in_memory(),
         }
     }
 }
@@ -69,6 +73,7 @@ struct Inner {
     keep_alive: Duration,
     connections: Arc<Connections>,
     page_events: PageEvents,
+    store: Store,
     #[cfg(debug_assertions)]
     live_reload: Option<Arc<crate::page::live_reload::LiveReload>>,
     shutdown: CancellationToken,
@@ -99,6 +104,7 @@ impl AppState {
                         .unwrap_or_else(crate::transport::connections::default_cap),
                 ),
                 page_events: PageEvents::default(),
+                store: config.store,
                 #[cfg(debug_assertions)]
                 live_reload: config.live_reload.map(|dir| {
                     crate::page::live_reload::LiveReload::start(
@@ -199,6 +205,11 @@ impl AppState {
     #[cfg(debug_assertions)]
     pub(crate) fn live_reload(&self) -> Option<&crate::page::live_reload::LiveReload> {
         self.inner.live_reload.as_deref()
+    }
+
+    /// The page's state, kept on the server.
+    pub fn store(&self) -> &Store {
+        &self.inner.store
     }
 
     /// How native code (a menu, a shortcut) talks to every open page.

@@ -284,3 +284,143 @@ impl Neighbour {
         self.requests.lock().unwrap().clone()
     }
 }
+
+// ---- The page's state, kept by the server ----
+
+/// Starts the headless server on `data_dir`.
+async fn on_data_dir(data_dir: &std::path::Path) -> Headless {
+    let dir = data_dir.to_str().expect("a UTF-8 path");
+    Headless::spawn(&["--port", "0", "--data-dir", dir]).await
+}
+
+/// What the user left survives `kill -9` and a restart on the same data directory; another
+/// data directory starts empty.
+#[tokio::test]
+#[ignore = "needs Debian's chromium and chromium-driver; `make test` runs it"]
+async fn the_page_comes_back_as_left_after_kill_9_and_a_restart() -> anyhow::Result<()> {
+    use ui_scenarios::state;
+    let data = tempfile::tempdir()?;
+    let mut server = on_data_dir(data.path()).await;
+    let session = drivers::chromium(&server.url).await?;
+    let left = state::leave_state(&session.client).await?;
+    state::wait_until_stored(data.path(), &left).await?;
+    server.child.kill().await?;
+
+    let server = on_data_dir(data.path()).await;
+    session.client.goto(&server.url).await?;
+    state::state_is_back(&session.client, &left).await?;
+
+    let elsewhere = tempfile::tempdir()?;
+    let other = on_data_dir(elsewhere.path()).await;
+    session.client.goto(&other.url).await?;
+    state::page_is_empty(&session.client).await?;
+    session.close().await
+}
+
+/// Two tabs on one server: what one types shows in the other within a second, pushed by the
+/// server, and the tab being typed in is not disturbed.
+#[tokio::test]
+#[ignore = "needs Debian's chromium and chromium-driver; `make test` runs it"]
+async fn two_tabs_stay_in_step() -> anyhow::Result<()> {
+    use fantoccini::Locator;
+    let server = Headless::spawn(&["--port", "0"]).await;
+    let session = drivers::chromium(&server.url).await?;
+    let client = &session.client;
+    let first = client.window().await?;
+    let second = client.new_window(true).await?.handle;
+    client.switch_to_window(second.clone()).await?;
+    client.goto(&format!("{}/", server.base())).await?;
+    let typed = "typed in the second tab";
+    client
+        .find(Locator::Css("#input"))
+        .await?
+        .send_keys(typed)
+        .await?;
+
+    client.switch_to_window(first).await?;
+    let value = async || ui_scenarios::state::input_value(client).await;
+    // The save waits for typing to pause (300 ms), then reaches the other tab.
+    wait_until(
+        Duration::from_secs(2),
+        "the other tab to show it",
+        async || Ok((value().await? == typed).then_some(())),
+    )
+    .await?;
+    client.switch_to_window(second).await?;
+    anyhow::ensure!(value().await? == typed, "the typing tab keeps its own text");
+    session.close().await
+}
+
+/// A damaged store is moved aside, never deleted, and the page starts afresh and says so; a
+/// store from a newer version, or a data directory the server cannot write, leaves the
+/// file alone and keeps the state in memory, and the page says that too.
+#[tokio::test]
+#[ignore = "needs Debian's chromium and chromium-driver; `make test` runs it"]
+async fn a_damaged_newer_or_unwritable_store_is_explained_in_the_page() -> anyhow::Result<()> {
+    use datastar_ui::store::FILE_NAME;
+    use ui_scenarios::state;
+    let damaged = tempfile::tempdir()?;
+    std::fs::write(damaged.path().join(FILE_NAME), "the user's bytes")?;
+    let newer = tempfile::tempdir()?;
+    {
+        let connection = rusqlite::Connection::open(newer.path().join(FILE_NAME))?;
+        connection.pragma_update(None, "user_version", 999)?;
+    }
+    let newer_bytes = std::fs::read(newer.path().join(FILE_NAME))?;
+    let unwritable = std::path::Path::new("/proc/no-such-data-dir");
+
+    for (dir, says) in [
+        (damaged.path(), "damaged"),
+        (newer.path(), "newer version"),
+        (unwritable, "will not be kept"),
+    ] {
+        let server = on_data_dir(dir).await;
+        let session = drivers::chromium(&server.url).await?;
+        let notice = state::notice(&session.client).await?;
+        anyhow::ensure!(
+            notice.contains(says),
+            "{}: the page says {notice:?}",
+            dir.display()
+        );
+        session.close().await?;
+    }
+    let kept: Vec<_> = std::fs::read_dir(damaged.path())?
+        .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
+        .filter(|name| name.starts_with("state.sqlite3.damaged-"))
+        .collect();
+    anyhow::ensure!(kept.len() == 1, "the damaged file is kept beside: {kept:?}");
+    anyhow::ensure!(
+        std::fs::read(damaged.path().join(&kept[0]))? == b"the user's bytes",
+        "byte for byte"
+    );
+    anyhow::ensure!(
+        std::fs::read(newer.path().join(FILE_NAME))? == newer_bytes,
+        "the newer file is left as it was"
+    );
+    Ok(())
+}
+
+/// Toggle Feed from outside the page (SIGUSR1 here, the menu in the desktop app) is kept too.
+#[tokio::test]
+#[ignore = "needs Debian's chromium and chromium-driver; `make test` runs it"]
+async fn a_toggle_from_outside_is_kept() -> anyhow::Result<()> {
+    let data = tempfile::tempdir()?;
+    let server = on_data_dir(data.path()).await;
+    let session = drivers::chromium(&server.url).await?;
+    Scenario::FeedTicks.run(&session.client).await?;
+    // The page's /events stream is open once its feed ticks.
+    server.signal("-USR1");
+    ui_scenarios::wait_until(
+        Duration::from_secs(5),
+        "the hidden feed to be kept",
+        async || {
+            let shown = datastar_ui::Store::peek(data.path())
+                .ok()
+                .flatten()
+                .map(|state| state.show);
+            Ok((shown == Some(false)).then_some(()))
+        },
+    )
+    .await?;
+    session.close().await
+}

@@ -125,7 +125,7 @@ async fn a_port_in_use_is_one_clear_error_line() {
     let taken = std::net::TcpListener::bind("0.0.0.0:0").unwrap();
     let port = taken.local_addr().unwrap().port().to_string();
     let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_datastar-headless"))
-        .args(["--port", &port])
+        .args(["--port", &port, "--in-memory"])
         .output()
         .await
         .unwrap();
@@ -150,6 +150,7 @@ async fn port_comes_from_the_environment_by_default() {
     drop(free);
     let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_datastar-headless"))
         .env("PORT", port.to_string())
+        .arg("--in-memory")
         .stdout(std::process::Stdio::piped())
         .kill_on_drop(true)
         .spawn()
@@ -208,7 +209,7 @@ async fn the_token_can_come_from_a_file_only_its_owner_reads() {
 
     std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
     let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_datastar-headless"))
-        .args(["--port", "0", "--token-file", path])
+        .args(["--port", "0", "--in-memory", "--token-file", path])
         .output()
         .await
         .unwrap();
@@ -232,7 +233,7 @@ async fn a_token_file_must_be_small_regular_private_and_the_users_own() {
         let output = tokio::time::timeout(
             std::time::Duration::from_secs(5),
             tokio::process::Command::new(env!("CARGO_BIN_EXE_datastar-headless"))
-                .args(["--port", &port, "--token-file"])
+                .args(["--port", &port, "--in-memory", "--token-file"])
                 .arg(path)
                 .output(),
         )
@@ -274,7 +275,7 @@ async fn a_token_file_must_be_small_regular_private_and_the_users_own() {
 #[tokio::test]
 async fn a_chosen_token_under_128_bits_is_refused() {
     let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_datastar-headless"))
-        .args(["--port", "0", "--token", "1234"])
+        .args(["--port", "0", "--in-memory", "--token", "1234"])
         .output()
         .await
         .unwrap();

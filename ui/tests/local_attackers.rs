@@ -161,10 +161,17 @@ async fn the_sign_in_url_names_only_the_address_we_hold() {
     // We hold only our own address: anyone can take `127.0.0.1` on our port, as this
     // impostor does. So we never send anyone there, and a request that names it (or
     // `[::1]`) is refused.
-    let impostor = std::net::TcpListener::bind(("127.0.0.1", addr.port()));
+    // The flood tests beside this one hold thousands of client sockets, whose ephemeral
+    // ports can briefly take this one on 127.0.0.1: try for a few seconds.
+    let impostor = wait_until(
+        Duration::from_secs(5),
+        "127.0.0.1 on our port",
+        async || Ok(std::net::TcpListener::bind(("127.0.0.1", addr.port())).ok()),
+    )
+    .await;
     assert!(
         impostor.is_ok(),
-        "127.0.0.1:{} is free for anyone to take: {impostor:?}",
+        "127.0.0.1:{} is free for anyone to take",
         addr.port()
     );
     for host in ["127.0.0.1", "[::1]"] {

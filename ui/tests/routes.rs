@@ -20,7 +20,7 @@ async fn page_is_the_datastar_demo_with_its_own_assets() {
         datastar_ui::PageCommand::ToggleFeed.signal()
     );
     for expected in [
-        r#"data-signals='{"input": "", "output": "", "show": true}'"#,
+        "data-signals__ifmissing='{&quot;input&quot;:&quot;&quot;,",
         "data-bind:input",
         r#"data-on:click="@get('get')""#,
         r#"data-on:click="@get('target')""#,
@@ -279,7 +279,13 @@ async fn other_methods_get_405() {
                 .await
                 .unwrap();
             assert_eq!(response.status(), 405, "{method} {path}");
-            assert!(response.text().await.unwrap().contains("only answers GET"));
+            assert!(
+                response
+                    .text()
+                    .await
+                    .unwrap()
+                    .contains("not allowed on this route")
+            );
         }
     }
 }

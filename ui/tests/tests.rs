@@ -23,3 +23,4 @@ mod live_reload;
 mod local_attackers;
 mod page_events;
 mod routes;
+mod state;

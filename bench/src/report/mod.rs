@@ -16,6 +16,7 @@ use crate::{
     feeds::FanOut,
     flood::Flood,
     live_reload::LiveReload,
+    saves::Saves,
     stats::{fan_out_medians, load_median, median, median_of_readings, unpinned_median},
     wrk::Load,
 };
@@ -50,6 +51,7 @@ pub struct Report {
     pub desktop: Vec<Desktop>,
     pub live_reload: Option<LiveReload>,
     pub flood: Option<Flood>,
+    pub saves: Option<Saves>,
     pub binary_bytes: Option<u64>,
     pub deb_bytes: Option<u64>,
     /// Measurements that could not be taken; reported, and a failure of the run.
@@ -105,6 +107,7 @@ impl Report {
             desktop: Vec::new(),
             live_reload: None,
             flood: None,
+            saves: None,
             binary_bytes: None,
             deb_bytes: None,
             failures: Vec::new(),
@@ -159,6 +162,24 @@ impl Report {
                 thousands(flood.file_limit as usize)
             );
             section(out, level, &title, table);
+        }
+        if let Some(saves) = self.saves {
+            let mut table =
+                Table::new(["store", "saves", "per second", "p50", "p99", "size after"]);
+            table.row([
+                "SQLite, WAL, synchronous = FULL".into(),
+                thousands(saves.count),
+                format!("{:.0}", saves.per_second),
+                ms(saves.p50),
+                ms(saves.p99),
+                mib(saves.store_bytes as f64 / 1024.0),
+            ]);
+            section(
+                out,
+                level,
+                "Saves of the page's state, one after another",
+                table,
+            );
         }
         if !self.failures.is_empty() {
             let list: String = self.failures.iter().map(|f| format!("- {f}\n")).collect();

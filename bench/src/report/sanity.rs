@@ -68,6 +68,11 @@ impl Report {
                 ));
             }
         }
+        if let Some(saves) = self.saves
+            && !(saves.per_second > 0.0 && saves.store_bytes > 0)
+        {
+            problems.push(format!("saves: implausible readings {saves:?}"));
+        }
         if let Some(flood) = self.flood
             && (flood.idle_kib == 0 || flood.peak_kib < flood.idle_kib)
         {

@@ -25,6 +25,8 @@ pub const COLD_START_LIMIT: Duration = Duration::from_millis(450);
 pub const FLOOR_RATIO_LIMIT: f64 = 1.03;
 /// CPU of the app's processes, idle with the feed running, in percent of one core.
 pub const IDLE_CPU_LIMIT: f64 = 1.0;
+/// What the store's files may weigh after many saves of its one state.
+pub const STORE_LIMIT_BYTES: f64 = 2.0 * 1024.0 * 1024.0;
 /// What a tokenless flood of held heads may cost the server above idle, at any open-file
 /// limit (SECURITY.md).
 pub const FLOOD_BUDGET_KIB: f64 = 64.0 * 1024.0;
@@ -151,6 +153,21 @@ impl Report {
                     verdict(kept <= crate::flood::GIVEN_BACK_KIB as f64),
                     mib(kept),
                     flood.given_back_in.as_secs_f64()
+                ),
+            ));
+        }
+        if let Some(saves) = self.saves {
+            let bytes = saves.store_bytes as f64;
+            targets.push((
+                format!(
+                    "the store after {} saves ≤ {} (one state, a checkpointed log)",
+                    saves.count,
+                    mib(STORE_LIMIT_BYTES / 1024.0)
+                ),
+                format!(
+                    "{} ({})",
+                    verdict(bytes <= STORE_LIMIT_BYTES),
+                    mib(bytes / 1024.0)
                 ),
             ));
         }

@@ -121,6 +121,14 @@ pub async fn tauri_app(application: &Path) -> Result<Session> {
     TauriDriver::start().await?.launch(application).await
 }
 
+/// [`tauri_app`] in `home`, so that a second launch finds what the first left there.
+pub async fn tauri_app_in(application: &Path, home: PrivateHome) -> Result<Session> {
+    TauriDriver::start_in(home, &[])
+        .await?
+        .launch(application)
+        .await
+}
+
 /// [`tauri_app`] with extra environment variables for the app (tauri-driver passes its own
 /// environment on).
 pub async fn tauri_app_with_env(application: &Path, env: &[(&str, &Path)]) -> Result<Session> {
@@ -144,12 +152,15 @@ impl TauriDriver {
     }
 
     pub async fn start_with_env(env: &[(&str, &Path)]) -> Result<Self> {
+        Self::start_in(PrivateHome::new()?, env).await
+    }
+
+    pub async fn start_in(home: PrivateHome, env: &[(&str, &Path)]) -> Result<Self> {
         if std::env::var_os("DISPLAY").is_none() {
             bail!("no X display: run under `xvfb-run -a` (make test does)");
         }
         let port = free_port()?;
         let native_port = free_port()?;
-        let home = PrivateHome::new()?;
         let child = spawn(
             "tauri-driver",
             &[

@@ -6,9 +6,11 @@ use std::{
     process::Command,
 };
 
-/// A temporary `HOME` with its own XDG directories, removed when dropped.
+/// A temporary `HOME` with its own XDG directories, removed when the last handle on it is
+/// dropped. Clones share it: one app launched twice in one home finds what it left.
+#[derive(Clone)]
 pub struct PrivateHome {
-    root: tempfile::TempDir,
+    root: std::sync::Arc<tempfile::TempDir>,
 }
 
 /// The XDG variables a private home sets, beside `HOME`, and the directory each names
@@ -27,7 +29,9 @@ impl PrivateHome {
         for (_, dir) in XDG_DIRS {
             std::fs::create_dir_all(root.path().join(dir))?;
         }
-        Ok(Self { root })
+        Ok(Self {
+            root: std::sync::Arc::new(root),
+        })
     }
 
     pub fn path(&self) -> &Path {

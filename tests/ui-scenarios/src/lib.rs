@@ -12,6 +12,7 @@ pub mod live_reload;
 #[cfg(target_os = "linux")]
 pub mod process;
 mod scenarios;
+pub mod state;
 mod wait;
 
 pub use drivers::Session;

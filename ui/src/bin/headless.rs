@@ -2,7 +2,7 @@
 
 use anyhow::{Context, bail};
 use clap::Parser;
-use datastar_ui::{AppState, Auth, Config, PageCommand, Token, limits, loopback, readiness};
+use datastar_ui::{AppState, Auth, Config, PageCommand, Store, Token, limits, loopback, readiness};
 use std::{
     io::Read,
     io::Write,
@@ -36,7 +36,22 @@ struct Args {
     /// Concurrent feed streams allowed before new ones get 503.
     #[arg(long, default_value_t = limits::DEFAULT_MAX_FEEDS)]
     max_feeds: usize,
+    /// Keep the page's state in this directory [default: `datastar-headless` in the user's
+    /// data directory, such as ~/.local/share/datastar-headless].
+    #[arg(
+        long,
+        env = "DATASTAR_DATA_DIR",
+        value_name = "DIR",
+        conflicts_with = "in_memory"
+    )]
+    data_dir: Option<PathBuf>,
+    /// Keep the page's state in memory only, for this run.
+    #[arg(long)]
+    in_memory: bool,
 }
+
+/// The data directory's name under the user's: one store per data directory.
+const DATA_DIR_NAME: &str = "datastar-headless";
 
 fn main() -> ExitCode {
     match run() {
@@ -67,6 +82,16 @@ async fn run() -> anyhow::Result<()> {
     } else {
         Auth::Token(args.token.unwrap_or_else(Token::generate))
     };
+    let store = if args.in_memory {
+        Store::in_memory()
+    } else {
+        let dir = args
+            .data_dir
+            .clone()
+            .or_else(|| dirs::data_local_dir().map(|data| data.join(DATA_DIR_NAME)))
+            .context("this system has no data directory: pass --data-dir or --in-memory")?;
+        Store::open(&dir).0
+    };
     let listener = match args.host {
         Some(host) => loopback::listen(SocketAddr::new(host, args.port))
             .with_context(|| format!("cannot listen on {host}:{}", args.port)),
@@ -79,6 +104,7 @@ async fn run() -> anyhow::Result<()> {
         Config {
             auth,
             max_feeds: args.max_feeds,
+            store,
             ..Config::default()
         },
     );

@@ -63,7 +63,6 @@ pub const INDEX_HTML: &str = include_str!("../../assets/index.html");
 /// always the embedded copy.
 #[derive(Debug, Clone, Copy)]
 pub enum PageFile {
-    Page,
     Stylesheet,
     Favicon,
 }
@@ -72,7 +71,6 @@ impl PageFile {
     /// The embedded copy.
     pub fn respond(self, request_headers: &HeaderMap) -> Response {
         match self {
-            Self::Page => axum::response::Html(INDEX_HTML).into_response(),
             Self::Stylesheet => STYLE_CSS.respond(request_headers),
             Self::Favicon => FAVICON_SVG.respond(request_headers),
         }

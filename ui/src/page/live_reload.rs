@@ -12,7 +12,7 @@
 //! The page learns of edits through a hidden element this module adds to its `<body>`, which
 //! opens [`LIVE_RELOAD_PATH`]. Release builds have neither the element nor the route.
 
-use crate::page::assets::PageFile;
+use crate::page::{assets::PageFile, escape};
 use axum::{
     http::{HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
@@ -199,14 +199,15 @@ impl LiveReload {
         live
     }
 
-    /// Serves one of the page's files as it is on disk now, never cached: the page is the
-    /// last one that could be used, with the live-reload hook in its body.
+    /// The page as it is on disk now (the last good version), with the live-reload hook.
+    pub fn page(&self) -> String {
+        with_hook(&self.last_good())
+    }
+
+    /// Serves the stylesheet or the icon as it is on disk now, never cached. (The page itself
+    /// is [`LiveReload::page`], which the server fills with the stored state.)
     pub fn respond(&self, file: PageFile) -> Response {
         let (body, content_type) = match file {
-            PageFile::Page => (
-                Ok(with_hook(&self.last_good()).into_bytes()),
-                "text/html; charset=utf-8",
-            ),
             PageFile::Stylesheet => (
                 read_file(&self.dir, STYLESHEET_FILE),
                 "text/css; charset=utf-8",
@@ -340,12 +341,6 @@ fn patch_for(edit: Edit) -> PatchElements {
             escape(&reason)
         )),
     }
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
 }
 
 #[cfg(test)]

@@ -6,4 +6,14 @@ pub mod feeds;
 #[cfg(debug_assertions)]
 pub mod live_reload;
 pub mod page_events;
+pub mod render;
 pub(crate) mod subscription;
+
+/// `text`, safe inside an element or a quoted attribute.
+pub(crate) fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
+}

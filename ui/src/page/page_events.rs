@@ -12,7 +12,10 @@
 //! - [`PageEvents::send`]: any `PatchElements` or `PatchSignals`, for anything else.
 
 use datastar::prelude::{PatchElements, PatchSignals};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{
+    Arc,
+    atomic::{AtomicU64, Ordering},
+};
 use tokio::sync::broadcast;
 
 /// Something the page can be asked to do from outside it.
@@ -59,10 +62,17 @@ impl From<PageEvent> for axum::response::sse::Event {
     }
 }
 
+/// An event, and the one page (by its tab id) that must not get it: the page it came from.
+#[derive(Debug, Clone)]
+pub(crate) struct Addressed {
+    except: Option<Arc<str>>,
+    event: PageEvent,
+}
+
 /// The handle: cheap to share (it lives in [`crate::AppState`]), safe from any thread.
 #[derive(Debug)]
 pub struct PageEvents {
-    sender: broadcast::Sender<PageEvent>,
+    sender: broadcast::Sender<Addressed>,
     /// Each command patch carries a new number, so that the page sees a change every time.
     sequence: AtomicU64,
 }
@@ -87,12 +97,29 @@ impl PageEvents {
     /// Sends `event` to every open page. Returns how many pages were listening: 0 is not an
     /// error, only a page that has not loaded yet.
     pub fn send(&self, event: impl Into<PageEvent>) -> usize {
-        self.sender.send(event.into()).unwrap_or(0)
+        self.send_except(None, event)
     }
 
-    /// Every event from now on, for one page.
-    pub(crate) fn subscribe(&self) -> impl futures_util::Stream<Item = PageEvent> + use<> {
-        crate::page::subscription::messages(self.sender.subscribe())
+    /// Sends `event` to every open page but the one whose tab id is `except`: a change the
+    /// page made itself goes to its other tabs, and must not come back to disturb it.
+    pub fn send_except(&self, except: Option<&str>, event: impl Into<PageEvent>) -> usize {
+        let addressed = Addressed {
+            except: except.map(Arc::from),
+            event: event.into(),
+        };
+        self.sender.send(addressed).unwrap_or(0)
+    }
+
+    /// Every event from now on, for the page whose tab id is `tab`.
+    pub(crate) fn subscribe(
+        &self,
+        tab: Option<String>,
+    ) -> impl futures_util::Stream<Item = PageEvent> + use<> {
+        use futures_util::StreamExt;
+        crate::page::subscription::messages(self.sender.subscribe()).filter_map(move |message| {
+            let for_us = message.except.is_none() || message.except.as_deref() != tab.as_deref();
+            std::future::ready(for_us.then_some(message.event))
+        })
     }
 }
 
@@ -105,7 +132,7 @@ mod tests {
     fn commands_reach_every_listener_with_a_new_number_each_time() {
         let events = PageEvents::default();
         assert_eq!(events.command(PageCommand::ToggleFeed), 0, "no page yet");
-        let mut page = std::pin::pin!(events.subscribe());
+        let mut page = std::pin::pin!(events.subscribe(None));
         let mut next = || page.next().now_or_never().flatten().expect("an event");
         assert_eq!(events.command(PageCommand::ToggleFeed), 1);
         assert_eq!(events.command(PageCommand::ToggleFeed), 1);

@@ -6,18 +6,22 @@ mod feed;
 mod live_reload;
 mod page;
 mod roundtrip;
+mod save;
 mod target;
 
 pub use target::TIME_FORMAT;
+pub(crate) use target::target_element;
 
-use crate::{ApiError, AppState, security};
+use crate::{ApiError, AppState, limits::MAX_SAVE_BYTES, security};
 use axum::{
     Router,
+    extract::DefaultBodyLimit,
     http::{Method, Uri},
     middleware,
     response::{Sse, sse::Event},
-    routing::get,
+    routing::{get, post},
 };
+
 use futures_util::stream::{self, Once};
 use std::{convert::Infallible, future::Ready};
 
@@ -35,7 +39,12 @@ pub fn router(app: AppState) -> Router {
         .route(&at("/get"), get(roundtrip::roundtrip))
         .route(&at("/target"), get(target::target))
         .route(&at("/feed"), get(feed::feed))
-        .route(&at("/events"), get(events::events));
+        .route(&at("/events"), get(events::events))
+        // The page's only write: what the user left, debounced (see `ui/assets/index.html`).
+        .route(
+            &at("/save"),
+            post(save::save).layer(DefaultBodyLimit::max(MAX_SAVE_BYTES)),
+        );
     #[cfg(debug_assertions)]
     let actions = actions.route(
         &at(crate::page::live_reload::LIVE_RELOAD_PATH),

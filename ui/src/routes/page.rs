@@ -3,13 +3,41 @@
 
 use crate::{
     AppState,
-    page::assets::{DATASTAR_JS, PageFile},
+    page::{
+        assets::{DATASTAR_JS, INDEX_HTML, PageFile},
+        render,
+    },
 };
-use axum::{extract::State, http::HeaderMap, response::Response};
+use axum::{
+    extract::State,
+    http::{HeaderMap, HeaderValue, header},
+    response::{IntoResponse, Response},
+};
 
-/// The page. Its signals, buttons and texts live in `ui/assets/index.html`.
-pub async fn index(State(app): State<AppState>, headers: HeaderMap) -> Response {
-    serve(&app, PageFile::Page, &headers)
+/// The page, as the user left it. Its signals, buttons and texts live in
+/// `ui/assets/index.html`; the server puts the stored state into it ([`render`]).
+pub async fn index(State(app): State<AppState>) -> Response {
+    #[cfg(debug_assertions)]
+    let page = match app.live_reload() {
+        Some(live) => live.page(),
+        None => INDEX_HTML.to_owned(),
+    };
+    #[cfg(not(debug_assertions))]
+    let page = INDEX_HTML;
+    let store = app.store();
+    let page = render::render(&page, &store.state(), &render::new_tab_id(), store.notice());
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/html; charset=utf-8"),
+            ),
+            // It holds the user's state: no cache may keep it.
+            (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+        ],
+        page,
+    )
+        .into_response()
 }
 
 pub async fn style(State(app): State<AppState>, headers: HeaderMap) -> Response {

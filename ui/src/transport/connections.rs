@@ -79,6 +79,8 @@ struct State {
     signed_in: usize,
     /// Evicted, but not closed yet: each still holds its descriptor.
     closing: usize,
+    /// Evicted since the last [`Connections::take_flood`]: a flood has been turned away.
+    evicted_since: u64,
 }
 
 /// One open connection's slot. Dropping it frees the slot.
@@ -136,7 +138,10 @@ impl Connections {
         // dropping it takes the lock again.
         drop(state);
         if let Some(oldest) = evicted.and_then(|oldest| oldest.upgrade()) {
-            self.lock().closing += 1;
+            let mut state = self.lock();
+            state.closing += 1;
+            state.evicted_since += 1;
+            drop(state);
             oldest.evicted.store(true, Ordering::Release);
             oldest.waker.wake();
         }
@@ -157,6 +162,17 @@ impl Connections {
             }
         })
         .await;
+    }
+
+    /// Whether a flood has been turned away since the last call, and has now ended: a few
+    /// connections that have not signed in are left. Resets.
+    pub fn take_flood(&self) -> bool {
+        let mut state = self.lock();
+        let ended = state.evicted_since > 0 && state.anonymous.len() < 16;
+        if ended {
+            state.evicted_since = 0;
+        }
+        ended
     }
 
     /// Open connections right now.
@@ -298,6 +314,22 @@ mod tests {
         assert!(!signed_in.is_evicted());
         assert_eq!(Connections::new(100_000).anonymous_cap, MAX_ANONYMOUS);
         assert_eq!(Connections::new(3).anonymous_cap, 3);
+    }
+
+    #[test]
+    fn a_flood_counts_as_ended_once_its_connections_are_gone() {
+        let connections = Connections::with_anonymous_cap(100, 1);
+        assert!(!connections.take_flood(), "no flood yet");
+        let first = connections.open().unwrap();
+        let flood: Vec<_> = (0..20).map(|_| connections.open().unwrap()).collect();
+        assert!(first.is_evicted());
+        drop(first);
+        assert!(
+            connections.take_flood(),
+            "evictions, and few strangers left"
+        );
+        assert!(!connections.take_flood(), "once");
+        drop(flood);
     }
 
     #[tokio::test]

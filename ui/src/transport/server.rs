@@ -37,6 +37,7 @@ pub async fn serve(
         .max_buf_size(crate::limits::MAX_HEAD_BYTES)
         .writev(false);
     let connections = GracefulShutdown::new();
+    let memory = tokio::spawn(give_back_memory_after_floods(app.clone()));
     let mut shutdown = std::pin::pin!(shutdown);
 
     loop {
@@ -79,8 +80,38 @@ pub async fn serve(
     }
 
     tracing::debug!("shutting down");
+    memory.abort();
     drop(listener);
     app.shutdown_token().cancel();
     connections.shutdown().await;
     Ok(())
 }
+
+/// How often the server looks for a flood that has ended.
+const FLOOD_CHECK: Duration = Duration::from_secs(2);
+
+/// After a flood of connections that never signed in has been turned away, hands the memory
+/// they used back to the system. glibc keeps freed memory in its per-thread arenas for
+/// reuse, so without this a flood's tens of MiB stay in the server's RSS long after.
+async fn give_back_memory_after_floods(app: AppState) {
+    loop {
+        tokio::time::sleep(FLOOD_CHECK).await;
+        if app.connections().take_flood() {
+            tracing::debug!("a flood has ended: giving its memory back");
+            trim_freed_memory();
+        }
+    }
+}
+
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn trim_freed_memory() {
+    // SAFETY: `malloc_trim` only returns free pages to the system; glibc makes it safe to
+    // call from any thread at any time.
+    unsafe {
+        libc::malloc_trim(0);
+    }
+}
+
+/// Other allocators and systems give freed memory back on their own terms.
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn trim_freed_memory() {}

@@ -42,7 +42,16 @@ impl Headless {
         ui_scenarios::soft_open_file_limit(self.child.id().expect("running")).expect("limits")
     }
 
+    /// Without `--data-dir`, the state is kept in memory: a test never writes the user's
+    /// data directory.
     async fn start(mut command: Command) -> Self {
+        let chose = command
+            .as_std()
+            .get_args()
+            .any(|arg| arg == "--data-dir" || arg == "--in-memory");
+        if !chose {
+            command.arg("--in-memory");
+        }
         let mut child = command
             .env_remove("PORT")
             .stdout(Stdio::piped())

@@ -110,6 +110,19 @@ impl TestServer {
             .header("datastar-request", "true")
     }
 
+    /// A signed-in POST, without the Datastar header.
+    pub fn post(&self, path: &str) -> RequestBuilder {
+        self.signed_in.post(self.url(path))
+    }
+
+    /// A save, as Datastar's `@post('save')` sends it: the signals as a JSON body.
+    pub fn save(&self, signals: &str) -> RequestBuilder {
+        self.post("/save")
+            .header("datastar-request", "true")
+            .header("content-type", "application/json")
+            .body(signals.to_owned())
+    }
+
     /// A GET with nothing added: no cookie, no Datastar header.
     pub fn anonymous(&self, path_and_query: &str) -> RequestBuilder {
         self.anonymous.get(self.url(path_and_query))

@@ -1,10 +1,10 @@
-//! The app's own directories and files are private: 0700 directories and 0600 files, so
-//! that another user on the machine reads nothing of the log, the window's place, or what
-//! the app keeps beside them.
+//! The apps' own directories and files are private: 0700 directories and 0600 files, so
+//! that another user on the machine reads nothing of the log, the window's place or the
+//! page's state.
 //!
 //! Directories are created private; ones an earlier version made are made private again.
-//! Files created here get 0600; a plugin's file (the window state) is closed to others by its
-//! directory, and given 0600 too once written.
+//! Files created with [`private_file_options`] get 0600; a file someone else creates (the
+//! window-state plugin's) is closed to others by its directory, and given 0600 once written.
 
 use std::{io, path::Path};
 

@@ -1,0 +1,85 @@
+//! The page's state in the real window: quit and relaunch, and the page is as it was left;
+//! the renderer crashes, and what was typed is still there.
+
+use crate::support::{WINDOW_TIMEOUT, desktop_app, identifier, require_display, x11::Display};
+use anyhow::Result;
+use std::time::Duration;
+use ui_scenarios::{
+    PrivateHome, drivers,
+    process::{WEB_PROCESS, children_named},
+    state, wait_until,
+};
+
+#[tokio::test]
+#[ignore = "needs Xvfb, tauri-driver and WebKitWebDriver; `make test` runs it"]
+async fn quit_and_relaunch_and_the_page_is_as_it_was_left() -> Result<()> {
+    require_display();
+    let home = PrivateHome::new()?;
+    let data = home.data_dir().join(identifier());
+    let session = drivers::tauri_app_in(desktop_app(), home.clone()).await?;
+    let left = state::leave_state(&session.client).await?;
+    state::wait_until_stored(&data, &left).await?;
+    session.close().await?;
+
+    let session = drivers::tauri_app_in(desktop_app(), home.clone()).await?;
+    state::state_is_back(&session.client, &left).await?;
+    session.close().await
+}
+
+/// A renderer crash loses nothing typed: the text was saved as it was typed, the page comes
+/// back in a new renderer, and the store still holds the text it renders from (the test
+/// above shows the page rendering it). WebKitWebDriver gives up on a crashed page, so after
+/// the crash this test watches the window's pixels and reads the store.
+#[tokio::test]
+#[ignore = "needs Xvfb, tauri-driver and WebKitWebDriver; `make test` runs it"]
+async fn a_renderer_crash_loses_nothing_typed() -> Result<()> {
+    use fantoccini::Locator;
+    require_display();
+    let display = Display::open()?;
+    let home = PrivateHome::new()?;
+    let data = home.data_dir().join(identifier());
+    let session = drivers::tauri_app_in(desktop_app(), home.clone()).await?;
+    let typed = "typed, never sent";
+    session
+        .client
+        .find(Locator::Css("#input"))
+        .await?
+        .send_keys(typed)
+        .await?;
+    let stored_input = || {
+        datastar_ui::Store::peek(&data)
+            .ok()
+            .flatten()
+            .map(|state| state.input)
+    };
+    wait_until(
+        Duration::from_secs(5),
+        "the typing to be saved",
+        async || Ok((stored_input().as_deref() == Some(typed)).then_some(())),
+    )
+    .await?;
+
+    let app = ui_scenarios::process::find_process("datastar-desktop").expect("the app");
+    let window = display
+        .wait_for_window(app, crate::support::TITLE, WINDOW_TIMEOUT)
+        .await?;
+    let renderer = wait_until(WINDOW_TIMEOUT, "a web process", async || {
+        Ok(children_named(app, WEB_PROCESS).first().copied())
+    })
+    .await?;
+    let killed = std::process::Command::new("kill")
+        .args(["-KILL", &renderer.to_string()])
+        .status()?;
+    anyhow::ensure!(killed.success());
+    anyhow::ensure!(
+        crate::recovery::ticks_within(&display, window, Duration::from_secs(5)).await,
+        "the page came back"
+    );
+    anyhow::ensure!(
+        stored_input().as_deref() == Some(typed),
+        "the store lost the text: {:?}",
+        stored_input()
+    );
+    let _ = session.close().await;
+    Ok(())
+}

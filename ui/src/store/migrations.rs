@@ -1,0 +1,40 @@
+//! The store's schema, one migration at a time. SQLite's `user_version` says how many have
+//! run, so a file from any earlier version is brought up to date when it is opened.
+//!
+//! To change the schema, add a migration at the end (never edit one that has shipped), and a
+//! fixture of the schema before it under `fixtures/`, which a test migrates.
+
+use rusqlite::Connection;
+use rusqlite_migration::{M, Migrations};
+
+const MIGRATIONS: &[M<'static>] = &[
+    // 1: the page's state, one row.
+    M::up(
+        "CREATE TABLE page_state (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            input TEXT NOT NULL,
+            output TEXT NOT NULL,
+            show INTEGER NOT NULL,
+            target TEXT NOT NULL
+        );",
+    ),
+];
+
+/// How many migrations this version knows: a file with a higher `user_version` is newer.
+pub fn count() -> usize {
+    MIGRATIONS.len()
+}
+
+pub fn run(connection: &mut Connection) -> Result<(), rusqlite_migration::Error> {
+    Migrations::from_slice(MIGRATIONS).to_latest(connection)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_migrations_are_valid() {
+        Migrations::from_slice(MIGRATIONS).validate().unwrap();
+    }
+}

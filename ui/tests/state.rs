@@ -1,0 +1,132 @@
+//! The page's state over HTTP: a save is kept, the other tabs hear of it, and a bad save is
+//! refused with nothing stored.
+
+use crate::util::{PAGE_SIGNALS, SseStream, TestServer};
+use datastar_ui::PageState;
+use std::time::Duration;
+
+fn saved(input: &str, tab: &str) -> String {
+    serde_json::json!({ "input": input, "output": "", "show": false, "tab": tab }).to_string()
+}
+
+#[tokio::test]
+async fn a_save_is_kept_and_the_page_comes_back_with_it() {
+    let server = TestServer::start().await;
+    let response = server
+        .save(&saved("it's <kept>", "a"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 204);
+    assert_eq!(server.app.store().state().input, "it's <kept>");
+    let page = server.get("/").send().await.unwrap();
+    assert_eq!(page.headers()["cache-control"], "no-store");
+    let page = page.text().await.unwrap();
+    assert!(
+        page.contains("&quot;input&quot;:&quot;it&#39;s &lt;kept&gt;&quot;"),
+        "the page carries what was saved, escaped"
+    );
+    assert!(page.contains("&quot;show&quot;:false"));
+}
+
+#[tokio::test]
+async fn the_roundtrip_writes_nothing_and_the_target_is_remembered() {
+    let server = TestServer::start().await;
+    let response = server.action("/get", PAGE_SIGNALS).send().await.unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(
+        server.app.store().state(),
+        PageState::default(),
+        "/get stores nothing"
+    );
+    server.action("/target", PAGE_SIGNALS).send().await.unwrap();
+    let target = server.app.store().state().target;
+    assert!(!target.is_empty());
+    let page = server.get("/").send().await.unwrap().text().await.unwrap();
+    assert!(page.contains(&format!(r#"<div id="target"><b>{target}</b></div>"#)));
+}
+
+#[tokio::test]
+async fn a_change_goes_to_the_other_tabs_and_not_back_to_its_own() {
+    let server = TestServer::start().await;
+    let events = |tab: &str| {
+        server
+            .action("/events", &serde_json::json!({ "tab": tab }).to_string())
+            .send()
+    };
+    let mut own = SseStream::new(events("a").await.unwrap());
+    let mut other = SseStream::new(events("b").await.unwrap());
+    // The streams subscribe as their responses start: save until the other tab hears.
+    let heard = tokio::time::timeout(Duration::from_secs(5), async {
+        let mut round = 0;
+        loop {
+            round += 1;
+            server
+                .save(&saved(&format!("change {round}"), "a"))
+                .send()
+                .await
+                .unwrap();
+            if let Ok(Some(event)) =
+                tokio::time::timeout(Duration::from_millis(200), other.next_event()).await
+            {
+                break event;
+            }
+        }
+    })
+    .await
+    .expect("the other tab hears of the change");
+    assert_eq!(heard.event, "datastar-patch-signals");
+    assert!(
+        heard.data.iter().any(|line| line.contains("\"input\"")),
+        "{heard:?}"
+    );
+    let echoed = tokio::time::timeout(Duration::from_millis(500), own.next_event()).await;
+    assert!(
+        echoed.is_err(),
+        "the tab that saved hears nothing back: {echoed:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_bad_save_is_refused_and_nothing_is_stored() {
+    let server = TestServer::start().await;
+    let cases = [
+        (server.save("{not json"), 400, "JSON signals"),
+        (
+            server.save(&saved(&"a".repeat(10_001), "a")),
+            413,
+            "the limit is 10000",
+        ),
+        (
+            server.save(&format!(r#"{{"input": "{}"}}"#, "a".repeat(70_000))),
+            413,
+            "larger than its limit",
+        ),
+        (
+            server
+                .post("/save")
+                .header("content-type", "application/json")
+                .body(saved("no Datastar header", "a")),
+            400,
+            "Datastar-Request",
+        ),
+        (
+            server.action("/save", &saved("a GET", "a")),
+            405,
+            "not allowed",
+        ),
+    ];
+    for (request, status, message) in cases {
+        let response = request.send().await.unwrap();
+        assert_eq!(response.status(), status, "{message}");
+        assert!(
+            response.text().await.unwrap().contains(message),
+            "{message}"
+        );
+    }
+    assert_eq!(
+        server.app.store().state(),
+        PageState::default(),
+        "nothing stored"
+    );
+}
