@@ -13,9 +13,10 @@ run_packages=(
 )
 # The browsers and drivers for the UI tests, the load generator for the benchmark smoke
 # test, X utilities for the .deb check, a session bus for the single-instance test, the
-# rpm tool to check the .rpm, and a window manager to maximise and minimise the window.
+# rpm tool to check the .rpm, a window manager to maximise and minimise the window, and
+# `ss`, which reads the listener's backlog back.
 test_packages=(
-  xvfb xauth x11-utils webkit2gtk-driver chromium chromium-driver wrk dbus rpm openbox
+  xvfb xauth x11-utils webkit2gtk-driver chromium chromium-driver wrk dbus rpm openbox iproute2
 )
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }

@@ -153,6 +153,9 @@ mod tests {
 
     #[test]
     fn an_unwritable_directory_is_an_error_not_a_panic() {
-        assert!(open(Path::new("/proc/no-such-dir")).is_err());
+        // Under a file, no directory can be made, not even by root.
+        let home = tempfile::tempdir().unwrap();
+        fs::write(home.path().join("a-file"), "").unwrap();
+        assert!(open(&home.path().join("a-file/logs")).is_err());
     }
 }

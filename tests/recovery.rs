@@ -39,17 +39,22 @@ pub(crate) async fn ticks_within(display: &Display, window: u32, within: Duratio
 }
 
 /// Waits for the app's web process, one that is not `previous`.
-async fn web_process(app: u32, previous: Option<u32>) -> u32 {
-    ui_scenarios::wait_until(WINDOW_TIMEOUT, "a web process", async || {
-        Ok(children_named(app, WEB_PROCESS)
+pub(crate) async fn web_process(app: u32, previous: Option<u32>) -> u32 {
+    child_process(app, WEB_PROCESS, previous).await
+}
+
+/// Waits for the app's child process called `name`, one that is not `previous`.
+async fn child_process(app: u32, name: &str, previous: Option<u32>) -> u32 {
+    ui_scenarios::wait_until(WINDOW_TIMEOUT, &format!("a {name}"), async || {
+        Ok(children_named(app, name)
             .into_iter()
             .find(|&pid| Some(pid) != previous))
     })
     .await
-    .expect("the app runs a web process")
+    .unwrap_or_else(|err| panic!("the app runs no {name}: {err}"))
 }
 
-fn kill(pid: u32) {
+pub(crate) fn kill(pid: u32) {
     let status = std::process::Command::new("kill")
         .args(["-KILL", &pid.to_string()])
         .status()
@@ -148,12 +153,7 @@ async fn a_lost_session_signs_in_afresh_when_the_network_process_dies() {
         ticks_within(&display, window, Duration::from_secs(5)).await,
         "the feed ticks first"
     );
-    let network = ui_scenarios::wait_until(WINDOW_TIMEOUT, "a network process", async || {
-        Ok(children_named(pid, NETWORK_PROCESS).first().copied())
-    })
-    .await
-    .unwrap();
-    kill(network);
+    kill(child_process(pid, NETWORK_PROCESS, None).await);
     // The session watch's grace period, a reload, and a tick or two of the feed.
     assert!(
         ticks_within(&display, window, Duration::from_secs(5)).await,

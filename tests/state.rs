@@ -4,11 +4,7 @@
 use crate::support::{WINDOW_TIMEOUT, desktop_app, identifier, require_display, x11::Display};
 use anyhow::Result;
 use std::time::Duration;
-use ui_scenarios::{
-    PrivateHome, drivers,
-    process::{WEB_PROCESS, children_named},
-    state, wait_until,
-};
+use ui_scenarios::{PrivateHome, drivers, state, wait_until};
 
 #[tokio::test]
 #[ignore = "needs Xvfb, tauri-driver and WebKitWebDriver; `make test` runs it"]
@@ -63,14 +59,7 @@ async fn a_renderer_crash_loses_nothing_typed() -> Result<()> {
     let window = display
         .wait_for_window(app, crate::support::TITLE, WINDOW_TIMEOUT)
         .await?;
-    let renderer = wait_until(WINDOW_TIMEOUT, "a web process", async || {
-        Ok(children_named(app, WEB_PROCESS).first().copied())
-    })
-    .await?;
-    let killed = std::process::Command::new("kill")
-        .args(["-KILL", &renderer.to_string()])
-        .status()?;
-    anyhow::ensure!(killed.success());
+    crate::recovery::kill(crate::recovery::web_process(app, None).await);
     anyhow::ensure!(
         crate::recovery::ticks_within(&display, window, Duration::from_secs(5)).await,
         "the page came back"

@@ -10,14 +10,10 @@ use std::{
 };
 use tokio::time::{Instant, sleep};
 use ui_scenarios::{
-    drivers::TauriDriver,
+    drivers::{MINI_BROWSER, TauriDriver},
     process::{self, WEB_PROCESS, children_named, command_name, environment},
     wait_until,
 };
-
-/// WebKitGTK's own minimal browser, from the `libwebkit2gtk-4.1-0` package: the engine's
-/// floor, showing the same page with the same engine settings as the app.
-const MINI_BROWSER: &str = "/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser";
 
 /// The app's process, as the bundle installs it.
 pub const APP_PROCESS: &str = "datastar-desktop";

@@ -16,15 +16,10 @@ mod linux;
 #[cfg(target_os = "linux")]
 use linux as native;
 
-#[cfg(target_os = "windows")]
-mod windows;
-#[cfg(target_os = "windows")]
-use windows as native;
-
-#[cfg(target_os = "macos")]
-mod macos;
-#[cfg(target_os = "macos")]
-use macos as native;
+#[cfg(any(target_os = "windows", target_os = "macos"))]
+mod other;
+#[cfg(any(target_os = "windows", target_os = "macos"))]
+use other as native;
 
 pub use native::{
     ENGINE, ENVIRONMENT_DEFAULTS, on_page_process_death, show_dialog, single_instance_unavailable,
@@ -40,19 +35,3 @@ pub enum DialogLevel {
 /// What the shell does when the page's process dies: the URL to load in a new one, or
 /// `None` to leave the window as it is (the app is ending).
 pub type OnDeath = Box<dyn Fn() -> Option<String> + Send + 'static>;
-
-/// A blocking message box through `rfd`, for the platforms whose dialogs need no care about
-/// which thread owns the toolkit.
-#[cfg(any(target_os = "windows", target_os = "macos"))]
-fn rfd_dialog(level: DialogLevel, title: &str, summary: &str, detail: &str) {
-    let level = match level {
-        DialogLevel::Info => rfd::MessageLevel::Info,
-        DialogLevel::Error => rfd::MessageLevel::Error,
-    };
-    let _answer = rfd::MessageDialog::new()
-        .set_level(level)
-        .set_title(title)
-        .set_description(format!("{summary}\n\n{detail}"))
-        .set_buttons(rfd::MessageButtons::Ok)
-        .show();
-}

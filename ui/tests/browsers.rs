@@ -62,14 +62,23 @@ async fn edits_to_the_page_show_live_in_headless_chromium() -> anyhow::Result<()
 async fn another_local_server_gets_no_credential_that_works_here() -> anyhow::Result<()> {
     let server = Headless::spawn(&["--port", "0"]).await;
     let session = drivers::chromium(&server.url).await?;
-    let neighbour = CookieRecorder::start().await?;
+    // Dual-stack where the system has IPv6, so that `localhost` reaches it either way.
+    let listener = match tokio::net::TcpListener::bind("[::]:0").await {
+        Ok(listener) => listener,
+        Err(_) => tokio::net::TcpListener::bind("0.0.0.0:0").await?,
+    };
+    let neighbour = Neighbour::start(listener, |_| "ok".to_owned())?;
     for host in ["127.0.0.1", "localhost"] {
         session
             .client
-            .goto(&format!("http://{host}:{}/", neighbour.port))
+            .goto(&format!("http://{host}:{}/", neighbour.addr.port()))
             .await?;
     }
-    let received = neighbour.cookies();
+    let received: Vec<String> = neighbour
+        .requests()
+        .into_iter()
+        .filter_map(|(_, cookie)| cookie)
+        .collect();
     eprintln!("the neighbour received cookies: {received:?}");
     let client = reqwest::Client::new();
     for cookie in &received {
@@ -92,56 +101,6 @@ async fn another_local_server_gets_no_credential_that_works_here() -> anyhow::Re
     session.close().await
 }
 
-/// A web server that answers every request with "ok" and keeps the `Cookie` headers it got.
-struct CookieRecorder {
-    port: u16,
-    cookies: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
-    _task: tokio::task::JoinHandle<()>,
-}
-
-impl CookieRecorder {
-    async fn start() -> anyhow::Result<Self> {
-        use tokio::io::{AsyncReadExt, AsyncWriteExt};
-        // Dual-stack where the system has IPv6, so that `localhost` reaches it either way.
-        let listener = match tokio::net::TcpListener::bind("[::]:0").await {
-            Ok(listener) => listener,
-            Err(_) => tokio::net::TcpListener::bind("0.0.0.0:0").await?,
-        };
-        let port = listener.local_addr()?.port();
-        let cookies = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
-        let task = tokio::spawn({
-            let cookies = cookies.clone();
-            async move {
-                while let Ok((mut stream, _)) = listener.accept().await {
-                    let mut head = vec![0u8; 16 * 1024];
-                    let n = stream.read(&mut head).await.unwrap_or(0);
-                    let head = String::from_utf8_lossy(&head[..n]).into_owned();
-                    let found = head.lines().filter_map(|line| {
-                        let (name, value) = line.split_once(':')?;
-                        name.eq_ignore_ascii_case("cookie")
-                            .then(|| value.trim().to_owned())
-                    });
-                    cookies.lock().unwrap().extend(found);
-                    let _ = stream
-                        .write_all(
-                            b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok",
-                        )
-                        .await;
-                }
-            }
-        });
-        Ok(Self {
-            port,
-            cookies,
-            _task: task,
-        })
-    }
-
-    fn cookies(&self) -> Vec<String> {
-        self.cookies.lock().unwrap().clone()
-    }
-}
-
 /// Another local user binds a port of their own on our address (`ss -ltn` shows it) and
 /// gets the user to visit it once. Their page is same-site with ours, so its own requests,
 /// its reload and its favicon would carry a cookie scoped to the host alone. Ours is scoped
@@ -157,8 +116,23 @@ async fn a_page_on_another_port_of_our_address_gets_nothing(
         .map(|(ip, _)| ip.to_owned())
         .expect("our address");
     let cookie_name = server.cookie_name();
-    let neighbour = Neighbour::start(&ip, &cookie_name, junk).await?;
-    session.client.goto(&neighbour.url).await?;
+    let page = format!(
+        "<!doctype html><title>attack</title><script>
+         document.cookie = '{cookie_name}=planted; path=/';
+         for (let i = 0; i < {junk}; i++) document.cookie = 'junk' + i + '=x; path=/';
+         fetch('/probe', {{credentials: 'include'}}).then(() => location.replace('/?again'));
+         </script>"
+    );
+    let listener = tokio::net::TcpListener::bind((ip.as_str(), 0)).await?;
+    let neighbour = Neighbour::start(listener, move |path| match path {
+        "/" => page.clone(),
+        "/?again" => "<!doctype html><title>done</title>".to_owned(),
+        _ => "ok".to_owned(),
+    })?;
+    session
+        .client
+        .goto(&format!("http://{}/", neighbour.addr))
+        .await?;
     wait_until(
         Duration::from_secs(10),
         "the neighbour's page to fetch, reload and finish",
@@ -221,29 +195,24 @@ async fn another_port_of_our_address_gets_nothing_in_a_webkit_browser() -> anyho
     session.close().await
 }
 
-/// The other user's server: a page that plants cookies, fetches, and reloads itself once,
-/// keeping the path and the `Cookie` header of every request it gets.
 /// Each request's path, and its `Cookie` header if it had one.
 type Requests = Arc<Mutex<Vec<(String, Option<String>)>>>;
 
+/// Another web server on this machine: it answers each path with `page(path)`, and keeps
+/// the path and the `Cookie` header of every request it gets.
 struct Neighbour {
-    url: String,
+    addr: std::net::SocketAddr,
     requests: Requests,
     _task: tokio::task::JoinHandle<()>,
 }
 
 impl Neighbour {
-    async fn start(ip: &str, cookie_name: &str, junk: usize) -> anyhow::Result<Self> {
+    fn start(
+        listener: tokio::net::TcpListener,
+        page: impl Fn(&str) -> String + Send + 'static,
+    ) -> anyhow::Result<Self> {
         use tokio::io::{AsyncReadExt, AsyncWriteExt};
-        let listener = tokio::net::TcpListener::bind((ip, 0)).await?;
-        let url = format!("http://{}/", listener.local_addr()?);
-        let page = format!(
-            "<!doctype html><title>attack</title><script>
-             document.cookie = '{cookie_name}=planted; path=/';
-             for (let i = 0; i < {junk}; i++) document.cookie = 'junk' + i + '=x; path=/';
-             fetch('/probe', {{credentials: 'include'}}).then(() => location.replace('/?again'));
-             </script>"
-        );
+        let addr = listener.local_addr()?;
         let requests = Requests::default();
         let task = tokio::spawn({
             let requests = requests.clone();
@@ -258,11 +227,7 @@ impl Neighbour {
                         name.eq_ignore_ascii_case("cookie")
                             .then(|| value.trim().to_owned())
                     });
-                    let body = match path.as_str() {
-                        "/" => page.clone(),
-                        "/?again" => "<!doctype html><title>done</title>".to_owned(),
-                        _ => "ok".to_owned(),
-                    };
+                    let body = page(&path);
                     requests.lock().unwrap().push((path, cookie));
                     let response = format!(
                         "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: {}\r\n\
@@ -274,7 +239,7 @@ impl Neighbour {
             }
         });
         Ok(Self {
-            url,
+            addr,
             requests,
             _task: task,
         })
@@ -367,7 +332,10 @@ async fn a_damaged_newer_or_unwritable_store_is_explained_in_the_page() -> anyho
         connection.pragma_update(None, "user_version", 999)?;
     }
     let newer_bytes = std::fs::read(newer.path().join(FILE_NAME))?;
-    let unwritable = std::path::Path::new("/proc/no-such-data-dir");
+    // Under a file, no directory can be made, not even by root, as CI runs.
+    let blocked = tempfile::tempdir()?;
+    std::fs::write(blocked.path().join("a-file"), "")?;
+    let unwritable = &blocked.path().join("a-file/data");
 
     for (dir, says) in [
         (damaged.path(), "damaged"),

@@ -55,30 +55,56 @@ impl Session {
     }
 }
 
+/// WebKitGTK's own minimal browser, from Debian's `libwebkit2gtk-4.1-0`.
+pub const MINI_BROWSER: &str = "/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser";
+
 /// Headless Debian Chromium through chromedriver, opened at `url`.
 ///
 /// The flags keep Chromium from reaching for the network (updates, sync, metrics), which a
 /// closed machine refuses, and the fresh profile in a private home keeps runs independent.
 pub async fn chromium(url: &str) -> Result<Session> {
+    browser("chromedriver", url, |home| {
+        let profile = home.path().join("chromium-profile");
+        json!({
+            "browserName": "chrome",
+            "goog:chromeOptions": {
+                "binary": "/usr/bin/chromium",
+                "args": [
+                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                    "--disable-background-networking", "--disable-component-update",
+                    "--disable-sync", "--no-first-run", "--window-size=900,760",
+                    format!("--user-data-dir={}", profile.display()),
+                ],
+            },
+        })
+    })
+    .await
+}
+
+/// [`MINI_BROWSER`] through WebKitWebDriver, opened at `url`: a WebKit browser, as a user of
+/// the headless server may have. Needs an X display.
+pub async fn minibrowser(url: &str) -> Result<Session> {
+    require_display()?;
+    browser("WebKitWebDriver", url, |_| {
+        json!({
+            "webkitgtk:browserOptions": { "binary": MINI_BROWSER, "args": ["--automation"] },
+        })
+    })
+    .await
+}
+
+/// Starts `driver` in a private home, opens a session with the capabilities `options` gives
+/// for that home, and goes to `url`.
+async fn browser(
+    driver: &str,
+    url: &str,
+    options: impl FnOnce(&PrivateHome) -> serde_json::Value,
+) -> Result<Session> {
     let port = free_port()?;
     let home = PrivateHome::new()?;
-    let driver = spawn("chromedriver", &[format!("--port={port}")], &home, &[])?;
+    let driver = spawn(driver, &[format!("--port={port}")], &home, &[])?;
     wait_for_port(port).await?;
-
-    let profile = home.path().join("chromium-profile");
-    let capabilities = capabilities(json!({
-        "browserName": "chrome",
-        "goog:chromeOptions": {
-            "binary": "/usr/bin/chromium",
-            "args": [
-                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--no-first-run", "--window-size=900,760",
-                format!("--user-data-dir={}", profile.display()),
-            ],
-        },
-    }));
-    let client = connect(port, capabilities).await?;
+    let client = connect(port, capabilities(options(&home))).await?;
     client.goto(url).await?;
     Ok(Session {
         client,
@@ -87,31 +113,11 @@ pub async fn chromium(url: &str) -> Result<Session> {
     })
 }
 
-/// WebKitGTK's own MiniBrowser (Debian's `libwebkit2gtk-4.1-0`), through WebKitWebDriver,
-/// opened at `url`: a WebKit browser, as a user of the headless server may have. Needs an X
-/// display.
-pub async fn minibrowser(url: &str) -> Result<Session> {
-    const MINI_BROWSER: &str = "/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser";
+fn require_display() -> Result<()> {
     if std::env::var_os("DISPLAY").is_none() {
         bail!("no X display: run under `xvfb-run -a` (make test does)");
     }
-    let port = free_port()?;
-    let home = PrivateHome::new()?;
-    let driver = spawn("WebKitWebDriver", &[format!("--port={port}")], &home, &[])?;
-    wait_for_port(port).await?;
-    let capabilities = capabilities(json!({
-        "webkitgtk:browserOptions": {
-            "binary": MINI_BROWSER,
-            "args": ["--automation"],
-        },
-    }));
-    let client = connect(port, capabilities).await?;
-    client.goto(url).await?;
-    Ok(Session {
-        client,
-        driver,
-        home,
-    })
+    Ok(())
 }
 
 /// The real Tauri window, through tauri-driver and WebKitWebDriver, in a private home. The
@@ -156,9 +162,7 @@ impl TauriDriver {
     }
 
     pub async fn start_in(home: PrivateHome, env: &[(&str, &Path)]) -> Result<Self> {
-        if std::env::var_os("DISPLAY").is_none() {
-            bail!("no X display: run under `xvfb-run -a` (make test does)");
-        }
+        require_display()?;
         let port = free_port()?;
         let native_port = free_port()?;
         let child = spawn(

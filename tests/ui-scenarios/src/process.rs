@@ -33,32 +33,47 @@ pub fn soft_open_file_limit(pid: u32) -> anyhow::Result<u64> {
     }
 }
 
-/// The live processes whose parent is `parent`.
-fn children(parent: u32) -> impl Iterator<Item = (u32, procfs::process::Stat)> {
+/// Every live process, once: pid, parent and command name.
+fn living() -> Vec<(u32, u32, String)> {
     procfs::process::all_processes()
         .into_iter()
         .flatten()
         .filter_map(|process| process.ok()?.stat().ok())
-        .filter(move |stat| u32::try_from(stat.ppid).ok() == Some(parent) && stat.state != 'Z')
-        .filter_map(|stat| Some((u32::try_from(stat.pid).ok()?, stat)))
+        .filter(|stat| stat.state != 'Z')
+        .filter_map(|stat| {
+            Some((
+                u32::try_from(stat.pid).ok()?,
+                u32::try_from(stat.ppid).ok()?,
+                stat.comm,
+            ))
+        })
+        .collect()
 }
 
 /// The pids of `parent`'s children called `name`.
 pub fn children_named(parent: u32, name: &str) -> Vec<u32> {
     let name = command_name(name);
-    children(parent)
-        .filter(|(_, stat)| stat.comm == name)
-        .map(|(pid, _)| pid)
+    living()
+        .into_iter()
+        .filter(|(_, ppid, comm)| *ppid == parent && comm == name)
+        .map(|(pid, _, _)| pid)
         .collect()
 }
 
-/// `pid` and all its descendants (the app and its WebKit processes).
+/// `pid` and all its descendants (the app and its WebKit processes), from one reading of
+/// the process table.
 pub fn process_tree(pid: u32) -> Vec<u32> {
+    let living = living();
     let mut tree = vec![pid];
     let mut index = 0;
     while index < tree.len() {
         let parent = tree[index];
-        tree.extend(children(parent).map(|(child, _)| child));
+        tree.extend(
+            living
+                .iter()
+                .filter(|(_, ppid, _)| *ppid == parent)
+                .map(|(child, _, _)| *child),
+        );
         index += 1;
     }
     tree

@@ -220,9 +220,10 @@ impl Store {
             // The connection's lock (or the state's, in memory) orders the writes; the state
             // in memory follows what was committed.
             let db = inner.db.as_ref().map(lock);
-            let mut next = lock(&inner.state).clone();
+            let current = lock(&inner.state).clone();
+            let mut next = current.clone();
             change(&mut next);
-            if next == *lock(&inner.state) {
+            if next == current {
                 return Ok(false);
             }
             if let Some(db) = &db {

@@ -136,7 +136,10 @@ fn a_newer_schema_is_refused_and_left_untouched() {
 #[cfg(unix)]
 #[tokio::test]
 async fn an_unwritable_directory_keeps_the_state_in_memory_and_says_so() {
-    let (store, opened) = Store::open(Path::new("/proc/no-such-dir"));
+    // Under a file, no directory can be made, not even by root.
+    let home = tempfile::tempdir().unwrap();
+    std::fs::write(home.path().join("a-file"), "").unwrap();
+    let (store, opened) = Store::open(&home.path().join("a-file/data"));
     assert_eq!(opened, Opened::Fresh);
     assert!(!store.is_persistent());
     assert!(store.notice().unwrap().contains("will not be kept"));

@@ -164,11 +164,13 @@ impl Connections {
         .await;
     }
 
-    /// Whether a flood has been turned away since the last call, and has now ended: a few
-    /// connections that have not signed in are left. Resets.
+    /// Whether a flood has been turned away since the last call, and has now ended: no more
+    /// connections that have not signed in are left than a browser opens. Resets.
     pub fn take_flood(&self) -> bool {
+        /// A browser opens up to six connections to a host; a few more is still no flood.
+        const AFTER_A_FLOOD: usize = 16;
         let mut state = self.lock();
-        let ended = state.evicted_since > 0 && state.anonymous.len() < 16;
+        let ended = state.evicted_since > 0 && state.anonymous.len() < AFTER_A_FLOOD;
         if ended {
             state.evicted_since = 0;
         }

@@ -116,13 +116,8 @@ mod tests {
             .unwrap();
         let line = String::from_utf8(ss.stdout).unwrap();
         let backlog: u32 = line.split_whitespace().nth(2).unwrap().parse().unwrap();
-        let somaxconn: u32 = std::fs::read_to_string("/proc/sys/net/core/somaxconn")
-            .unwrap()
-            .trim()
-            .parse()
-            .unwrap();
-        assert_eq!(backlog, somaxconn.min(LISTEN_BACKLOG as u32), "{line}");
-        assert!(backlog >= 1_024, "{line}");
+        // The kernel may cap it (at `net.core.somaxconn`), never raise it.
+        assert!((1_024..=LISTEN_BACKLOG as u32).contains(&backlog), "{line}");
     }
 
     #[test]
