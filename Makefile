@@ -35,10 +35,10 @@ setup-test:
 headless: setup
 	cargo run --release --locked -p datastar-ui --bin datastar-headless
 
-## The installable packages, built offline: target/release/bundle/{deb,rpm}/
+## The installable packages, built offline: target/release/bundle/{deb,rpm}/, signed for
+## the updater, with latest.json, when TAURI_SIGNING_PRIVATE_KEY is set.
 bundle: setup
-	# The CLI asks npm which Tauri packages are installed; npm's log stays in target/.
-	npm_config_cache=$(CURDIR)/target/npm-cache tauri build --bundles deb,rpm
+	scripts/bundle.sh
 
 ## Build, install, start, check and remove the .deb, as a user would.
 check-deb: bundle

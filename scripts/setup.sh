@@ -9,7 +9,7 @@ purpose=${1:-run}
 # What `tauri dev` and `tauri build` link against, and the X server for headless machines.
 run_packages=(
   libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libayatana-appindicator3-dev libxdo-dev
-  libssl-dev build-essential pkg-config curl file
+  libssl-dev build-essential pkg-config curl file python3
 )
 # The browsers and drivers for the UI tests, the load generator for the benchmark smoke
 # test, X utilities for the .deb check, a session bus for the single-instance test, the

@@ -1,6 +1,6 @@
 //! The `datastar-ui` server, running on Tauri's async runtime inside the app.
 
-use datastar_ui::{AppState, Auth, Config, Store, Token, loopback};
+use datastar_ui::{AppState, Auth, Config, NativeRequests, Store, Token, loopback};
 use std::time::Duration;
 use tauri::async_runtime::{self, JoinHandle};
 use tokio_util::sync::CancellationToken;
@@ -47,6 +47,7 @@ impl EmbeddedServer {
     /// asks it to: a window on a dead server must not just sit there.
     pub fn start(
         store: Store,
+        native: NativeRequests,
         on_death: impl FnOnce(ServerDied) + Send + 'static,
     ) -> Result<Self, StartError> {
         let port = match std::env::var(PORT_VARIABLE) {
@@ -64,6 +65,7 @@ impl EmbeddedServer {
             Config {
                 auth: Auth::Token(Token::generate()),
                 store,
+                native: Some(native),
                 ..Config::default()
             },
         );
@@ -88,6 +90,16 @@ impl EmbeddedServer {
             shutdown,
             task: std::sync::Mutex::new(Some(task)),
         })
+    }
+
+    /// The server's state, for native code that shows the page something ([`crate::updates`]).
+    pub fn state(&self) -> &AppState {
+        &self.app
+    }
+
+    /// How native controls ask for what the page's buttons ask for, in the same queue.
+    pub fn native_requests(&self) -> Option<&NativeRequests> {
+        self.app.native()
     }
 
     /// How native controls reach the page: see [`datastar_ui::PageEvents`].

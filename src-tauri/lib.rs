@@ -18,6 +18,7 @@
 //! - `navigation`: the lock that keeps the window on its own origin;
 //! - `renderer_recovery`: a crashed page process reloads the page, signed in afresh;
 //! - `session_watch`: so does a page that lost its session any other way;
+//! - `updates`: signed updates, asked for, offered and installed from the page;
 //! - `about` and `fatal`: native dialogs, for About and for failures.
 
 mod about;
@@ -32,6 +33,7 @@ mod platform;
 mod renderer_recovery;
 mod session_watch;
 mod single_instance;
+mod updates;
 mod window_memory;
 
 use embedded_server::{EmbeddedServer, StartError};
@@ -74,9 +76,11 @@ pub fn run() -> ExitCode {
     }
     let app = builder
         .plugin(window_memory::plugin())
+        .plugin(updates::plugin())
         .manage(LogFile(log_file))
         .manage(fatal::Failed::default())
         .manage(menu::Zoom::default())
+        .manage(updates::RestartAfterExit::default())
         .menu(menu::build)
         .on_menu_event(menu::handle)
         .setup(|app| {
@@ -108,6 +112,14 @@ pub fn run() -> ExitCode {
     let failed = handle
         .try_state::<fatal::Failed>()
         .is_some_and(|failed| failed.happened());
+    if handle
+        .state::<updates::RestartAfterExit>()
+        .0
+        .load(std::sync::atomic::Ordering::Relaxed)
+    {
+        // Into the version just installed, with the same arguments; this process ends here.
+        tauri::process::restart(&handle.env());
+    }
     // Non-zero tells scripts and tests that something failed, or that shutdown cut open
     // streams short.
     if event_loop_code == 0 && stopped_cleanly && !failed {
@@ -137,7 +149,9 @@ impl StartFailure {
 
 /// Binds the server (now that no other instance runs), then opens the window on it.
 fn start(app: &tauri::AppHandle) -> Result<(), StartFailure> {
-    let server = EmbeddedServer::start(page_store(app), {
+    // The page's way to the native side: the updates' buttons, through the server.
+    let (native, native_requests) = datastar_ui::NativeRequests::channel();
+    let server = EmbeddedServer::start(page_store(app), native, {
         let app = app.clone();
         move |died| {
             let handle = app.clone();
@@ -151,6 +165,7 @@ fn start(app: &tauri::AppHandle) -> Result<(), StartFailure> {
     })?;
     announce(&server.origin());
     let launch_url = server.launch_url();
+    updates::start(app, server.state().clone(), native_requests);
     app.manage(server);
     main_window::open(app, &launch_url)?;
     Ok(())

@@ -19,17 +19,19 @@ pub enum Action {
     ZoomOut,
     ActualSize,
     ToggleFeed,
+    CheckForUpdates,
     About,
 }
 
 impl Action {
-    const ALL: [Action; 7] = [
+    const ALL: [Action; 8] = [
         Self::Quit,
         Self::Reload,
         Self::ZoomIn,
         Self::ZoomOut,
         Self::ActualSize,
         Self::ToggleFeed,
+        Self::CheckForUpdates,
         Self::About,
     ];
 
@@ -41,6 +43,7 @@ impl Action {
             Self::ZoomOut => "zoom-out",
             Self::ActualSize => "actual-size",
             Self::ToggleFeed => "toggle-feed",
+            Self::CheckForUpdates => "check-for-updates",
             Self::About => "about",
         }
     }
@@ -53,6 +56,7 @@ impl Action {
             Self::ZoomOut => "Zoom Out",
             Self::ActualSize => "Actual Size",
             Self::ToggleFeed => "Toggle Feed",
+            Self::CheckForUpdates => "Check for Updates…",
             Self::About => crate::about::TITLE,
         }
     }
@@ -65,6 +69,8 @@ impl Action {
             Self::ZoomOut => Some("CmdOrCtrl+-"),
             Self::ActualSize => Some("CmdOrCtrl+0"),
             Self::ToggleFeed => Some("CmdOrCtrl+Shift+F"),
+            // As in most desktop apps: an occasional action, found in the menu.
+            Self::CheckForUpdates => None,
             Self::About => Some("F1"),
         }
     }
@@ -88,7 +94,7 @@ impl Default for Zoom {
     }
 }
 
-/// File → Quit; View → Reload, zoom, Toggle Feed; Help → About.
+/// File → Quit; View → Reload, zoom, Toggle Feed; Help → Check for Updates…, About.
 pub fn build<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<Menu<R>> {
     let item = |action: Action| {
         let mut builder = MenuItemBuilder::with_id(action.id(), action.label());
@@ -110,6 +116,8 @@ pub fn build<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<Menu<R>> {
         .item(&item(Action::ToggleFeed)?)
         .build()?;
     let help = SubmenuBuilder::new(app, "Help")
+        .item(&item(Action::CheckForUpdates)?)
+        .item(&PredefinedMenuItem::separator(app)?)
         .item(&item(Action::About)?)
         .build()?;
     MenuBuilder::new(app).items(&[&file, &view, &help]).build()
@@ -161,6 +169,16 @@ fn run<R: Runtime>(app: &AppHandle<R>, action: Action) -> tauri::Result<()> {
                 .command(PageCommand::ToggleFeed);
             tracing::debug!(pages, "toggled the feed");
         }
+        Action::CheckForUpdates => {
+            // In the same queue as the page's own buttons: the page shows what happens.
+            let asked = datastar_ui::NativeRequest::CheckForUpdates {
+                asked_by_user: true,
+            };
+            let server = app.state::<EmbeddedServer>();
+            if let Some(Err(err)) = server.native_requests().map(|native| native.send(asked)) {
+                tracing::warn!(%err, "cannot check for updates");
+            }
+        }
         Action::About => {
             // GTK is single-threaded: the dialog runs here, on the main thread, in a nested
             // main loop, so the window (and its feed) keeps running meanwhile.
@@ -189,11 +207,11 @@ mod tests {
         let readme = include_str!("../README.md");
         for action in Action::ALL {
             let label = action.label();
+            // An item without keys says so in its row.
             let keys = action
                 .accelerator()
-                .map(|keys| keys.replace("CmdOrCtrl", "Ctrl"))
-                .unwrap_or_default();
-            assert!(!label.is_empty() && !keys.is_empty(), "{action:?}");
+                .map_or_else(|| "—".to_owned(), |keys| keys.replace("CmdOrCtrl", "Ctrl"));
+            assert!(!label.is_empty(), "{action:?}");
             assert!(
                 readme
                     .lines()

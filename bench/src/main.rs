@@ -7,7 +7,8 @@
 //!
 //! The modules:
 //!
-//! - `servers`: the two servers under test, started and signed in;
+//! - `servers`: the servers under test (ours, the seed, a bare axum floor), started and
+//!   signed in;
 //! - `cpus`: which cores the servers and the load generators are pinned to;
 //! - `wrk`, `latency`, `feeds`: the roundtrip's throughput, the first event, the fan-out;
 //! - `desktop`: the app's cold start, memory, idle CPU and soak, beside the engine's floor;
@@ -40,6 +41,7 @@ use std::{
     path::{Path, PathBuf},
     time::Duration,
 };
+use ui_scenarios::process;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Mode {
@@ -53,6 +55,8 @@ enum Mode {
     Desktop,
     /// Only the tokenless flood of held heads, as in `full`.
     Flood,
+    /// Only `/get` (ours, the bare axum floor, the seed) and the saves, as in `full`.
+    Roundtrip,
 }
 
 impl Mode {
@@ -64,6 +68,7 @@ impl Mode {
             Self::LiveReload => "live-reload",
             Self::Desktop => "desktop",
             Self::Flood => "flood",
+            Self::Roundtrip => "roundtrip",
         }
     }
 }
@@ -142,6 +147,13 @@ impl Plan {
                 saves: None,
                 ..Self::for_mode(Mode::Full, runs, Vec::new())
             },
+            Mode::Roundtrip => Self {
+                feed_sizes_ours: Vec::new(),
+                feed_sizes_seed: Vec::new(),
+                unpinned_streams: None,
+                flood: None,
+                ..Self::for_mode(Mode::Full, runs, Vec::new())
+            },
             Mode::Feeds => Self {
                 unpinned_streams: streams.iter().max().copied(),
                 feed_sizes_ours: streams,
@@ -185,6 +197,7 @@ async fn main() -> Result<()> {
     // 15,000 streams need 15,000 sockets here and as many in the server, which inherits this.
     rlimit::increase_nofile_limit(u64::MAX).context("raising the open-file limit")?;
     build_headless(&repo, true).await?;
+    build_bare_axum(&repo).await?;
     let seed_dir = servers::seed_dir(&repo);
     if seed_dir.is_none() {
         eprintln!("bench: no seed at ../shared/seed (set SEED_DIR): measuring ours only");
@@ -211,6 +224,9 @@ async fn main() -> Result<()> {
         .await?;
         ours.unpinned = unpinned_fan_out(&plan, &repo).await?;
         report.ours.push(ours);
+        report
+            .bare_axum
+            .push(bare_axum_get(&plan, &repo, &cpus).await?);
         if let Some(seed_dir) = &seed_dir {
             report.seed.push(
                 measure_server(&plan, &cpus, &plan.feed_sizes_seed, || {
@@ -230,7 +246,7 @@ async fn main() -> Result<()> {
     }
     if let Some(count) = plan.saves {
         eprintln!("bench: {count} saves of the page's state");
-        match saves::measure(count).await {
+        match saves::measure(&repo, count).await {
             Ok(saves) => report.saves = Some(saves),
             Err(err) => report.failures.push(format!("saves: {err:#}")),
         }
@@ -243,7 +259,11 @@ async fn main() -> Result<()> {
         }
     }
     let binary = repo.join("target/release/datastar-desktop");
-    if args.skip_desktop || matches!(args.mode, Mode::Feeds | Mode::LiveReload | Mode::Flood) {
+    let no_desktop = matches!(
+        args.mode,
+        Mode::Feeds | Mode::LiveReload | Mode::Flood | Mode::Roundtrip
+    );
+    if args.skip_desktop || no_desktop {
         eprintln!("bench: --skip-desktop");
     } else if !binary.is_file() {
         bail!(
@@ -288,6 +308,9 @@ async fn main() -> Result<()> {
     Ok(())
 }
 
+/// The roundtrip every server is loaded with: the page's signals, with `héllo` typed.
+const GET_PATH: &str = "/get?datastar=%7B%22input%22%3A%22h%C3%A9llo%22%2C%22output%22%3A%22%22%2C%22show%22%3Atrue%7D";
+
 /// Roundtrip and first-event latency on one instance, then each fan-out on a fresh one, so
 /// that memory left over from a bigger run never flatters a smaller one.
 async fn measure_server<F, Fut>(
@@ -302,14 +325,17 @@ where
 {
     let server = start().await?;
     eprintln!("bench: {} on {}", server.name, server.addr);
-    let get_path = "/get?datastar=%7B%22input%22%3A%22h%C3%A9llo%22%2C%22output%22%3A%22%22%2C%22show%22%3Atrue%7D";
-    let url = server.url(get_path);
+    let url = server.url(GET_PATH);
+    let written_before = process::disk_write_bytes(server.pid());
     let get_c1 = wrk::measure(cpus, &url, &server.headers(), 1, plan.load_duration).await?;
     let get_c64 = wrk::measure(cpus, &url, &server.headers(), 64, plan.load_duration).await?;
+    let get_disk_writes = written_before
+        .zip(process::disk_write_bytes(server.pid()))
+        .map(|(before, after)| after.saturating_sub(before));
     let first_feed =
         latency::time_to_first_event(&server, "/feed?datastar=%7B%7D", plan.first_event_tries)
             .await?;
-    let first_get = latency::time_to_first_event(&server, get_path, plan.first_event_tries).await?;
+    let first_get = latency::time_to_first_event(&server, GET_PATH, plan.first_event_tries).await?;
     let name = server.name;
     drop(server);
 
@@ -325,10 +351,18 @@ where
             get_c64,
             first_feed,
             first_get,
+            get_disk_writes,
         }),
         fan_outs,
         unpinned: None,
     })
+}
+
+/// `/get` at 64 connections on the bare axum server, pinned as ours is: the floor.
+async fn bare_axum_get(plan: &Plan, repo: &Path, cpus: &Cpus) -> Result<wrk::Load> {
+    let server = Server::bare(repo, cpus).await?;
+    eprintln!("bench: {} on {}", server.name, server.addr);
+    wrk::measure(cpus, &server.url(GET_PATH), &[], 64, plan.load_duration).await
 }
 
 async fn fan_outs_only(plan: &Plan, repo: &Path, cpus: &Cpus) -> Result<ServerRun> {
@@ -375,6 +409,28 @@ pub async fn build_headless(repo: &Path, release: bool) -> Result<()> {
     let status = command.current_dir(repo).status().await?;
     if !status.success() {
         bail!("building the headless server failed");
+    }
+    Ok(())
+}
+
+/// Builds the bare axum server, release, as the floor `/get` is compared with.
+async fn build_bare_axum(repo: &Path) -> Result<()> {
+    let status = tokio::process::Command::new(env!("CARGO"))
+        .args([
+            "build",
+            "--locked",
+            "--quiet",
+            "--release",
+            "-p",
+            "bench",
+            "--bin",
+            "bare-axum",
+        ])
+        .current_dir(repo)
+        .status()
+        .await?;
+    if !status.success() {
+        bail!("building the bare axum server failed");
     }
     Ok(())
 }

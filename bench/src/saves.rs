@@ -1,10 +1,14 @@
 //! The store under the page's saves: how many per second, how long each waits for the disk,
 //! and what the file weighs after many. Measured on the store itself, in this process, on a
-//! fresh data directory: a save's cost is SQLite's commit, not HTTP's.
+//! fresh data directory beside the repository (not in /tmp, which may be a tmpfs that never
+//! syncs): a save's cost is SQLite's commit, not HTTP's.
 
 use anyhow::Result;
 use datastar_ui::{PageState, Store};
-use std::time::{Duration, Instant};
+use std::{
+    path::Path,
+    time::{Duration, Instant},
+};
 
 #[derive(Debug, Clone, Copy)]
 pub struct Saves {
@@ -16,8 +20,10 @@ pub struct Saves {
     pub store_bytes: u64,
 }
 
-pub async fn measure(count: usize) -> Result<Saves> {
-    let dir = tempfile::tempdir()?;
+pub async fn measure(repo: &Path, count: usize) -> Result<Saves> {
+    let bench_dir = repo.join(".bench");
+    std::fs::create_dir_all(&bench_dir)?;
+    let dir = tempfile::tempdir_in(bench_dir)?;
     let (store, _) = Store::open(dir.path());
     anyhow::ensure!(store.is_persistent(), "{:?}", store.notice());
     let mut latencies = Vec::with_capacity(count);

@@ -1,4 +1,5 @@
-//! The two servers under test: ours (the release headless binary) and the seed demo.
+//! The servers under test: ours (the release headless binary), the seed demo, and a bare
+//! axum server answering `/get` alone, the floor ours is held to.
 
 use crate::cpus::{Cpus, Role};
 use anyhow::{Context, Result, bail};
@@ -23,10 +24,15 @@ pub struct Server {
     cookie: Option<String>,
     /// The SSE event name of a feed tick: Datastar v1 for ours, pre-1.0 for the seed.
     pub feed_event: &'static str,
+    /// Ours keeps the page's state on disk, as users run it, in a directory of its own.
+    _data_dir: Option<tempfile::TempDir>,
 }
 
 /// Our headless server's release binary, in the repository.
 const OURS: &str = "target/release/datastar-headless";
+
+/// The bare axum server's release binary (`bench/src/bin/bare-axum.rs`).
+const BARE: &str = "target/release/bare-axum";
 
 /// Room for the largest fan-out any plan measures (15,000), with a margin.
 const MAX_FEEDS: usize = 20_000;
@@ -35,7 +41,7 @@ impl Server {
     /// Our headless server, release build, with room for the largest fan-out, signed in
     /// as a browser would be: by opening the printed URL and keeping the cookie it sets.
     pub async fn ours(repo: &Path, cpus: &Cpus) -> Result<Self> {
-        Self::start_ours(cpus.command(Role::Server, repo.join(OURS))).await
+        Self::start_ours(repo, cpus.command(Role::Server, repo.join(OURS))).await
     }
 
     /// Ours, with its open-file limit (soft and hard) set to `file_limit`, as a desktop
@@ -48,17 +54,19 @@ impl Server {
                 rlimit::setrlimit(rlimit::Resource::NOFILE, file_limit, file_limit)
             });
         }
-        Self::start_ours(command).await
+        Self::start_ours(repo, command).await
     }
 
-    async fn start_ours(mut command: Command) -> Result<Self> {
-        command.args([
-            "--port",
-            "0",
-            "--in-memory",
-            "--max-feeds",
-            &MAX_FEEDS.to_string(),
-        ]);
+    async fn start_ours(repo: &Path, mut command: Command) -> Result<Self> {
+        // Beside the repository rather than in /tmp, which may be a tmpfs: a write there
+        // never reaches a disk, and the report checks that `/get` writes nothing.
+        let bench_dir = repo.join(".bench");
+        std::fs::create_dir_all(&bench_dir)?;
+        let data_dir = tempfile::tempdir_in(bench_dir)?;
+        command
+            .args(["--port", "0", "--max-feeds", &MAX_FEEDS.to_string()])
+            .arg("--data-dir")
+            .arg(data_dir.path());
         let (child, launch_url) = spawn_until_ready(command).await?;
         let addr: SocketAddr = datastar_ui::readiness::authority(&launch_url)
             .with_context(|| format!("unexpected URL {launch_url:?}"))?
@@ -77,6 +85,27 @@ impl Server {
             child,
             cookie: Some(cookie),
             feed_event: "datastar-patch-elements",
+            _data_dir: Some(data_dir),
+        })
+    }
+
+    /// The bare axum server: `/get` only, with nothing around it.
+    pub async fn bare(repo: &Path, cpus: &Cpus) -> Result<Self> {
+        let (child, url) =
+            spawn_until_first_line(cpus.command(Role::Server, repo.join(BARE))).await?;
+        let addr = url
+            .trim_end()
+            .strip_prefix("http://")
+            .with_context(|| format!("unexpected first line {url:?}"))?
+            .parse()?;
+        Ok(Self {
+            name: "bare axum",
+            addr,
+            base_path: String::new(),
+            child,
+            cookie: None,
+            feed_event: "",
+            _data_dir: None,
         })
     }
 
@@ -106,6 +135,7 @@ impl Server {
             child,
             cookie: None,
             feed_event: "datastar-merge-fragments",
+            _data_dir: None,
         })
     }
 
@@ -140,7 +170,16 @@ impl Server {
 }
 
 /// Starts our headless server and waits for its readiness line; returns the URL it printed.
-pub async fn spawn_until_ready(mut command: Command) -> Result<(Child, String)> {
+pub async fn spawn_until_ready(command: Command) -> Result<(Child, String)> {
+    let (child, first) = spawn_until_first_line(command).await?;
+    let url = datastar_ui::readiness::url_from_line(&first)
+        .with_context(|| format!("unexpected first line {first:?}"))?
+        .to_owned();
+    Ok((child, url))
+}
+
+/// Starts a server and returns its first line on stdout, once it has printed it.
+async fn spawn_until_first_line(mut command: Command) -> Result<(Child, String)> {
     let mut child = command
         .env("RUST_LOG", "warn")
         .stdout(Stdio::piped())
@@ -154,10 +193,7 @@ pub async fn spawn_until_ready(mut command: Command) -> Result<(Child, String)> 
         .next_line()
         .await?
         .context("no first line")?;
-    let url = datastar_ui::readiness::url_from_line(&first)
-        .with_context(|| format!("unexpected first line {first:?}"))?
-        .to_owned();
-    Ok((child, url))
+    Ok((child, first))
 }
 
 /// Opens the launch URL and returns the `name=value` of the session cookie it sets, which

@@ -78,6 +78,11 @@ pub fn load_median(runs: &[ServerRun], pick: fn(&crate::report::Latency) -> Load
         .filter_map(|r| r.latency.as_ref())
         .map(pick)
         .collect();
+    median_load(&loads)
+}
+
+/// Each figure's median over `loads`, and their errors together.
+pub fn median_load(loads: &[Load]) -> Option<Load> {
     Some(Load {
         requests_per_second: median(loads.iter().map(|l| l.requests_per_second).collect())?,
         p50: median(loads.iter().map(|l| l.p50).collect())?,

@@ -47,6 +47,12 @@ pub enum ApiError {
     DuplicateHeader(&'static str),
     #[error("the server could not save the page's state; it is still running")]
     NotSaved,
+    #[error("the app is still busy with earlier requests; try again in a moment")]
+    NativeBusy,
+    #[error("the app's native side has stopped; restart the app")]
+    NativeGone,
+    #[error("there is no update on offer to install: check for updates first")]
+    NoUpdateOnOffer,
     #[error("the server hit an internal error; it is still running")]
     Internal,
 }
@@ -62,7 +68,10 @@ impl ApiError {
             Self::InputTooLong { .. } | Self::SaveTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::QueryTooLong { .. } => StatusCode::URI_TOO_LONG,
             Self::HeadTooLarge { .. } => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
-            Self::TooManyFeeds(_) | Self::NotSaved => StatusCode::SERVICE_UNAVAILABLE,
+            Self::TooManyFeeds(_) | Self::NotSaved | Self::NativeBusy | Self::NativeGone => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
+            Self::NoUpdateOnOffer => StatusCode::CONFLICT,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             Self::WrongHost(_) => StatusCode::MISDIRECTED_REQUEST,

@@ -21,7 +21,9 @@
 //! - [`state`]: [`AppState`], what every route shares, built from a [`Config`];
 //! - `routes/`: one thin handler per route, and [`router`], which puts them behind the guards;
 //! - `page/`: what the page is and hears: its embedded files, the live feeds, the events
-//!   native code sends it ([`PageEvents`]), and, in debug builds, live reload;
+//!   native code sends it ([`PageEvents`]), the requests it sends native code
+//!   ([`NativeRequests`]), the update panel ([`UpdateStatus`]), and, in debug builds, live
+//!   reload;
 //! - `security/`: the guards that let only our window in (Host, session, cross-site);
 //! - [`store`]: the page's state, in SQLite in the data directory;
 //! - [`limits`]: request sizes and timeouts, and the checks that apply them;
@@ -47,14 +49,16 @@ pub use page::live_reload;
 pub use page::{
     assets::{DATASTAR_JS_PATH, DATASTAR_VERSION},
     feeds::LiveFeeds,
+    native_requests::{NativeRequest, NativeRequests},
     page_events::{PageCommand, PageEvent, PageEvents},
+    updates::{Button as UpdateButton, UpdateStatus},
 };
 pub use routes::{TIME_FORMAT, router};
 pub use security::{
     Auth, CONTENT_SECURITY_POLICY, Token, TokenError, session_cookie_name, token_rules,
 };
 pub use state::{AppState, Config};
-pub use store::{Opened, PageState, Store, StoreError};
+pub use store::{Opened, PageState, Preferences, Store, StoreError, UpdateChecks};
 pub use transport::{
     connections::{self, raise_open_file_limit},
     loopback, readiness,

@@ -1,7 +1,7 @@
 //! The application state every route shares, built once per listening address.
 
 use crate::{
-    PageEvents, Store, limits,
+    NativeRequests, PageEvents, Store, UpdateStatus, limits,
     page::feeds::LiveFeeds,
     security::{AllowedHosts, Auth, LaunchTokens, SessionCookie},
     transport::connections::Connections,
@@ -31,6 +31,9 @@ pub struct Config {
     /// Where the page's state is kept: a file in a data directory ([`Store::open`]), or
     /// memory ([`Store::in_memory`], the default).
     pub store: Store,
+    /// The page's way to the native side ([`NativeRequests`]); `None`, the default, for a
+    /// server with none (headless), which then serves no route that would use it.
+    pub native: Option<NativeRequests>,
 }
 
 impl Default for Config {
@@ -45,6 +48,7 @@ impl Default for Config {
             #[cfg(debug_assertions)]
             live_reload: crate::page::live_reload::default_dir(),
             store: Store::in_memory(),
+            native: None,
         }
     }
 }
@@ -74,6 +78,9 @@ struct Inner {
     connections: Arc<Connections>,
     page_events: PageEvents,
     store: Store,
+    native: Option<NativeRequests>,
+    /// The update panel as it stands, for pages loaded from now on.
+    update_status: std::sync::Mutex<UpdateStatus>,
     #[cfg(debug_assertions)]
     live_reload: Option<Arc<crate::page::live_reload::LiveReload>>,
     shutdown: CancellationToken,
@@ -105,6 +112,8 @@ impl AppState {
                 ),
                 page_events: PageEvents::default(),
                 store: config.store,
+                native: config.native,
+                update_status: std::sync::Mutex::default(),
                 #[cfg(debug_assertions)]
                 live_reload: config.live_reload.map(|dir| {
                     crate::page::live_reload::LiveReload::start(
@@ -217,6 +226,26 @@ impl AppState {
         &self.inner.page_events
     }
 
+    /// How the page's actions reach the native side, if this server has one.
+    pub fn native(&self) -> Option<&NativeRequests> {
+        self.inner.native.as_ref()
+    }
+
+    /// The update panel as it stands.
+    pub fn update_status(&self) -> UpdateStatus {
+        lock(&self.inner.update_status).clone()
+    }
+
+    /// Shows `status` in the update panel of every open page, and of every page loaded
+    /// from now on.
+    pub fn show_update(&self, status: UpdateStatus) {
+        let patch = datastar::prelude::PatchElements::new(status.render());
+        // Sent under the lock, so that pages hear the steps in the order they are kept.
+        let mut current = lock(&self.inner.update_status);
+        *current = status;
+        self.page_events().send(patch);
+    }
+
     /// The open connections and their cap: tests watch the count.
     pub fn connections(&self) -> &Arc<Connections> {
         &self.inner.connections
@@ -231,4 +260,11 @@ impl AppState {
     pub(crate) fn shutdown_token(&self) -> &CancellationToken {
         &self.inner.shutdown
     }
+}
+
+fn lock<T>(mutex: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    // The status is replaced whole: a panic elsewhere cannot leave half of one.
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }

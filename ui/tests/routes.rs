@@ -253,6 +253,24 @@ async fn bad_requests_get_a_clear_4xx() {
 }
 
 #[tokio::test]
+async fn every_action_answers_datastar_only() {
+    let server = TestServer::start().await;
+    let gets = ["/get", "/target", "/feed", "/events"].map(|path| server.get(path));
+    let posts = ["/save"].map(|path| server.post(path).body(PAGE_SIGNALS));
+    for request in gets.into_iter().chain(posts) {
+        let response = request
+            .query(&[("datastar", PAGE_SIGNALS)])
+            .send()
+            .await
+            .unwrap();
+        let url = response.url().path().to_owned();
+        assert_eq!(response.status(), 400, "{url}");
+        let body = response.text().await.unwrap();
+        assert!(body.contains("Datastar-Request"), "{url}: {body}");
+    }
+}
+
+#[tokio::test]
 async fn input_longer_than_the_limit_is_refused_with_413() {
     let server = TestServer::start().await;
     let input = "a".repeat(datastar_ui::limits::MAX_INPUT_CHARS + 1);

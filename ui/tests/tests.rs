@@ -24,3 +24,4 @@ mod local_attackers;
 mod page_events;
 mod routes;
 mod state;
+mod updates;

@@ -17,7 +17,9 @@ use crate::{
     flood::Flood,
     live_reload::LiveReload,
     saves::Saves,
-    stats::{fan_out_medians, load_median, median, median_of_readings, unpinned_median},
+    stats::{
+        fan_out_medians, load_median, median, median_load, median_of_readings, unpinned_median,
+    },
     wrk::Load,
 };
 use std::{fmt::Write, time::Duration};
@@ -38,6 +40,8 @@ pub struct Latency {
     pub get_c64: Load,
     pub first_feed: Duration,
     pub first_get: Duration,
+    /// What the server wrote to storage while wrk loaded `/get` (`None`: not readable).
+    pub get_disk_writes: Option<u64>,
 }
 
 pub struct Report {
@@ -48,6 +52,8 @@ pub struct Report {
     pinning: String,
     pub ours: Vec<ServerRun>,
     pub seed: Vec<ServerRun>,
+    /// `/get` at 64 connections on the bare axum server, once per run, beside ours.
+    pub bare_axum: Vec<Load>,
     pub desktop: Vec<Desktop>,
     pub live_reload: Option<LiveReload>,
     pub flood: Option<Flood>,
@@ -104,6 +110,7 @@ impl Report {
             pinning,
             ours: Vec::new(),
             seed: Vec::new(),
+            bare_axum: Vec::new(),
             desktop: Vec::new(),
             live_reload: None,
             flood: None,
@@ -251,7 +258,30 @@ impl Report {
                 }
             }
         }
+        if let Some(load) = median_load(&self.bare_axum) {
+            table.row([
+                "bare axum".into(),
+                "64".into(),
+                format!("{:.0}", load.requests_per_second),
+                ms(load.p50),
+                ms(load.p99),
+                load.errors.to_string(),
+            ]);
+        }
         let mut body = table.to_string();
+        if let Some(ratio) = self.bare_axum_ratio() {
+            let _ = write!(
+                body,
+                "\nThroughput at 64 connections: **{ratio:.2}×** a bare axum server answering \
+                 `/get` alone (median of each run's ratio).\n",
+            );
+        }
+        if let Some(bytes) = self.get_disk_writes() {
+            let _ = write!(
+                body,
+                "\nWritten to disk by our server while loaded with `/get`: {bytes} bytes.\n"
+            );
+        }
         for (connections, pick) in LOADS {
             if let (Some(ours), Some(seed)) =
                 (load_median(&self.ours, pick), load_median(&self.seed, pick))
@@ -264,6 +294,30 @@ impl Report {
             }
         }
         section(out, level, "Roundtrip: `GET /get` (wrk)", body);
+    }
+
+    /// Ours against the bare axum server at 64 connections: each run's ratio, then their
+    /// median, so that a noisy moment weighs on both sides of one ratio alike.
+    fn bare_axum_ratio(&self) -> Option<f64> {
+        let ratios = self
+            .ours
+            .iter()
+            .filter_map(|run| run.latency)
+            .zip(&self.bare_axum)
+            .map(|(ours, bare)| ours.get_c64.requests_per_second / bare.requests_per_second)
+            .collect();
+        median(ratios)
+    }
+
+    /// The most any run's server wrote to storage while loaded with `/get`.
+    fn get_disk_writes(&self) -> Option<u64> {
+        self.ours
+            .iter()
+            .filter_map(|run| run.latency)
+            .map(|latency| latency.get_disk_writes)
+            .collect::<Option<Vec<u64>>>()?
+            .into_iter()
+            .max()
     }
 
     fn first_event(&self, out: &mut String, level: usize) {

@@ -22,6 +22,16 @@ impl Report {
                 }
             }
         }
+        for load in &self.bare_axum {
+            if load.requests_per_second <= 0.0 || load.errors > 0 {
+                problems.push(format!("bare axum: /get load had {load:?}"));
+            }
+        }
+        if self.ours.iter().any(|run| run.latency.is_some())
+            && (self.bare_axum.len() != self.ours.len() || self.get_disk_writes().is_none())
+        {
+            problems.push("ours: /get has no bare axum run or no disk reading beside it".into());
+        }
         for run in &self.ours {
             for f in run.fan_outs.iter().chain(&run.unpinned) {
                 if f.connected != f.requested || f.events_per_stream_second < 0.5 {

@@ -17,6 +17,8 @@ pub const FEED_WORST_GAP_LIMIT: Duration = Duration::from_millis(1_500);
 pub const GET_RATIO_TARGET: f64 = 50.0;
 /// ...with a p99 no worse than this.
 pub const GET_P99_LIMIT: Duration = Duration::from_millis(2);
+/// `/get` at 64 connections: at least this share of a bare axum server's throughput.
+pub const BARE_AXUM_RATIO_TARGET: f64 = 0.8;
 /// From saving a file under `ui/assets/` to the change showing in the open page.
 pub const LIVE_RELOAD_LIMIT: Duration = Duration::from_millis(500);
 /// From asking for the app to its first feed value in the window.
@@ -71,6 +73,17 @@ impl Report {
                     "{} ({ratio:.1}×, p99 {})",
                     verdict(ratio >= GET_RATIO_TARGET && o.p99 <= GET_P99_LIMIT),
                     ms(o.p99)
+                ),
+            ));
+        }
+        if let (Some(ratio), Some(written)) = (self.bare_axum_ratio(), self.get_disk_writes()) {
+            targets.push((
+                format!(
+                    "/get at 64 connections ≥ {BARE_AXUM_RATIO_TARGET}× a bare axum server, with no disk write"
+                ),
+                format!(
+                    "{} ({ratio:.2}×, {written} bytes written)",
+                    verdict(ratio >= BARE_AXUM_RATIO_TARGET && written == 0)
                 ),
             ));
         }

@@ -142,6 +142,12 @@ pub fn started_at(pid: u32) -> Option<SystemTime> {
     SystemTime::now().checked_sub(uptime.saturating_sub(started))
 }
 
+/// Bytes `pid` has caused to be written to storage so far, counted when it dirties the page
+/// cache, before any flush: a write that has not reached the disk yet counts already.
+pub fn disk_write_bytes(pid: u32) -> Option<u64> {
+    Some(process(pid)?.io().ok()?.write_bytes)
+}
+
 /// How many sockets `pid` holds open.
 pub fn sockets(pid: u32) -> usize {
     let Some(fds) = process(pid).and_then(|process| process.fd().ok()) else {

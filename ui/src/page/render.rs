@@ -7,16 +7,24 @@
 //!   edit of the markup, whose signals are the file's defaults, never overwrites them.
 //! - `#target`, with what it last showed.
 //! - `#store-notice`, with what the page should know about its saved state, if anything.
+//! - `#updates`, with the update panel as it stands ([`UpdateStatus`]).
 
 use super::escape;
+use super::updates::{PANEL_ID, UpdateStatus};
 use crate::store::PageState;
 
 const SIGNALS: &str = "data-signals__ifmissing='";
 const EMPTY_TARGET: &str = r#"<div id="target"></div>"#;
 const EMPTY_NOTICE: &str = r#"<p id="store-notice" role="status"></p>"#;
 
-/// `page` with `state`, `tab` and `notice` in it.
-pub fn render(page: &str, state: &PageState, tab: &str, notice: Option<&str>) -> String {
+/// `page` with `state`, `tab`, `notice` and `updates` in it.
+pub fn render(
+    page: &str,
+    state: &PageState,
+    tab: &str,
+    notice: Option<&str>,
+    updates: &UpdateStatus,
+) -> String {
     let signals = serde_json::json!({
         "input": state.input,
         "output": state.output,
@@ -35,6 +43,11 @@ pub fn render(page: &str, state: &PageState, tab: &str, notice: Option<&str>) ->
             escape(notice)
         );
         page = page.replacen(EMPTY_NOTICE, &filled, 1);
+    }
+    if *updates != UpdateStatus::Hidden {
+        let empty = UpdateStatus::Hidden.render();
+        debug_assert!(empty.contains(PANEL_ID));
+        page = page.replacen(&empty, &updates.render(), 1);
     }
     page
 }
@@ -63,7 +76,8 @@ mod tests {
 
     const PAGE: &str = concat!(
         r#"<main data-signals__ifmissing='{"input": "", "output": "", "show": true}'>"#,
-        r#"<p id="store-notice" role="status"></p><div id="target"></div></main>"#
+        r#"<p id="store-notice" role="status"></p><section id="updates" hidden></section>"#,
+        r#"<div id="target"></div></main>"#
     );
 
     #[test]
@@ -74,7 +88,16 @@ mod tests {
             show: false,
             target: "2026-11-30 10:00:00".into(),
         };
-        let page = render(PAGE, &state, "t1", Some("Changes will not <be> kept."));
+        let updates = UpdateStatus::Updated {
+            version: "0.2.0".into(),
+        };
+        let page = render(
+            PAGE,
+            &state,
+            "t1",
+            Some("Changes will not <be> kept."),
+            &updates,
+        );
         assert!(
             page.contains(r#"data-signals__ifmissing='{&quot;input&quot;:&quot;it&#39;s &lt;b&gt;&amp;&quot;,"#),
             "{page}"
@@ -85,12 +108,19 @@ mod tests {
         );
         assert!(page.contains(r#"<div id="target"><b>2026-11-30 10:00:00</b></div>"#));
         assert!(page.contains(r#"role="status">Changes will not &lt;be&gt; kept.</p>"#));
+        assert!(page.contains(&updates.render()), "{page}");
     }
 
     #[test]
     fn a_page_without_the_places_is_served_as_it_is() {
         assert_eq!(
-            render("<p>plain</p>", &PageState::default(), "t", None),
+            render(
+                "<p>plain</p>",
+                &PageState::default(),
+                "t",
+                None,
+                &UpdateStatus::Question
+            ),
             "<p>plain</p>"
         );
         assert_eq!(new_tab_id().len(), 32);

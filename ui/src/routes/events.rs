@@ -1,7 +1,7 @@
 //! The stream that carries [`crate::PageEvents`] to the page: native controls, and the
 //! changes the page's other tabs make, through the server, as Datastar events.
 
-use crate::AppState;
+use crate::{AppState, security::DatastarAction};
 use axum::{
     extract::State,
     response::{
@@ -23,6 +23,7 @@ pub struct Tab {
 
 /// Ends with the server, or graceful shutdown would wait for it forever.
 pub async fn events(
+    _: DatastarAction,
     State(app): State<AppState>,
     signals: Result<ReadSignals<Option<Tab>>, Response>,
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {

@@ -1,6 +1,6 @@
 //! Feed: an endless stream of random hex, one value a second, one stream per client.
 
-use crate::{ApiError, AppState, page::feeds::FeedPermit};
+use crate::{ApiError, AppState, page::feeds::FeedPermit, security::DatastarAction};
 use axum::{
     extract::State,
     response::{
@@ -20,6 +20,7 @@ const ON_TIME: Duration = Duration::from_millis(5);
 /// The stream ends by itself in two cases, and both free its slot in [`crate::LiveFeeds`]:
 /// hyper drops it when the client goes away, and it stops when the server shuts down.
 pub async fn feed(
+    _: DatastarAction,
     State(app): State<AppState>,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
     let permit = app

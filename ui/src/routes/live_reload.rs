@@ -1,6 +1,6 @@
 //! Debug builds only: the stream that carries edits of `ui/assets/` to the page.
 
-use crate::{ApiError, AppState};
+use crate::{ApiError, AppState, security::DatastarAction};
 use axum::{
     extract::State,
     response::{
@@ -13,6 +13,7 @@ use std::convert::Infallible;
 
 /// Ends with the server, like a feed, or graceful shutdown would wait for it forever.
 pub async fn live_reload(
+    _: DatastarAction,
     State(app): State<AppState>,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
     let live = app

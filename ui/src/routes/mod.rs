@@ -8,16 +8,16 @@ mod page;
 mod roundtrip;
 mod save;
 mod target;
+mod updates;
 
 pub use target::TIME_FORMAT;
 pub(crate) use target::target_element;
 
-use crate::{ApiError, AppState, limits::MAX_SAVE_BYTES, security};
+use crate::{ApiError, AppState, limits::MAX_SAVE_BYTES, page::updates::Button, security};
 use axum::{
     Router,
     extract::DefaultBodyLimit,
     http::{Method, Uri},
-    middleware,
     response::{Sse, sse::Event},
     routing::{get, post},
 };
@@ -34,7 +34,9 @@ pub fn router(app: AppState) -> Router {
     // the page names them relative to itself.
     let base = app.base_path().to_owned();
     let at = |path: &str| format!("{base}{path}");
-    // Actions answer Datastar's `fetch` only, never a plain navigation or a form post.
+    let button = |button: Button| at(&format!("/{}", button.path()));
+    // Actions answer Datastar's `fetch` only, never a plain navigation or a form post: each
+    // handler takes a `DatastarAction`.
     let actions = Router::new()
         .route(&at("/get"), get(roundtrip::roundtrip))
         .route(&at("/target"), get(target::target))
@@ -45,12 +47,22 @@ pub fn router(app: AppState) -> Router {
             &at("/save"),
             post(save::save).layer(DefaultBodyLimit::max(MAX_SAVE_BYTES)),
         );
+    // The update panel's buttons, on a server with a native side to hand them to.
+    let actions = if app.native().is_some() {
+        actions
+            .route(&button(Button::Automatic), post(updates::automatic))
+            .route(&button(Button::NotNow), post(updates::not_now))
+            .route(&button(Button::Check), post(updates::check))
+            .route(&button(Button::Install), post(updates::install))
+            .route(&button(Button::Later), post(updates::later))
+    } else {
+        actions
+    };
     #[cfg(debug_assertions)]
     let actions = actions.route(
         &at(crate::page::live_reload::LIVE_RELOAD_PATH),
         get(live_reload::live_reload),
     );
-    let actions = actions.route_layer(middleware::from_fn(security::require_datastar_request));
 
     let pages = Router::new()
         .route(&at("/"), get(page::index))

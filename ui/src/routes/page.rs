@@ -25,7 +25,13 @@ pub async fn index(State(app): State<AppState>) -> Response {
     #[cfg(not(debug_assertions))]
     let page = INDEX_HTML;
     let store = app.store();
-    let page = render::render(&page, &store.state(), &render::new_tab_id(), store.notice());
+    let page = render::render(
+        &page,
+        &store.state(),
+        &render::new_tab_id(),
+        store.notice(),
+        &app.update_status(),
+    );
     (
         [
             (

@@ -1,7 +1,7 @@
 //! State roundtrip: the server reads the page's signals and answers with a new `output`.
 
 use super::{OneEvent, one_event};
-use crate::{ApiError, limits::MAX_INPUT_CHARS};
+use crate::{ApiError, limits::MAX_INPUT_CHARS, security::DatastarAction};
 use axum::response::Response;
 use datastar::{axum::ReadSignals, prelude::PatchSignals};
 use serde::Deserialize;
@@ -16,6 +16,7 @@ pub struct Signals {
 
 /// The extractor's own rejection is replaced by ours, which says what a valid request holds.
 pub async fn roundtrip(
+    _: DatastarAction,
     signals: Result<ReadSignals<Option<Signals>>, Response>,
 ) -> Result<OneEvent, ApiError> {
     let ReadSignals(signals) = signals.map_err(|_| ApiError::InvalidSignals)?;

@@ -4,6 +4,7 @@
 use crate::{
     ApiError, AppState,
     limits::{MAX_INPUT_CHARS, MAX_SAVE_BYTES},
+    security::DatastarAction,
 };
 use axum::{
     body::Bytes,
@@ -41,6 +42,7 @@ fn shown() -> bool {
 /// `@post` sends the signals as a JSON body. It is read here rather than with `ReadSignals`,
 /// whose rejection would turn a body over [`MAX_SAVE_BYTES`] into a plain 400.
 pub async fn save(
+    _: DatastarAction,
     State(app): State<AppState>,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<StatusCode, ApiError> {

@@ -1,7 +1,7 @@
 //! Target HTML element: the server replaces `#target` with its local time.
 
 use super::{OneEvent, one_event};
-use crate::AppState;
+use crate::{AppState, security::DatastarAction};
 use axum::extract::State;
 use chrono::Local;
 use datastar::prelude::PatchElements;
@@ -11,7 +11,7 @@ pub const TIME_FORMAT: &str = "%Y-%m-%d %H:%M:%S";
 
 /// The server remembers what `#target` shows, so that the page shows it again after a
 /// restart; a failed save costs only that, and is logged.
-pub async fn target(State(app): State<AppState>) -> OneEvent {
+pub async fn target(_: DatastarAction, State(app): State<AppState>) -> OneEvent {
     let now = Local::now().format(TIME_FORMAT).to_string();
     if let Err(err) = app.store().save_target(now.clone()).await {
         tracing::warn!(%err, "cannot save what the target shows");

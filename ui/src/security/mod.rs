@@ -96,16 +96,28 @@ fn admit(app: &AppState, request: &Request) -> Result<Admission, ApiError> {
     session::check(app, request)
 }
 
-/// Datastar's actions always send `Datastar-Request: true`; nothing else should call them.
-pub async fn require_datastar_request(request: Request, next: Next) -> Response {
-    let is_datastar = match single(request.headers(), "datastar-request", "Datastar-Request") {
-        Ok(value) => value.is_some_and(|value| value == "true"),
-        Err(duplicate) => return duplicate.into_response(),
-    };
-    if !is_datastar {
-        return ApiError::NotADatastarRequest.into_response();
+/// Proof that a request is a Datastar action: Datastar always sends `Datastar-Request:
+/// true`, and nothing else should call an action. Every action handler takes one.
+///
+/// An extractor rather than a middleware layer, which would box a future on every request,
+/// and `/get` is hot.
+#[derive(Debug, Clone, Copy)]
+pub struct DatastarAction;
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for DatastarAction {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _state: &S,
+    ) -> Result<Self, ApiError> {
+        let value = single(&parts.headers, "datastar-request", "Datastar-Request")?;
+        if value.is_some_and(|value| value == "true") {
+            Ok(Self)
+        } else {
+            Err(ApiError::NotADatastarRequest)
+        }
     }
-    next.run(request).await
 }
 
 /// The header's one value, if any. Twice is an error, not a choice: a proxy and the server

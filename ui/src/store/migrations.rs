@@ -18,6 +18,14 @@ const MIGRATIONS: &[M<'static>] = &[
             target TEXT NOT NULL
         );",
     ),
+    // 2: the user's answers beside the page, one row; NULL is "not asked yet".
+    M::up(
+        "CREATE TABLE preferences (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            update_checks TEXT CHECK (update_checks IN ('automatic', 'not-now')),
+            last_version TEXT
+        );",
+    ),
 ];
 
 /// How many migrations this version knows: a file with a higher `user_version` is newer.

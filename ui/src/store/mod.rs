@@ -52,6 +52,41 @@ impl Default for PageState {
     }
 }
 
+/// Whether the app may look for updates on its own: the answer to the first launch's
+/// question. No answer yet means the question is still to be asked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UpdateChecks {
+    /// At every launch.
+    Automatic,
+    /// Only when asked (Help → Check for Updates…).
+    NotNow,
+}
+
+impl UpdateChecks {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Automatic => "automatic",
+            Self::NotNow => "not-now",
+        }
+    }
+
+    fn parse(text: &str) -> Option<Self> {
+        [Self::Automatic, Self::NotNow]
+            .into_iter()
+            .find(|checks| checks.as_str() == text)
+    }
+}
+
+/// What the app remembers beside the page: the user's answers, and what ran last.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Preferences {
+    /// `None` until the user answers the question about updates.
+    pub update_checks: Option<UpdateChecks>,
+    /// The app version that last ran on this store, so that the first launch of a new one
+    /// can say that it was updated.
+    pub last_version: Option<String>,
+}
+
 /// Why the store could not be used as it is on disk.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -104,6 +139,7 @@ struct Inner {
     /// `None` when the state lives in memory only.
     db: Option<Mutex<Connection>>,
     state: Mutex<PageState>,
+    preferences: Mutex<Preferences>,
     /// Why changes will not be kept, or what happened to the user's file: for the page.
     notice: Option<String>,
 }
@@ -119,6 +155,7 @@ impl Store {
             inner: Arc::new(Inner {
                 db: None,
                 state: Mutex::new(PageState::default()),
+                preferences: Mutex::new(Preferences::default()),
                 notice,
             }),
         }
@@ -129,7 +166,7 @@ impl Store {
     /// the file was found.
     pub fn open(dir: &Path) -> (Self, Opened) {
         match open_file(dir) {
-            Ok((connection, state, opened)) => {
+            Ok((connection, (state, preferences), opened)) => {
                 let notice = match &opened {
                     Opened::MovedAside(path) => {
                         tracing::warn!(moved_to = %path.display(), "the stored state was damaged; it was moved aside and the page starts afresh");
@@ -144,6 +181,7 @@ impl Store {
                     inner: Arc::new(Inner {
                         db: Some(Mutex::new(connection)),
                         state: Mutex::new(state),
+                        preferences: Mutex::new(preferences),
                         notice,
                     }),
                 };
@@ -170,6 +208,11 @@ impl Store {
     /// The state, as last saved.
     pub fn state(&self) -> PageState {
         lock(&self.inner.state).clone()
+    }
+
+    /// The user's answers, as last saved.
+    pub fn preferences(&self) -> Preferences {
+        lock(&self.inner.preferences).clone()
     }
 
     /// What the page should tell the user about its saved state, if anything.
@@ -208,33 +251,63 @@ impl Store {
         self.update(move |current| current.target = target).await
     }
 
-    /// Applies `change` to the state and writes the result if it changed anything, on a
-    /// blocking thread: SQLite's commit waits for the disk, which must never stall the async
-    /// runtime. Returns whether anything changed.
+    /// Records the user's answer to the question about updates.
+    pub async fn save_update_checks(&self, checks: UpdateChecks) -> Result<bool, StoreError> {
+        write_through(
+            self.inner.clone(),
+            |inner| &inner.preferences,
+            move |current| current.update_checks = Some(checks),
+            write_preferences,
+        )
+        .await
+    }
+
+    /// Records the app version that is running now.
+    pub async fn save_last_version(&self, version: String) -> Result<bool, StoreError> {
+        write_through(
+            self.inner.clone(),
+            |inner| &inner.preferences,
+            move |current| current.last_version = Some(version),
+            write_preferences,
+        )
+        .await
+    }
+
     async fn update(
         &self,
         change: impl FnOnce(&mut PageState) + Send + 'static,
     ) -> Result<bool, StoreError> {
-        let inner = self.inner.clone();
-        tokio::task::spawn_blocking(move || {
-            // The connection's lock (or the state's, in memory) orders the writes; the state
-            // in memory follows what was committed.
-            let db = inner.db.as_ref().map(lock);
-            let current = lock(&inner.state).clone();
-            let mut next = current.clone();
-            change(&mut next);
-            if next == current {
-                return Ok(false);
-            }
-            if let Some(db) = &db {
-                write(db, &next)?;
-            }
-            *lock(&inner.state) = next;
-            Ok(true)
-        })
-        .await
-        .map_err(|_| StoreError::Writer)?
+        write_through(self.inner.clone(), |inner| &inner.state, change, write).await
     }
+}
+
+/// Applies `change` to the value `pick` finds and writes the result with `write` if it
+/// changed anything, on a blocking thread: SQLite's commit waits for the disk, which must
+/// never stall the async runtime. Returns whether anything changed.
+async fn write_through<T: Clone + PartialEq + Send + 'static>(
+    inner: Arc<Inner>,
+    pick: fn(&Inner) -> &Mutex<T>,
+    change: impl FnOnce(&mut T) + Send + 'static,
+    write: fn(&Connection, &T) -> rusqlite::Result<()>,
+) -> Result<bool, StoreError> {
+    tokio::task::spawn_blocking(move || {
+        // The connection's lock (or the value's, in memory) orders the writes; the value in
+        // memory follows what was committed.
+        let db = inner.db.as_ref().map(lock);
+        let current = lock(pick(&inner)).clone();
+        let mut next = current.clone();
+        change(&mut next);
+        if next == current {
+            return Ok(false);
+        }
+        if let Some(db) = &db {
+            write(db, &next)?;
+        }
+        *lock(pick(&inner)) = next;
+        Ok(true)
+    })
+    .await
+    .map_err(|_| StoreError::Writer)?
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -242,8 +315,11 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
+/// What a store holds: the page's state and the preferences.
+type Contents = (PageState, Preferences);
+
 /// Opens (or creates) the file in `dir`, moving a damaged one aside first.
-fn open_file(dir: &Path) -> Result<(Connection, PageState, Opened), StoreError> {
+fn open_file(dir: &Path) -> Result<(Connection, Contents, Opened), StoreError> {
     crate::private_files::private_dir(dir).map_err(|source| StoreError::Directory {
         dir: dir.to_owned(),
         source,
@@ -268,8 +344,8 @@ fn open_file(dir: &Path) -> Result<(Connection, PageState, Opened), StoreError> 
     }
 }
 
-/// Connects, checks, migrates and reads the state.
-fn connect(path: &Path) -> Result<(Connection, PageState), StoreError> {
+/// Connects, checks, migrates and reads what the store holds.
+fn connect(path: &Path) -> Result<(Connection, Contents), StoreError> {
     let mut connection = Connection::open(path)?;
     // Its directory already keeps it from others; this is belt and braces.
     if let Err(err) = crate::private_files::private_file(path) {
@@ -300,7 +376,8 @@ fn connect(path: &Path) -> Result<(Connection, PageState), StoreError> {
     connection.pragma_update(None, "journal_size_limit", 1024 * 1024)?;
     migrations::run(&mut connection)?;
     let state = read(&connection)?.unwrap_or_default();
-    Ok((connection, state))
+    let preferences = read_preferences(&connection)?;
+    Ok((connection, (state, preferences)))
 }
 
 /// A file that is not a database, or a corrupt one.
@@ -362,6 +439,33 @@ fn write(connection: &Connection, state: &PageState) -> rusqlite::Result<()> {
         "INSERT INTO page_state (id, input, output, show, target) VALUES (1, ?1, ?2, ?3, ?4)
          ON CONFLICT (id) DO UPDATE SET input = ?1, output = ?2, show = ?3, target = ?4",
         params![state.input, state.output, state.show, state.target],
+    )?;
+    Ok(())
+}
+
+fn read_preferences(connection: &Connection) -> rusqlite::Result<Preferences> {
+    let row = connection
+        .query_row(
+            "SELECT update_checks, last_version FROM preferences WHERE id = 1",
+            [],
+            |row| Ok((row.get::<_, Option<String>>(0)?, row.get(1)?)),
+        )
+        .optional()?;
+    let Some((update_checks, last_version)) = row else {
+        return Ok(Preferences::default());
+    };
+    Ok(Preferences {
+        update_checks: update_checks.as_deref().and_then(UpdateChecks::parse),
+        last_version,
+    })
+}
+
+fn write_preferences(connection: &Connection, preferences: &Preferences) -> rusqlite::Result<()> {
+    let update_checks = preferences.update_checks.map(UpdateChecks::as_str);
+    connection.execute(
+        "INSERT INTO preferences (id, update_checks, last_version) VALUES (1, ?1, ?2)
+         ON CONFLICT (id) DO UPDATE SET update_checks = ?1, last_version = ?2",
+        params![update_checks, preferences.last_version],
     )?;
     Ok(())
 }

@@ -160,6 +160,46 @@ fn a_file_of_the_first_schema_migrates_with_its_state() {
     assert_eq!(opened, Opened::Existing);
     assert_eq!(store.state().input, "typed before an upgrade");
     assert!(!store.state().show);
+    assert_eq!(store.preferences(), Preferences::default(), "not asked yet");
+}
+
+#[tokio::test]
+async fn the_answers_are_kept_beside_the_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, _) = Store::open(dir.path());
+    store.save(state("kept")).await.unwrap();
+    assert!(
+        store
+            .save_update_checks(UpdateChecks::Automatic)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .save_update_checks(UpdateChecks::Automatic)
+            .await
+            .unwrap()
+    );
+    store.save_last_version("0.1.0".into()).await.unwrap();
+    drop(store);
+    let (again, _) = Store::open(dir.path());
+    assert_eq!(
+        again.preferences(),
+        Preferences {
+            update_checks: Some(UpdateChecks::Automatic),
+            last_version: Some("0.1.0".into()),
+        }
+    );
+    assert_eq!(again.state().input, "kept", "the page's state is untouched");
+    again
+        .save_update_checks(UpdateChecks::NotNow)
+        .await
+        .unwrap();
+    drop(again);
+    assert_eq!(
+        Store::open(dir.path()).0.preferences().update_checks,
+        Some(UpdateChecks::NotNow)
+    );
 }
 
 #[tokio::test]

@@ -1,0 +1,76 @@
+//! The update panel's buttons: each a Datastar action that the server either answers itself
+//! (the user's answer, which it keeps) or hands to the native side as a [`NativeRequest`].
+//! Only a server with a native side (the desktop app) has these routes.
+
+use crate::{
+    ApiError, AppState, NativeRequest, UpdateChecks, UpdateStatus, security::DatastarAction,
+};
+use axum::{extract::State, http::StatusCode};
+
+/// "Check Automatically": remembered, and a first check now.
+pub async fn automatic(
+    _: DatastarAction,
+    State(app): State<AppState>,
+) -> Result<StatusCode, ApiError> {
+    answer(&app, UpdateChecks::Automatic).await?;
+    ask(
+        &app,
+        NativeRequest::CheckForUpdates {
+            asked_by_user: false,
+        },
+    )
+}
+
+/// "Not Now": remembered; only Help → Check for Updates… checks from now on.
+pub async fn not_now(
+    _: DatastarAction,
+    State(app): State<AppState>,
+) -> Result<StatusCode, ApiError> {
+    answer(&app, UpdateChecks::NotNow).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// "Check Again", after a check or an update that failed.
+pub async fn check(_: DatastarAction, State(app): State<AppState>) -> Result<StatusCode, ApiError> {
+    ask(
+        &app,
+        NativeRequest::CheckForUpdates {
+            asked_by_user: true,
+        },
+    )
+}
+
+/// "Install and Restart", which means something only while an update is on offer.
+pub async fn install(
+    _: DatastarAction,
+    State(app): State<AppState>,
+) -> Result<StatusCode, ApiError> {
+    if !app.update_status().is_offer() {
+        return Err(ApiError::NoUpdateOnOffer);
+    }
+    ask(&app, NativeRequest::InstallUpdate)
+}
+
+/// "Later" and "Dismiss": the panel goes away until the next check.
+pub async fn later(_: DatastarAction, State(app): State<AppState>) -> StatusCode {
+    app.show_update(UpdateStatus::Hidden);
+    StatusCode::NO_CONTENT
+}
+
+/// Keeps the user's answer to the first launch's question, and puts the question away.
+async fn answer(app: &AppState, checks: UpdateChecks) -> Result<(), ApiError> {
+    app.store()
+        .save_update_checks(checks)
+        .await
+        .map_err(|err| {
+            tracing::warn!(%err, "cannot keep the answer about updates");
+            ApiError::NotSaved
+        })?;
+    app.show_update(UpdateStatus::Hidden);
+    Ok(())
+}
+
+fn ask(app: &AppState, request: NativeRequest) -> Result<StatusCode, ApiError> {
+    app.native().ok_or(ApiError::NativeGone)?.send(request)?;
+    Ok(StatusCode::ACCEPTED)
+}

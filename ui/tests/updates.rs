@@ -1,0 +1,181 @@
+//! The update panel over HTTP: the page's buttons reach the native side as requests, the
+//! native side's steps reach every page as patches, and the answer to the first launch's
+//! question is kept. The native updater itself is tested in the real window
+//! (`tests/updates/`).
+
+use crate::util::{PAGE_SIGNALS, SseStream, TestServer, shipped};
+use datastar_ui::{
+    Config, NativeRequest, NativeRequests, Store, UpdateButton, UpdateChecks, UpdateStatus,
+};
+use tokio::sync::mpsc::Receiver;
+
+/// A server with a native side, as the desktop app runs it, and that side's inbox.
+async fn desktop_server(store: Store) -> (TestServer, Receiver<NativeRequest>) {
+    let (native, inbox) = NativeRequests::channel();
+    let config = Config {
+        store,
+        native: Some(native),
+        ..shipped()
+    };
+    (TestServer::start_with(config).await, inbox)
+}
+
+fn press(server: &TestServer, button: UpdateButton) -> reqwest::RequestBuilder {
+    server
+        .post(&format!("/{}", button.path()))
+        .header("datastar-request", "true")
+        .header("content-type", "application/json")
+        .body(PAGE_SIGNALS)
+}
+
+#[tokio::test]
+async fn the_first_launch_question_is_answered_once_and_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, _) = Store::open(dir.path());
+    let (server, mut inbox) = desktop_server(store.clone()).await;
+    server.app.show_update(UpdateStatus::Question);
+    let page = server.get("/").send().await.unwrap().text().await.unwrap();
+    assert!(page.contains(">Check Automatically</button>"), "{page}");
+    assert!(page.contains(">Not Now</button>"));
+
+    let response = press(&server, UpdateButton::Automatic)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 202);
+    assert_eq!(
+        inbox.recv().await,
+        Some(NativeRequest::CheckForUpdates {
+            asked_by_user: false
+        })
+    );
+    assert_eq!(server.app.update_status(), UpdateStatus::Hidden);
+    let page = server.get("/").send().await.unwrap().text().await.unwrap();
+    assert!(!page.contains("Check Automatically"), "asked once");
+    assert_eq!(
+        Store::open(dir.path()).0.preferences().update_checks,
+        Some(UpdateChecks::Automatic),
+        "on disk"
+    );
+
+    let response = press(&server, UpdateButton::NotNow).send().await.unwrap();
+    assert_eq!(response.status(), 204);
+    assert!(inbox.try_recv().is_err(), "Not Now asks nothing of the app");
+    assert_eq!(
+        store.preferences().update_checks,
+        Some(UpdateChecks::NotNow)
+    );
+}
+
+#[tokio::test]
+async fn install_means_something_only_while_an_update_is_on_offer() {
+    let (server, mut inbox) = desktop_server(Store::in_memory()).await;
+    let response = press(&server, UpdateButton::Install).send().await.unwrap();
+    assert_eq!(response.status(), 409);
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("no update on offer")
+    );
+    assert!(inbox.try_recv().is_err());
+
+    server.app.show_update(UpdateStatus::Available {
+        version: "9.9.9".into(),
+        notes: "Faster.".into(),
+    });
+    let response = press(&server, UpdateButton::Install).send().await.unwrap();
+    assert_eq!(response.status(), 202);
+    assert_eq!(inbox.recv().await, Some(NativeRequest::InstallUpdate));
+
+    let response = press(&server, UpdateButton::Check).send().await.unwrap();
+    assert_eq!(response.status(), 202);
+    assert_eq!(
+        inbox.recv().await,
+        Some(NativeRequest::CheckForUpdates {
+            asked_by_user: true
+        })
+    );
+    assert_eq!(
+        press(&server, UpdateButton::Later)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        204
+    );
+    assert_eq!(server.app.update_status(), UpdateStatus::Hidden);
+}
+
+#[tokio::test]
+async fn a_busy_or_stopped_native_side_is_a_clear_503() {
+    let (server, inbox) = desktop_server(Store::in_memory()).await;
+    for _ in 0..8 {
+        assert_eq!(
+            press(&server, UpdateButton::Check)
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            202
+        );
+    }
+    let busy = press(&server, UpdateButton::Check).send().await.unwrap();
+    assert_eq!(busy.status(), 503);
+    assert!(busy.text().await.unwrap().contains("busy"));
+    drop(inbox);
+    let gone = press(&server, UpdateButton::Check).send().await.unwrap();
+    assert_eq!(gone.status(), 503);
+    assert!(gone.text().await.unwrap().contains("restart the app"));
+}
+
+#[tokio::test]
+async fn each_step_reaches_every_open_page_as_a_patch_of_the_panel() {
+    let (server, _inbox) = desktop_server(Store::in_memory()).await;
+    let mut page = SseStream::new(server.action("/events", "{}").send().await.unwrap());
+    let status = UpdateStatus::Downloading {
+        received: 1024 * 1024,
+        total: Some(4 * 1024 * 1024),
+    };
+    // The stream subscribes when its response starts: repeat until it hears one.
+    let event = loop {
+        server.app.show_update(status.clone());
+        if let Ok(Some(event)) =
+            tokio::time::timeout(std::time::Duration::from_millis(50), page.next_event()).await
+        {
+            break event;
+        }
+    };
+    assert_eq!(event.event, "datastar-patch-elements");
+    let elements = event.datastar_field("elements").unwrap();
+    assert!(
+        elements.contains(r#"<progress id="update-progress" value="1048576" max="4194304">"#),
+        "{elements}"
+    );
+}
+
+#[tokio::test]
+async fn every_button_answers_datastar_only() {
+    let (server, mut inbox) = desktop_server(Store::in_memory()).await;
+    for button in UpdateButton::ALL {
+        let response = server
+            .post(&format!("/{}", button.path()))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 400, "{button:?}");
+    }
+    assert!(inbox.try_recv().is_err());
+}
+
+#[tokio::test]
+async fn a_server_without_a_native_side_has_no_update_routes() {
+    let server = TestServer::start().await;
+    for button in UpdateButton::ALL {
+        let response = press(&server, button).send().await.unwrap();
+        assert_eq!(response.status(), 404, "{button:?}");
+    }
+    let page = server.get("/").send().await.unwrap().text().await.unwrap();
+    assert!(page.contains(r#"<section id="updates" hidden></section>"#));
+}
