@@ -4,14 +4,14 @@
 CARGO_BIN := $(or $(CARGO_HOME),$(HOME)/.cargo)/bin
 export PATH := $(CARGO_BIN):$(CURDIR)/node_modules/.bin:$(PATH)
 
-.PHONY: run test setup setup-test headless bundle check-deb check-portable icons lint bench bench-smoke mutants clean
+.PHONY: run test setup setup-test headless bundle check-deb check-updates check-portable icons lint bench bench-smoke mutants clean
 
 ## Run the desktop app (installs what is missing, builds, opens the window).
 run: setup
 	tauri dev
 
 ## Run every test: formatting, lints, the graph for other platforms, the icons, unit, HTTP,
-## both UI suites, the .deb, the benchmark smoke run.
+## both UI suites, the .deb, the benchmark smoke run, the installed app updating itself.
 test: setup-test
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets --locked -- -D warnings
@@ -19,11 +19,13 @@ test: setup-test
 	scripts/icons.sh --check
 	xvfb-run -a -s "-screen 0 1280x1024x24" cargo test --workspace --exclude datastar-desktop --locked -- --include-ignored
 	# One at a time: these tests share one X display, its keyboard focus and its windows.
-	xvfb-run -a -s "-screen 0 1280x1024x24" cargo test -p datastar-desktop --locked -- --include-ignored --test-threads 1
+	xvfb-run -a -s "-screen 0 1280x1024x24" cargo test -p datastar-desktop --locked --lib --bins --test desktop -- --include-ignored --test-threads 1
 	$(MAKE) check-deb
 	scripts/check-rpm.sh
 	scripts/check-release.sh
 	$(MAKE) bench-smoke
+	# Last: it builds test versions of the app into target/release.
+	$(MAKE) check-updates
 
 setup:
 	scripts/setup.sh run
@@ -39,6 +41,12 @@ headless: setup
 ## the updater, with latest.json, when TAURI_SIGNING_PRIVATE_KEY is set.
 bundle: setup
 	scripts/bundle.sh
+
+## The installed app updating itself from a release server on loopback: builds two test
+## versions with a throwaway key, installs the older (root, or sudo), walks the page from the
+## first-launch question to the restarted new version, and every refusal on the way.
+check-updates: setup-test
+	xvfb-run -a -s "-screen 0 1280x1024x24" cargo test -p datastar-desktop --locked --test updates -- --include-ignored
 
 ## Build, install, start, check and remove the .deb, as a user would.
 check-deb: bundle

@@ -16,6 +16,8 @@ use x11rb::{
 };
 
 /// Keysyms the tests press (see X11's `keysymdef.h`).
+/// Shared by both test binaries (`tests/desktop.rs`, `tests/updates/`), each using some.
+#[allow(dead_code)]
 pub mod keys {
     pub const CONTROL: u32 = 0xffe3;
     pub const SHIFT: u32 = 0xffe1;
@@ -26,6 +28,10 @@ pub mod keys {
     pub const MINUS: u32 = 0x002d;
     pub const ZERO: u32 = 0x0030;
     pub const Q: u32 = 0x0071;
+    pub const F10: u32 = 0xffc7;
+    pub const LEFT: u32 = 0xff51;
+    pub const DOWN: u32 = 0xff54;
+    pub const RETURN: u32 = 0xff0d;
 }
 
 /// Where a window is and how big, in root coordinates.
@@ -295,6 +301,12 @@ impl Display {
     pub fn press(&self, window: Window, keysyms: &[u32]) -> Result<()> {
         self.conn
             .set_input_focus(InputFocus::PARENT, window, CURRENT_TIME)?;
+        self.press_where_focused(keysyms)
+    }
+
+    /// Presses `keysyms` as [`Display::press`] does, wherever the keyboard is: in an open
+    /// menu, which holds it until it closes.
+    pub fn press_where_focused(&self, keysyms: &[u32]) -> Result<()> {
         let codes = keysyms
             .iter()
             .map(|&keysym| self.keycode(keysym))

@@ -205,6 +205,15 @@ impl Store {
         Ok(read(&connection)?)
     }
 
+    /// The preferences in `dir`'s file, read as [`Store::peek`] reads the state.
+    pub fn peek_preferences(dir: &Path) -> Result<Preferences, StoreError> {
+        let connection = Connection::open_with_flags(
+            dir.join(FILE_NAME),
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+        )?;
+        Ok(read_preferences(&connection)?)
+    }
+
     /// The state, as last saved.
     pub fn state(&self) -> PageState {
         lock(&self.inner.state).clone()

@@ -1,0 +1,428 @@
+//! The installed app updates itself, offline: from its first-launch question to a restarted
+//! new version, through every refusal on the way.
+//!
+//! The test builds two versions of the app with `scripts/bundle.sh`, as a release is built,
+//! with a throwaway key and the updater pointed at a release server of its own on loopback
+//! (plain HTTP, allowed in these builds only). It installs the older `.deb` as
+//! `scripts/check-deb.sh` does, drives the installed app's real window through tauri-driver,
+//! and removes the package at the end.
+//!
+//! The updater installs with `pkexec dpkg -i`, which asks for the user's password. Here a
+//! stand-in `pkexec`, first on the app's PATH, runs the command as the test's root (or
+//! through `sudo -n`), or refuses as a user who cancels the prompt would.
+//!
+//! Needs root (dpkg), Xvfb, tauri-driver and WebKitWebDriver: `make check-updates`.
+
+#[path = "../support/mod.rs"]
+#[allow(dead_code)]
+mod support;
+
+mod packages;
+mod release;
+
+use anyhow::{Context, Result, ensure};
+use fantoccini::{Client, Locator};
+use packages::{Installed, KeyPair, installed_version};
+use release::{Answer, Release, ReleaseServer};
+use std::{collections::HashMap, path::Path, time::Duration};
+use support::{
+    identifier, require_display,
+    x11::{Display, keys},
+};
+use ui_scenarios::{PrivateHome, drivers::TauriDriver, process, wait_until};
+
+const PACKAGE: &str = "datastar-desktop";
+const BINARY: &str = "/usr/bin/datastar-desktop";
+const OLD: &str = "0.1.0";
+const NEW: &str = "0.1.1";
+
+/// What the page gets to show a step; a check that hangs takes the app's whole deadline.
+const STEP: Duration = Duration::from_secs(30);
+/// What GTK gets to open a menu before the next key: nothing in the page shows it.
+const MENU_STEP: Duration = Duration::from_millis(300);
+
+#[tokio::test]
+#[ignore = "builds and installs packages as root, needs Xvfb and tauri-driver; `make check-updates` runs it"]
+async fn the_installed_app_updates_itself_from_the_page() -> Result<()> {
+    require_display();
+    ensure!(
+        packages::is_root()
+            || std::process::Command::new("sudo")
+                .args(["-n", "true"])
+                .status()?
+                .success(),
+        "installing packages needs root, or sudo without a password"
+    );
+    let work = tempfile::tempdir()?;
+    let key = KeyPair::generate(work.path(), "update.key")?;
+    let another = KeyPair::generate(work.path(), "another.key")?;
+    // Bound before the builds, so that its address can be built into them.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let base = format!("http://{}", listener.local_addr()?);
+    let endpoint = format!("{base}/latest.json");
+    let downloads = format!("{base}/download");
+
+    let new = packages::build(NEW, &key, &endpoint, &downloads, work.path())?;
+    let old = packages::build(OLD, &key, &endpoint, &downloads, work.path())?;
+    the_rpm_is_in_the_manifest_and_signed(&new.manifest, &new.rpm, &key)?;
+    let release = Release {
+        manifest: new.manifest.clone(),
+        foreign_signature: another.sign(&copy_of(&new.deb, work.path())?, NEW)?,
+        packages: [&new.deb, &new.rpm]
+            .into_iter()
+            .map(|path| Ok((file_name(path)?, std::fs::read(path)?)))
+            .collect::<Result<HashMap<_, _>>>()?,
+    };
+    let server = ReleaseServer::start(listener, release);
+
+    let _installed = Installed::deb(&old.deb, PACKAGE)?;
+    assert_eq!(installed_version(PACKAGE)?.as_deref(), Some(OLD));
+    let stubs = Stubs::new(work.path())?;
+    let home = PrivateHome::new()?;
+    let data = home.data_dir().join(identifier());
+    let display = Display::open()?;
+    let session = launch(&home, &stubs).await?;
+    let page = &session.client;
+
+    // Nothing leaves the machine until the user says so.
+    wait_for_panel(page, "Check Automatically").await?;
+    ensure!(
+        server.requests() == 0,
+        "the app asked the network before the user said yes"
+    );
+    type_into_input(page, "typed before the update", &data).await?;
+    click(page, "#update-automatic").await?;
+    wait_for_panel(page, &format!("Version {NEW} is available.")).await?;
+    wait_for_panel(page, &format!("What is new in {NEW}.")).await?;
+    click(page, "#update-later").await?;
+    wait_until(STEP, "the offer to go away", async || {
+        Ok(panel(page).await?.is_empty().then_some(()))
+    })
+    .await?;
+
+    // Help → Check for Updates…, from the keyboard: F10 opens the menu bar on File, Left
+    // wraps round to Help, whose first item it is.
+    server.answer(Answer::Older);
+    let window = display
+        .wait_for_title(datastar_desktop::APP_NAME, STEP)
+        .await?;
+    let place = display.geometry(window)?;
+    display.press(window, &[keys::F10])?;
+    for key in [keys::LEFT, keys::DOWN, keys::RETURN] {
+        // Each step opens or moves in a menu that GTK draws first.
+        tokio::time::sleep(MENU_STEP).await;
+        display.press_where_focused(&[key])?;
+    }
+    wait_for_panel(
+        page,
+        &format!(
+            "Update failed: the update server offers version 0.0.1, older than this one ({OLD})."
+        ),
+    )
+    .await?;
+
+    // Each refusal says why, and leaves the installed app alone.
+    let refusals = [
+        (
+            Answer::Oversized,
+            "Update failed: the release manifest is larger than 64 KiB.",
+        ),
+        (
+            Answer::Malformed,
+            "Update failed: the release manifest could not be read",
+        ),
+        (
+            Answer::NotFound,
+            "Update failed: the update server answered 404 Not Found.",
+        ),
+        (
+            Answer::Hangs,
+            "Could not reach the update server: the update server did not answer within 15 s.",
+        ),
+    ];
+    for (answer, says) in refusals {
+        server.answer(answer);
+        click(page, "#update-check").await?;
+        wait_for_panel(page, says).await?;
+        assert_eq!(
+            installed_version(PACKAGE)?.as_deref(),
+            Some(OLD),
+            "{answer:?}"
+        );
+    }
+    let refused_downloads = [
+        (
+            Answer::SignedByAnother,
+            "Update failed: the signature does not match",
+        ),
+        (
+            Answer::Unsigned,
+            "Update failed: the signature does not match",
+        ),
+        (
+            Answer::Tampered,
+            "Update failed: the signature does not match",
+        ),
+    ];
+    for (answer, says) in refused_downloads {
+        server.answer(answer);
+        offer_and_install(page).await?;
+        wait_for_panel(page, says).await?;
+        assert_eq!(
+            installed_version(PACKAGE)?.as_deref(),
+            Some(OLD),
+            "{answer:?}"
+        );
+    }
+
+    // The user cancels the password prompt: said, and the app keeps running.
+    server.answer(Answer::Good);
+    stubs.refuse_password(true)?;
+    offer_and_install(page).await?;
+    wait_for_panel(
+        page,
+        "The update was not installed: the system did not allow it",
+    )
+    .await?;
+    assert_eq!(installed_version(PACKAGE)?.as_deref(), Some(OLD));
+    stubs.refuse_password(false)?;
+
+    // Installed, with the download's progress in the page, then restarted.
+    let before = process::find_process(PACKAGE).context("the app's process")?;
+    offer_and_install(page).await?;
+    let progress = watch_progress(page).await?;
+    ensure!(
+        progress
+            .iter()
+            .any(|&(value, max)| value > 0.0 && value < max),
+        "the progress bar never showed a download under way: {progress:?}"
+    );
+    wait_until(
+        Duration::from_secs(120),
+        "dpkg to report the new version",
+        async || Ok((installed_version(PACKAGE)?.as_deref() == Some(NEW)).then_some(())),
+    )
+    .await?;
+    let requests_before_restart = server.requests();
+    let restarted = wait_until(STEP, "the app to restart", async || {
+        Ok(process::find_process(PACKAGE).filter(|&pid| pid != before))
+    })
+    .await?;
+    ensure!(
+        std::fs::read_link(format!("/proc/{restarted}/exe"))? == Path::new(BINARY),
+        "the restarted app is not the installed binary"
+    );
+    // The new version, running: it records itself as the last version to run.
+    wait_until(
+        STEP,
+        "the restarted app to record its version",
+        async || {
+            let preferences = datastar_ui::Store::peek_preferences(&data).ok();
+            Ok(preferences
+                .and_then(|preferences| preferences.last_version)
+                .filter(|version| version == NEW)
+                .map(|_| ()))
+        },
+    )
+    .await?;
+    // Automatic checks are on: the new version checks once as it starts.
+    wait_until(STEP, "the restarted app to check for updates", async || {
+        Ok((server.requests() > requests_before_restart).then_some(()))
+    })
+    .await?;
+    drop(session);
+
+    // Closed and opened again, the page is as it was left before the update.
+    let window = display
+        .wait_for_title(datastar_desktop::APP_NAME, STEP)
+        .await?;
+    display.request_close(window)?;
+    wait_until(STEP, "the restarted app to quit", async || {
+        Ok((!is_running(restarted)).then_some(()))
+    })
+    .await?;
+    let session = launch(&home, &stubs).await?;
+    let input = session.client.find(Locator::Css("#input")).await?;
+    assert_eq!(
+        input.prop("value").await?.as_deref(),
+        Some("typed before the update")
+    );
+    let window = display
+        .wait_for_title(datastar_desktop::APP_NAME, STEP)
+        .await?;
+    assert_eq!(display.geometry(window)?, place, "the window where it was");
+    session.close().await
+}
+
+/// The installed app, in `home`, with the stand-ins first on its PATH.
+async fn launch(home: &PrivateHome, stubs: &Stubs) -> Result<ui_scenarios::drivers::Session> {
+    TauriDriver::start_in(home.clone(), &[("PATH", &stubs.path)])
+        .await?
+        .launch(Path::new(BINARY))
+        .await
+}
+
+/// Checks again from a failed step, and asks to install what is offered.
+async fn offer_and_install(page: &Client) -> Result<()> {
+    click(page, "#update-check").await?;
+    wait_for_panel(page, &format!("Version {NEW} is available.")).await?;
+    click(page, "#update-install").await
+}
+
+/// The progress bar's `value` and `max`, read until the download ends.
+async fn watch_progress(page: &Client) -> Result<Vec<(f64, f64)>> {
+    let mut seen = Vec::new();
+    let read = "const bar = document.querySelector('#update-progress');
+                return bar && bar.hasAttribute('max') ? [bar.value, bar.max] : null;";
+    for _ in 0..600 {
+        match page.execute(read, vec![]).await {
+            Ok(serde_json::Value::Array(pair)) => {
+                let number = |i: usize| pair.get(i).and_then(serde_json::Value::as_f64);
+                if let (Some(value), Some(max)) = (number(0), number(1)) {
+                    seen.push((value, max));
+                }
+            }
+            Ok(_) if !seen.is_empty() => break,
+            Ok(_) => {}
+            // The app restarted under the driver.
+            Err(_) => break,
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    Ok(seen)
+}
+
+async fn panel(page: &Client) -> Result<String> {
+    Ok(page
+        .execute(
+            "return document.querySelector('#updates').textContent.trim();",
+            vec![],
+        )
+        .await?
+        .as_str()
+        .unwrap_or_default()
+        .to_owned())
+}
+
+async fn wait_for_panel(page: &Client, text: &str) -> Result<()> {
+    wait_until(STEP, &format!("the page to say {text:?}"), async || {
+        Ok(panel(page).await?.contains(text).then_some(()))
+    })
+    .await
+}
+
+async fn click(page: &Client, selector: &str) -> Result<()> {
+    page.find(Locator::Css(selector)).await?.click().await?;
+    Ok(())
+}
+
+/// Types `text` and waits until the server has it on disk.
+async fn type_into_input(page: &Client, text: &str, data: &Path) -> Result<()> {
+    page.find(Locator::Css("#input"))
+        .await?
+        .send_keys(text)
+        .await?;
+    wait_until(STEP, "the typed text to be stored", async || {
+        let stored = datastar_ui::Store::peek(data).ok().flatten();
+        Ok(stored.filter(|state| state.input == text).map(|_| ()))
+    })
+    .await
+}
+
+fn is_running(pid: u32) -> bool {
+    process::comm(pid).is_some()
+}
+
+fn file_name(path: &Path) -> Result<String> {
+    Ok(path
+        .file_name()
+        .and_then(|name| name.to_str())
+        .context("a file name")?
+        .to_owned())
+}
+
+fn copy_of(file: &Path, dir: &Path) -> Result<std::path::PathBuf> {
+    let copy = dir.join("foreign").join(file_name(file)?);
+    std::fs::create_dir_all(copy.parent().context("a parent")?)?;
+    std::fs::copy(file, &copy)?;
+    Ok(copy)
+}
+
+/// The .rpm cannot be installed on this Debian machine, but its manifest entry can be
+/// checked: it names the package, and its signature verifies with the app's key.
+fn the_rpm_is_in_the_manifest_and_signed(
+    manifest: &serde_json::Value,
+    rpm: &Path,
+    key: &KeyPair,
+) -> Result<()> {
+    use base64::Engine;
+    let entry = &manifest["platforms"]["linux-x86_64-rpm"];
+    let url = entry["url"].as_str().context("an rpm url")?;
+    ensure!(
+        url.ends_with(&urlencoding(&file_name(rpm)?)),
+        "the rpm entry names {url}"
+    );
+    let decode = |text: &str| -> Result<String> {
+        Ok(String::from_utf8(
+            base64::engine::general_purpose::STANDARD.decode(text.trim())?,
+        )?)
+    };
+    let public = minisign_verify::PublicKey::decode(&decode(&key.public)?)?;
+    let signature = minisign_verify::Signature::decode(&decode(
+        entry["signature"].as_str().context("an rpm signature")?,
+    )?)?;
+    public.verify(&std::fs::read(rpm)?, &signature, true)?;
+    Ok(())
+}
+
+fn urlencoding(name: &str) -> String {
+    name.replace(' ', "%20")
+}
+
+/// Stand-ins for the system's password prompts, first on the app's PATH.
+struct Stubs {
+    dir: std::path::PathBuf,
+    path: std::path::PathBuf,
+}
+
+impl Stubs {
+    fn new(work: &Path) -> Result<Self> {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = work.join("stubs");
+        std::fs::create_dir_all(&dir)?;
+        let pkexec = "#!/bin/sh\n\
+            # polkit's pkexec, as a user answers it: refused (126) or run as root.\n\
+            [ -e \"$(dirname \"$0\")/refuse\" ] && exit 126\n\
+            [ \"$(id -u)\" -eq 0 ] && exec \"$@\"\n\
+            exec /usr/bin/sudo -n \"$@\"\n";
+        // The updater's fallbacks after pkexec: a cancelled dialog, no terminal for sudo.
+        let refused = "#!/bin/sh\nexit 1\n";
+        for (name, script) in [
+            ("pkexec", pkexec),
+            ("zenity", refused),
+            ("kdialog", refused),
+            ("sudo", refused),
+        ] {
+            let file = dir.join(name);
+            std::fs::write(&file, script)?;
+            std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o755))?;
+        }
+        let path = std::env::join_paths(std::iter::once(dir.clone()).chain(
+            std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()),
+        ))?;
+        Ok(Self {
+            dir,
+            path: path.into(),
+        })
+    }
+
+    fn refuse_password(&self, refuse: bool) -> Result<()> {
+        let flag = self.dir.join("refuse");
+        if refuse {
+            std::fs::write(flag, "")?;
+        } else if flag.exists() {
+            std::fs::remove_file(flag)?;
+        }
+        Ok(())
+    }
+}
