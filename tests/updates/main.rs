@@ -13,6 +13,7 @@
 //!
 //! Needs root (dpkg), Xvfb, tauri-driver and WebKitWebDriver: `make check-updates`.
 
+// The desktop suite's helpers; this binary uses only some of them.
 #[path = "../support/mod.rs"]
 #[allow(dead_code)]
 mod support;
