@@ -79,9 +79,11 @@ async fn the_installed_app_updates_itself_from_the_page() -> Result<()> {
     let _installed = Installed::deb(&old.deb, PACKAGE)?;
     assert_eq!(installed_version(PACKAGE)?.as_deref(), Some(OLD));
     let stubs = Stubs::new(work.path())?;
+    let display = Display::open()?;
+    not_now_means_no_check_at_the_next_launch(&server, &stubs).await?;
+
     let home = PrivateHome::new()?;
     let data = home.data_dir().join(identifier());
-    let display = Display::open()?;
     let session = launch(&home, &stubs).await?;
     let page = &session.client;
 
@@ -253,6 +255,36 @@ async fn the_installed_app_updates_itself_from_the_page() -> Result<()> {
         .await?;
     assert_eq!(display.geometry(window)?, place, "the window where it was");
     session.close().await
+}
+
+/// A user who answers Not Now is not asked again, and the next launch checks nothing.
+async fn not_now_means_no_check_at_the_next_launch(
+    server: &ReleaseServer,
+    stubs: &Stubs,
+) -> Result<()> {
+    let home = PrivateHome::new()?;
+    let session = launch(&home, stubs).await?;
+    wait_for_panel(&session.client, "Not Now").await?;
+    click(&session.client, "#update-not-now").await?;
+    let data = home.data_dir().join(identifier());
+    wait_until(STEP, "the answer to be kept", async || {
+        let kept = datastar_ui::Store::peek_preferences(&data).ok();
+        Ok(kept
+            .and_then(|preferences| preferences.update_checks)
+            .filter(|&checks| checks == datastar_ui::UpdateChecks::NotNow)
+            .map(|_| ()))
+    })
+    .await?;
+    session.close().await?;
+    let session = launch(&home, stubs).await?;
+    // The page is loaded, its feed ticking: the app is past the moment it would check.
+    ui_scenarios::Scenario::FeedTicks
+        .run(&session.client)
+        .await?;
+    ensure!(panel(&session.client).await?.is_empty(), "asked again");
+    session.close().await?;
+    ensure!(server.requests() == 0, "a check after Not Now");
+    Ok(())
 }
 
 /// The installed app, in `home`, with the stand-ins first on its PATH.
