@@ -150,7 +150,26 @@ async fn a_decoy_cookie_of_our_name_does_not_sign_the_user_out() {
 /// another local user could bind on our port to catch the sign-in URL.
 #[tokio::test]
 async fn the_sign_in_url_names_only_the_address_we_hold() {
-    let server = TestServer::start().await;
+    // We hold only our own address: anyone can take `127.0.0.1` on our port, as the
+    // impostor below does. The flood tests beside this one hold thousands of client sockets
+    // for many seconds, and one of their ephemeral ports on 127.0.0.1 can be ours: then a
+    // server on another port is tried, so that the impostor's bind shows what it means to.
+    let mut tries = 0;
+    let (server, _impostor) = loop {
+        let server = TestServer::start().await;
+        let port = server.app.addr().port();
+        match std::net::TcpListener::bind(("127.0.0.1", port)) {
+            Ok(impostor) => break (server, impostor),
+            Err(err) => {
+                tries += 1;
+                assert!(
+                    tries < 10,
+                    "127.0.0.1:{port} is not free for anyone to take: {err}"
+                );
+                server.stop().await;
+            }
+        }
+    };
     let addr = server.app.addr();
     assert!(addr.ip().is_loopback() && addr.ip().to_string() != "127.0.0.1");
     let url = server.app.launch_url();
@@ -158,22 +177,7 @@ async fn the_sign_in_url_names_only_the_address_we_hold() {
         url.starts_with(&format!("http://{addr}{}?token=", server.path("/"))),
         "{url}"
     );
-    // We hold only our own address: anyone can take `127.0.0.1` on our port, as this
-    // impostor does. So we never send anyone there, and a request that names it (or
-    // `[::1]`) is refused.
-    // The flood tests beside this one hold thousands of client sockets, whose ephemeral
-    // ports can briefly take this one on 127.0.0.1: try for a few seconds.
-    let impostor = wait_until(
-        Duration::from_secs(5),
-        "127.0.0.1 on our port",
-        async || Ok(std::net::TcpListener::bind(("127.0.0.1", addr.port())).ok()),
-    )
-    .await;
-    assert!(
-        impostor.is_ok(),
-        "127.0.0.1:{} is free for anyone to take",
-        addr.port()
-    );
+    // So we never send anyone there, and a request that names it (or `[::1]`) is refused.
     for host in ["127.0.0.1", "[::1]"] {
         let status = crate::util::raw_status(
             addr,
