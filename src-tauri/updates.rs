@@ -55,20 +55,9 @@ pub fn plugin<R: Runtime>() -> tauri::plugin::TauriPlugin<R, tauri_plugin_update
 /// Starts the updates' side of the app: says whether this launch is a new version, asks
 /// the first launch's question or checks, then serves the page's requests in order.
 pub fn start<R: Runtime>(app: &AppHandle<R>, server: AppState, requests: Receiver<NativeRequest>) {
-    // The plugin brings rustls without a default crypto provider; it installs ring, the one
-    // it is built with, only when it checks. The manifest is fetched first, so it is here.
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    let client = match reqwest::Client::builder().build() {
-        Ok(client) => client,
-        Err(err) => {
-            tracing::error!(%err, "no HTTP client: updates are off for this run");
-            return;
-        }
-    };
     let updates = Updates {
         app: app.clone(),
         server,
-        client,
         offer: None,
     };
     tauri::async_runtime::spawn(updates.run(requests));
@@ -77,7 +66,6 @@ pub fn start<R: Runtime>(app: &AppHandle<R>, server: AppState, requests: Receive
 struct Updates<R: Runtime> {
     app: AppHandle<R>,
     server: AppState,
-    client: reqwest::Client,
     /// The update on offer in the page, until it is installed or a new check replaces it.
     offer: Option<Update>,
 }
@@ -162,7 +150,10 @@ impl<R: Runtime> Updates<R> {
     async fn find(&self) -> Result<Option<Update>, CheckError> {
         let updater = self.app.updater()?;
         let endpoint = endpoint(&self.app)?;
-        let manifest = manifest::fetch(&self.client, &endpoint).await?;
+        // Made per check, not at start-up, which it would slow (it reads the system's
+        // certificates): checks are rare, and most launches make none.
+        let client = http_client()?;
+        let manifest = manifest::fetch(&client, &endpoint).await?;
         match manifest::offer(&manifest, self.current_version())? {
             Offer::UpToDate => Ok(None),
             Offer::Newer(_) => Ok(updater.restore_update(manifest)?),
@@ -281,6 +272,17 @@ enum CheckError {
     Updater(#[from] tauri_plugin_updater::Error),
     #[error("no update endpoint is configured")]
     NoEndpoint,
+    #[error("no HTTP client: {0}")]
+    Client(String),
+}
+
+/// An HTTP client with the crypto provider the updater plugin is built with: the plugin
+/// brings rustls without a default one, and installs ring only when it checks itself.
+fn http_client() -> Result<reqwest::Client, CheckError> {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::builder()
+        .build()
+        .map_err(|err| CheckError::Client(err.to_string()))
 }
 
 /// The endpoint in `tauri.conf.json` (`plugins.updater.endpoints`, the first one). The

@@ -197,7 +197,7 @@ async fn main() -> Result<()> {
     // 15,000 streams need 15,000 sockets here and as many in the server, which inherits this.
     rlimit::increase_nofile_limit(u64::MAX).context("raising the open-file limit")?;
     build_headless(&repo, true).await?;
-    build_bare_axum(&repo).await?;
+    build(&repo, &["--release", "-p", "bench", "--bin", "bare-axum"]).await?;
     let seed_dir = servers::seed_dir(&repo);
     if seed_dir.is_none() {
         eprintln!("bench: no seed at ../shared/seed (set SEED_DIR): measuring ours only");
@@ -393,46 +393,31 @@ async fn unpinned_fan_out(plan: &Plan, repo: &Path) -> Result<Option<FanOut>> {
 /// Builds the headless server: release for the measurements, debug for live reload (which
 /// only debug builds have).
 pub async fn build_headless(repo: &Path, release: bool) -> Result<()> {
-    let mut command = tokio::process::Command::new(env!("CARGO"));
-    command.args([
-        "build",
-        "--locked",
-        "--quiet",
-        "-p",
-        "datastar-ui",
-        "--bin",
-        "datastar-headless",
-    ]);
-    if release {
-        command.arg("--release");
-    }
-    let status = command.current_dir(repo).status().await?;
-    if !status.success() {
-        bail!("building the headless server failed");
-    }
-    Ok(())
+    let profile: &[&str] = if release { &["--release"] } else { &[] };
+    let target = ["-p", "datastar-ui", "--bin", "datastar-headless"];
+    build(repo, &[profile, &target].concat()).await
 }
 
-/// Builds the bare axum server, release, as the floor `/get` is compared with.
-async fn build_bare_axum(repo: &Path) -> Result<()> {
+/// `cargo build --locked --quiet` with `args`, in the repository.
+async fn build(repo: &Path, args: &[&str]) -> Result<()> {
     let status = tokio::process::Command::new(env!("CARGO"))
-        .args([
-            "build",
-            "--locked",
-            "--quiet",
-            "--release",
-            "-p",
-            "bench",
-            "--bin",
-            "bare-axum",
-        ])
+        .args(["build", "--locked", "--quiet"])
+        .args(args)
         .current_dir(repo)
         .status()
         .await?;
     if !status.success() {
-        bail!("building the bare axum server failed");
+        bail!("cargo build {} failed", args.join(" "));
     }
     Ok(())
+}
+
+/// A fresh directory beside the repository, removed when dropped: for the stores the
+/// benchmark writes. Not in /tmp, which may be a tmpfs that never reaches a disk.
+pub fn scratch_dir(repo: &Path) -> Result<tempfile::TempDir> {
+    let bench_dir = repo.join(".bench");
+    std::fs::create_dir_all(&bench_dir)?;
+    Ok(tempfile::tempdir_in(bench_dir)?)
 }
 
 fn newest_deb(repo: &Path) -> Option<PathBuf> {

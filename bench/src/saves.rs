@@ -21,9 +21,7 @@ pub struct Saves {
 }
 
 pub async fn measure(repo: &Path, count: usize) -> Result<Saves> {
-    let bench_dir = repo.join(".bench");
-    std::fs::create_dir_all(&bench_dir)?;
-    let dir = tempfile::tempdir_in(bench_dir)?;
+    let dir = crate::scratch_dir(repo)?;
     let (store, _) = Store::open(dir.path());
     anyhow::ensure!(store.is_persistent(), "{:?}", store.notice());
     let mut latencies = Vec::with_capacity(count);

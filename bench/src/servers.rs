@@ -58,11 +58,8 @@ impl Server {
     }
 
     async fn start_ours(repo: &Path, mut command: Command) -> Result<Self> {
-        // Beside the repository rather than in /tmp, which may be a tmpfs: a write there
-        // never reaches a disk, and the report checks that `/get` writes nothing.
-        let bench_dir = repo.join(".bench");
-        std::fs::create_dir_all(&bench_dir)?;
-        let data_dir = tempfile::tempdir_in(bench_dir)?;
+        // On a real disk: the report checks that `/get` writes nothing to it.
+        let data_dir = crate::scratch_dir(repo)?;
         command
             .args(["--port", "0", "--max-feeds", &MAX_FEEDS.to_string()])
             .arg("--data-dir")

@@ -174,10 +174,9 @@ mod tests {
         .into_bytes()
     }
 
-    /// As the app makes it: with the crypto provider the updater plugin is built with.
+    /// As the app makes it.
     fn client() -> reqwest::Client {
-        let _ = rustls::crypto::ring::default_provider().install_default();
-        reqwest::Client::new()
+        crate::updates::http_client().unwrap()
     }
 
     #[tokio::test]

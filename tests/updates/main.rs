@@ -22,6 +22,7 @@ mod packages;
 mod release;
 
 use anyhow::{Context, Result, ensure};
+use datastar_ui::UpdateButton;
 use fantoccini::{Client, Locator};
 use packages::{Installed, KeyPair, installed_version};
 use release::{Answer, Release, ReleaseServer};
@@ -94,10 +95,10 @@ async fn the_installed_app_updates_itself_from_the_page() -> Result<()> {
         "the app asked the network before the user said yes"
     );
     type_into_input(page, "typed before the update", &data).await?;
-    click(page, "#update-automatic").await?;
+    press(page, UpdateButton::Automatic).await?;
     wait_for_panel(page, &format!("Version {NEW} is available.")).await?;
     wait_for_panel(page, &format!("What is new in {NEW}.")).await?;
-    click(page, "#update-later").await?;
+    press(page, UpdateButton::Later).await?;
     wait_until(STEP, "the offer to go away", async || {
         Ok(panel(page).await?.is_empty().then_some(()))
     })
@@ -145,7 +146,7 @@ async fn the_installed_app_updates_itself_from_the_page() -> Result<()> {
     ];
     for (answer, says) in refusals {
         server.answer(answer);
-        click(page, "#update-check").await?;
+        press(page, UpdateButton::Check).await?;
         wait_for_panel(page, says).await?;
         assert_eq!(
             installed_version(PACKAGE)?.as_deref(),
@@ -212,7 +213,7 @@ async fn the_installed_app_updates_itself_from_the_page() -> Result<()> {
     })
     .await?;
     ensure!(
-        std::fs::read_link(format!("/proc/{restarted}/exe"))? == Path::new(BINARY),
+        process::executable(restarted).as_deref() == Some(Path::new(BINARY)),
         "the restarted app is not the installed binary"
     );
     // The new version, running: it records itself as the last version to run.
@@ -245,10 +246,9 @@ async fn the_installed_app_updates_itself_from_the_page() -> Result<()> {
     })
     .await?;
     let session = launch(&home, &stubs).await?;
-    let input = session.client.find(Locator::Css("#input")).await?;
     assert_eq!(
-        input.prop("value").await?.as_deref(),
-        Some("typed before the update")
+        ui_scenarios::state::input_value(&session.client).await?,
+        "typed before the update"
     );
     let window = display
         .wait_for_title(datastar_desktop::APP_NAME, STEP)
@@ -265,7 +265,7 @@ async fn not_now_means_no_check_at_the_next_launch(
     let home = PrivateHome::new()?;
     let session = launch(&home, stubs).await?;
     wait_for_panel(&session.client, "Not Now").await?;
-    click(&session.client, "#update-not-now").await?;
+    press(&session.client, UpdateButton::NotNow).await?;
     let data = home.data_dir().join(identifier());
     wait_until(STEP, "the answer to be kept", async || {
         let kept = datastar_ui::Store::peek_preferences(&data).ok();
@@ -297,9 +297,9 @@ async fn launch(home: &PrivateHome, stubs: &Stubs) -> Result<ui_scenarios::drive
 
 /// Checks again from a failed step, and asks to install what is offered.
 async fn offer_and_install(page: &Client) -> Result<()> {
-    click(page, "#update-check").await?;
+    press(page, UpdateButton::Check).await?;
     wait_for_panel(page, &format!("Version {NEW} is available.")).await?;
-    click(page, "#update-install").await
+    press(page, UpdateButton::Install).await
 }
 
 /// The progress bar's `value` and `max`, read until the download ends.
@@ -344,8 +344,10 @@ async fn wait_for_panel(page: &Client, text: &str) -> Result<()> {
     .await
 }
 
-async fn click(page: &Client, selector: &str) -> Result<()> {
-    page.find(Locator::Css(selector)).await?.click().await?;
+/// Presses one of the update panel's buttons.
+async fn press(page: &Client, button: UpdateButton) -> Result<()> {
+    let selector = format!("#{}", button.id());
+    page.find(Locator::Css(&selector)).await?.click().await?;
     Ok(())
 }
 

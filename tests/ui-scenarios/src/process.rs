@@ -142,6 +142,11 @@ pub fn started_at(pid: u32) -> Option<SystemTime> {
     SystemTime::now().checked_sub(uptime.saturating_sub(started))
 }
 
+/// The executable `pid` runs.
+pub fn executable(pid: u32) -> Option<std::path::PathBuf> {
+    process(pid)?.exe().ok()
+}
+
 /// Bytes `pid` has caused to be written to storage so far, counted when it dirties the page
 /// cache, before any flush: a write that has not reached the disk yet counts already.
 pub fn disk_write_bytes(pid: u32) -> Option<u64> {

@@ -75,7 +75,7 @@ impl Scenario {
     }
 }
 
-async fn text_of(client: &Client, selector: &str) -> Result<String> {
+pub(crate) async fn text_of(client: &Client, selector: &str) -> Result<String> {
     Ok(client.find(Locator::Css(selector)).await?.text().await?)
 }
 
@@ -99,19 +99,24 @@ async fn roundtrip_counts_characters(client: &Client) -> Result<()> {
     outcome.with_context(|| format!("#output reads {last:?}"))
 }
 
-async fn target_shows_server_time(client: &Client) -> Result<()> {
+/// Presses *Target HTML Element* and returns the time `#target` then shows.
+pub(crate) async fn show_target(client: &Client) -> Result<String> {
     client
         .find(Locator::Css("#target-button"))
         .await?
         .click()
         .await?;
-    let shown = wait_until(REACTION, "#target to show a time", async || {
+    wait_until(REACTION, "#target to show a time", async || {
         match client.find(Locator::Css("#target b")).await {
             Ok(bold) => Ok(Some(bold.text().await?)),
             Err(_) => Ok(None),
         }
     })
-    .await?;
+    .await
+}
+
+async fn target_shows_server_time(client: &Client) -> Result<()> {
+    let shown = show_target(client).await?;
     let time = NaiveDateTime::parse_from_str(&shown, datastar_ui::TIME_FORMAT)
         .with_context(|| format!("#target shows {shown:?}, not YYYY-MM-DD HH:MM:SS"))?;
     let skew = (Local::now().naive_local() - time).num_milliseconds().abs();

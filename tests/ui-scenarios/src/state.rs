@@ -1,7 +1,10 @@
 //! The page's state, left by a user and found again: the same steps in Chromium and in
 //! the Tauri window.
 
-use crate::wait_until;
+use crate::{
+    scenarios::{show_target, text_of},
+    wait_until,
+};
 use anyhow::{Context, Result, ensure};
 use fantoccini::{Client, Locator};
 use std::{path::Path, time::Duration};
@@ -30,21 +33,7 @@ pub async fn leave_state(client: &Client) -> Result<Left> {
         Ok((text_of(client, "#output").await? == output).then_some(()))
     })
     .await?;
-    client
-        .find(Locator::Css("#target-button"))
-        .await?
-        .click()
-        .await?;
-    let target = wait_until(REACTION, "#target to show a time", async || {
-        Ok(client
-            .find(Locator::Css("#target b"))
-            .await
-            .ok()
-            .map(|_| ()))
-    })
-    .await;
-    target?;
-    let target = text_of(client, "#target b").await?;
+    let target = show_target(client).await?;
     client.find(Locator::Css("#toggle")).await?.click().await?;
     input.send_keys(" and more").await?;
     Ok(Left {
@@ -121,8 +110,4 @@ pub async fn input_value(client: &Client) -> Result<String> {
         .prop("value")
         .await?
         .unwrap_or_default())
-}
-
-async fn text_of(client: &Client, selector: &str) -> Result<String> {
-    Ok(client.find(Locator::Css(selector)).await?.text().await?)
 }

@@ -198,20 +198,12 @@ impl Store {
     /// What the file in `dir` holds, read without opening it for writing, nor migrating or
     /// moving it: for tests and tools that look at a store another process keeps.
     pub fn peek(dir: &Path) -> Result<Option<PageState>, StoreError> {
-        let connection = Connection::open_with_flags(
-            dir.join(FILE_NAME),
-            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
-        )?;
-        Ok(read(&connection)?)
+        Ok(read(&open_read_only(dir)?)?)
     }
 
     /// The preferences in `dir`'s file, read as [`Store::peek`] reads the state.
     pub fn peek_preferences(dir: &Path) -> Result<Preferences, StoreError> {
-        let connection = Connection::open_with_flags(
-            dir.join(FILE_NAME),
-            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
-        )?;
-        Ok(read_preferences(&connection)?)
+        Ok(read_preferences(&open_read_only(dir)?)?)
     }
 
     /// The state, as last saved.
@@ -262,24 +254,22 @@ impl Store {
 
     /// Records the user's answer to the question about updates.
     pub async fn save_update_checks(&self, checks: UpdateChecks) -> Result<bool, StoreError> {
-        write_through(
-            self.inner.clone(),
-            |inner| &inner.preferences,
-            move |current| current.update_checks = Some(checks),
-            write_preferences,
-        )
-        .await
+        self.update_preferences(move |current| current.update_checks = Some(checks))
+            .await
     }
 
     /// Records the app version that is running now.
     pub async fn save_last_version(&self, version: String) -> Result<bool, StoreError> {
-        write_through(
-            self.inner.clone(),
-            |inner| &inner.preferences,
-            move |current| current.last_version = Some(version),
-            write_preferences,
-        )
-        .await
+        self.update_preferences(move |current| current.last_version = Some(version))
+            .await
+    }
+
+    async fn update_preferences(
+        &self,
+        change: impl FnOnce(&mut Preferences) + Send + 'static,
+    ) -> Result<bool, StoreError> {
+        let inner = self.inner.clone();
+        write_through(inner, |inner| &inner.preferences, change, write_preferences).await
     }
 
     async fn update(
@@ -322,6 +312,13 @@ async fn write_through<T: Clone + PartialEq + Send + 'static>(
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     // A write either commits or not, and the state is replaced whole: a panic leaves it whole.
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+fn open_read_only(dir: &Path) -> rusqlite::Result<Connection> {
+    Connection::open_with_flags(
+        dir.join(FILE_NAME),
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+    )
 }
 
 /// What a store holds: the page's state and the preferences.
