@@ -29,7 +29,7 @@ use std::{convert::Infallible, future::Ready};
 ///
 /// [`crate::serve`] is the transport around it; a caller that brings its own transport
 /// (a unit test with `tower::ServiceExt::oneshot`, another server) gets every guard too.
-pub fn router(app: AppState) -> Router {
+pub fn router(app: AppState) -> security::Protected {
     // Every route lives under the secret base path, which the session cookie is scoped to;
     // the page names them relative to itself.
     let base = app.base_path().to_owned();

@@ -4,7 +4,7 @@
 //! turns them away before any handler runs and says why.
 
 use crate::ApiError;
-use axum::http::{HeaderMap, header};
+use axum::http::{HeaderMap, HeaderName, header};
 
 pub fn check(headers: &HeaderMap) -> Result<(), ApiError> {
     super::single(headers, header::ORIGIN, "Origin")?;
@@ -15,13 +15,14 @@ pub fn check(headers: &HeaderMap) -> Result<(), ApiError> {
     Ok(())
 }
 
-const SEC_FETCH_SITE: &str = "sec-fetch-site";
+/// A `HeaderName`, not a `&str`: a string is parsed into a name on every lookup.
+const SEC_FETCH_SITE: HeaderName = HeaderName::from_static("sec-fetch-site");
 
 /// Only `same-origin` and `none` (a navigation the user typed) pass, byte for byte as
 /// browsers send them. `same-site` counts as foreign: another port on loopback is the same
 /// *site* as we are, and it is exactly the neighbour we must keep out.
 fn is_cross_site(headers: &HeaderMap) -> bool {
-    if let Some(site) = headers.get(SEC_FETCH_SITE)
+    if let Some(site) = headers.get(&SEC_FETCH_SITE)
         && !(site == "same-origin" || site == "none")
     {
         return true;

@@ -23,68 +23,118 @@ use crate::transport::connections::Connection;
 use crate::{ApiError, AppState, limits};
 use axum::{
     Router,
-    extract::{Request, State},
-    http::{HeaderMap, HeaderValue, header},
-    middleware::{self, Next},
+    body::{Body, Bytes, HttpBody},
+    extract::Request,
+    http::{HeaderMap, HeaderName, HeaderValue, header},
     response::{IntoResponse, Response},
 };
+use futures_util::{FutureExt, future::BoxFuture};
 use session::Admission;
-use std::{any::Any, sync::Arc, time::Instant};
-use tower::ServiceBuilder;
-use tower_http::catch_panic::CatchPanicLayer;
+use std::{
+    any::Any,
+    convert::Infallible,
+    panic::AssertUnwindSafe,
+    sync::Arc,
+    task::{Context, Poll},
+    time::Instant,
+};
+use tower::{BoxError, Service, ServiceExt};
 use tracing::Instrument;
 
-/// Wraps the routes in the guard, then the panic catcher.
-pub fn protect(routes: Router, app: AppState) -> Router {
-    routes.layer(
-        ServiceBuilder::new()
-            .layer(middleware::from_fn_with_state(app, guard))
-            // Last line of defence: handlers do not panic, but if one ever does, the
-            // client gets a message and the server keeps serving.
-            .layer(CatchPanicLayer::custom(panic_response)),
-    )
+/// Puts the whole router behind the guard.
+pub fn protect(routes: Router, app: AppState) -> Protected {
+    Protected { routes, app }
+}
+
+/// The routes behind the guard, as one tower service: what [`crate::router`] returns.
+///
+/// Our own service, around the router, rather than axum's `from_fn` layered onto it, because
+/// every layer costs every request and `/get` is hot. `Router::layer` wraps each route on its
+/// own, and `from_fn` then boxes its future, clones and boxes the route it wraps and boxes
+/// that one's future too: six allocations per request. Here one boxed future remains. For
+/// the same reason the guard also logs the request, where `tower_http`'s `TraceLayer` would
+/// wrap (and box) every response body, and a feed body lives as long as its client; and it
+/// catches panics, where `CatchPanicLayer` would box every body too.
+#[derive(Clone)]
+pub struct Protected {
+    routes: Router,
+    app: AppState,
+}
+
+impl<B> Service<axum::http::Request<B>> for Protected
+where
+    B: HttpBody<Data = Bytes> + Send + 'static,
+    B::Error: Into<BoxError>,
+{
+    type Response = Response;
+    type Error = Infallible;
+    type Future = BoxFuture<'static, Result<Response, Infallible>>;
+
+    /// A router is always ready, and so is the guard.
+    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, request: axum::http::Request<B>) -> Self::Future {
+        let guarded = guard(
+            self.app.clone(),
+            request.map(Body::new),
+            self.routes.clone(),
+        );
+        Box::pin(guarded.map(Ok))
+    }
 }
 
 /// Runs every check in the order below; the first that fails answers. Every response,
-/// refusals included, leaves with the security headers.
-///
-/// One middleware rather than one per check: each `from_fn` layer boxes a future per
-/// request, and `/get` is hot. For the same reason it also logs the request, instead of
-/// `tower_http`'s `TraceLayer`, which would wrap (and box) every response body, and a feed
-/// body lives as long as its client.
-async fn guard(State(app): State<AppState>, request: Request, next: Next) -> Response {
+/// refusals and panics included, leaves with the security headers.
+async fn guard(app: AppState, request: Request, routes: Router) -> Response {
     let span = request_span(&app, &request);
     async move {
         let started = Instant::now();
-        let mut response = match admit(&app, &request) {
-            Ok(admission) => {
-                // A connection that proved itself is never evicted to make room.
-                if let Some(slot) = request.extensions().get::<Arc<Connection>>() {
-                    slot.mark_signed_in();
-                }
-                match admission {
-                    Admission::Proceed => next.run(request).await,
-                    Admission::SignedIn(redirect) => redirect,
-                }
-            }
-            Err(refusal) => {
-                if let ApiError::WrongToken = refusal {
-                    app.launch_tokens().after_wrong_guess().await;
-                }
-                // A refused client gets its answer and no kept-alive connection to hold.
-                let mut response = refusal.into_response();
-                response
-                    .headers_mut()
-                    .insert(header::CONNECTION, HeaderValue::from_static("close"));
-                response
-            }
-        };
+        // Last line of defence: handlers do not panic, but if one ever does, the client
+        // gets a message and the server keeps serving. A panic while a body streams (after
+        // this returns) ends only that connection's task, which tokio catches.
+        let mut response = AssertUnwindSafe(answer(&app, request, routes))
+            .catch_unwind()
+            .await
+            .unwrap_or_else(panic_response);
         headers::add(response.headers_mut());
         tracing::debug!(status = response.status().as_u16(), latency = ?started.elapsed(), "answered");
         response
     }
     .instrument(span)
     .await
+}
+
+/// The route's response if every check passes, else the first refusal.
+async fn answer(app: &AppState, request: Request, routes: Router) -> Response {
+    match admit(app, &request) {
+        Ok(admission) => {
+            // A connection that proved itself is never evicted to make room. Only requests
+            // on a connection not yet signed in carry its slot.
+            if let Some(slot) = request.extensions().get::<Arc<Connection>>() {
+                slot.mark_signed_in();
+            }
+            match admission {
+                Admission::Proceed => match routes.oneshot(request).await {
+                    Ok(response) => response,
+                    Err(infallible) => match infallible {},
+                },
+                Admission::SignedIn(redirect) => redirect,
+            }
+        }
+        Err(refusal) => {
+            if let ApiError::WrongToken = refusal {
+                app.launch_tokens().after_wrong_guess().await;
+            }
+            // A refused client gets its answer and no kept-alive connection to hold.
+            let mut response = refusal.into_response();
+            response
+                .headers_mut()
+                .insert(header::CONNECTION, HeaderValue::from_static("close"));
+            response
+        }
+    }
 }
 
 fn admit(app: &AppState, request: &Request) -> Result<Admission, ApiError> {
@@ -95,6 +145,9 @@ fn admit(app: &AppState, request: &Request) -> Result<Admission, ApiError> {
     cross_site::check(request.headers())?;
     session::check(app, request)
 }
+
+/// A `HeaderName`, not a `&str`: a string is parsed into a name on every lookup.
+const DATASTAR_REQUEST: HeaderName = HeaderName::from_static("datastar-request");
 
 /// Proof that a request is a Datastar action: Datastar always sends `Datastar-Request:
 /// true`, and nothing else should call an action. Every action handler takes one.
@@ -111,7 +164,7 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for DatastarAction {
         parts: &mut axum::http::request::Parts,
         _state: &S,
     ) -> Result<Self, ApiError> {
-        let value = single(&parts.headers, "datastar-request", "Datastar-Request")?;
+        let value = single(&parts.headers, DATASTAR_REQUEST, "Datastar-Request")?;
         if value.is_some_and(|value| value == "true") {
             Ok(Self)
         } else {
@@ -188,6 +241,11 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(
+            response.headers()[header::CONTENT_SECURITY_POLICY],
+            CONTENT_SECURITY_POLICY,
+            "with the security headers, like every response"
+        );
         let body = axum::body::to_bytes(response.into_body(), 1024)
             .await
             .unwrap();

@@ -192,7 +192,7 @@ impl Connections {
 impl Connection {
     /// From now on this connection is never evicted (unless it already was).
     pub fn mark_signed_in(&self) {
-        if self.signed_in.load(Ordering::Acquire) {
+        if self.is_signed_in() {
             return;
         }
         let mut state = self.registry.lock();
@@ -200,6 +200,11 @@ impl Connection {
             state.signed_in += 1;
             self.signed_in.store(true, Ordering::Release);
         }
+    }
+
+    /// Whether this connection has signed in (and so needs no more marking).
+    pub fn is_signed_in(&self) -> bool {
+        self.signed_in.load(Ordering::Acquire)
     }
 
     /// Runs `connection` until it ends or a newcomer evicts it, holding this slot meanwhile.
@@ -246,7 +251,7 @@ impl<F: Future> Future for Evictable<F> {
 impl Drop for Connection {
     fn drop(&mut self) {
         let mut state = self.registry.lock();
-        if self.signed_in.load(Ordering::Acquire) {
+        if self.is_signed_in() {
             state.signed_in -= 1;
         } else {
             state.anonymous.remove(&self.id);
