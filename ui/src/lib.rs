@@ -55,7 +55,7 @@ pub use page::{
 };
 pub use routes::{TIME_FORMAT, router};
 pub use security::{
-    Auth, CONTENT_SECURITY_POLICY, Token, TokenError, session_cookie_name, token_rules,
+    Auth, CONTENT_SECURITY_POLICY, Protected, Token, TokenError, session_cookie_name, token_rules,
 };
 pub use state::{AppState, Config};
 pub use store::{Opened, PageState, Preferences, Store, StoreError, UpdateChecks};

@@ -5,7 +5,7 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 /// The set of live feed streams, capped at a fixed size.
 ///
-/// Each stream holds a [`FeedPermit`] for as long as its response body lives, so the
+/// Each stream holds a `FeedPermit` for as long as its response body lives, so the
 /// count falls exactly when hyper drops a stream: when the client goes away or the
 /// server shuts down. Nothing needs to remember to decrement it.
 #[derive(Debug, Clone)]

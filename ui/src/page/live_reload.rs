@@ -58,7 +58,7 @@ fn hook() -> String {
 const CONNECTED: &str = r#"<div id="live-reload-error" role="alert" data-connected></div>"#;
 
 /// The default assets directory of a debug build: `$DATASTAR_ASSETS_DIR`, else the source
-/// tree's `ui/assets/`, if it is there and private to this user ([`trusted`]). Otherwise
+/// tree's `ui/assets/`, if it is there and private to this user (`trusted`). Otherwise
 /// the embedded files, with a log line.
 pub fn default_dir() -> Option<PathBuf> {
     dir_from(std::env::var_os(crate::ASSETS_DIR_VARIABLE))

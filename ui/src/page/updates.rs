@@ -104,7 +104,7 @@ impl UpdateStatus {
         matches!(self, Self::Available { .. })
     }
 
-    /// The panel, as one element with the id [`PANEL_ID`].
+    /// The panel, as one element with the id `PANEL_ID`.
     pub fn render(&self) -> String {
         let check_again = Button::Check.render("Check Again");
         let dismiss = Button::Later.render("Dismiss");

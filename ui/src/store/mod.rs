@@ -10,7 +10,7 @@
 //!   after loses nothing, nor does a power cut on a disk that honours `fsync`.
 //! - Write-ahead logging, so that a reader never waits for a writer; SQLite's own locks keep
 //!   two servers on one file from corrupting it.
-//! - Migrations in [`migrations`], numbered by SQLite's `user_version`.
+//! - Migrations in `migrations`, numbered by SQLite's `user_version`.
 //! - A damaged file is never deleted: it is moved aside with a timestamp, and the app starts
 //!   afresh ([`Opened`]). A file from a newer version is left alone, and so is a directory the
 //!   app cannot write: in both cases the state is kept in memory for this run only, and
