@@ -41,6 +41,7 @@ mod routes;
 mod security;
 pub mod state;
 pub mod store;
+mod sync;
 mod transport;
 
 pub use error::ApiError;

@@ -4,6 +4,7 @@ use crate::{
     NativeRequests, PageEvents, Store, UpdateStatus, limits,
     page::feeds::LiveFeeds,
     security::{AllowedHosts, Auth, LaunchTokens, SessionCookie},
+    sync::lock,
     transport::connections::Connections,
 };
 use std::{net::SocketAddr, sync::Arc, time::Duration};
@@ -260,11 +261,4 @@ impl AppState {
     pub(crate) fn shutdown_token(&self) -> &CancellationToken {
         &self.inner.shutdown
     }
-}
-
-fn lock<T>(mutex: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    // The status is replaced whole: a panic elsewhere cannot leave half of one.
-    mutex
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }

@@ -21,11 +21,7 @@ async fn desktop_server(store: Store) -> (TestServer, Receiver<NativeRequest>) {
 }
 
 fn press(server: &TestServer, button: UpdateButton) -> reqwest::RequestBuilder {
-    server
-        .post(&format!("/{}", button.path()))
-        .header("datastar-request", "true")
-        .header("content-type", "application/json")
-        .body(PAGE_SIGNALS)
+    server.post_action(&format!("/{}", button.path()), PAGE_SIGNALS)
 }
 
 #[tokio::test]

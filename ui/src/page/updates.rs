@@ -7,7 +7,6 @@
 //! [`NativeRequest`](super::native_requests::NativeRequest)s. No IPC either way.
 
 use super::escape;
-use std::fmt::Write;
 
 /// The element the panel replaces; `ui/assets/index.html` holds an empty one.
 pub const PANEL_ID: &str = "updates";
@@ -106,8 +105,8 @@ impl UpdateStatus {
 
     /// The panel, as one element with the id `PANEL_ID`.
     pub fn render(&self) -> String {
-        let check_again = Button::Check.render("Check Again");
-        let dismiss = Button::Later.render("Dismiss");
+        let check_again = || Button::Check.render("Check Again");
+        let dismiss = || Button::Later.render("Dismiss");
         let (kind, body) = match self {
             Self::Hidden => return format!(r#"<section id="{PANEL_ID}" hidden></section>"#),
             Self::Question => (
@@ -121,13 +120,19 @@ impl UpdateStatus {
             Self::Checking => ("busy", "<p>Checking for updates…</p>".to_owned()),
             Self::UpToDate { version } => (
                 "done",
-                format!("<p>Version {} is the latest.</p>{dismiss}", escape(version)),
+                format!(
+                    "<p>Version {} is the latest.</p>{}",
+                    escape(version),
+                    dismiss()
+                ),
             ),
             Self::Unreachable { why } => (
                 "failed",
                 format!(
-                    "<p>Could not reach the update server: {}.</p>{check_again}{dismiss}",
-                    escape(why)
+                    "<p>Could not reach the update server: {}.</p>{}{}",
+                    escape(why),
+                    check_again(),
+                    dismiss()
                 ),
             ),
             Self::Available { version, notes } => (
@@ -141,25 +146,20 @@ impl UpdateStatus {
                 ),
             ),
             Self::Downloading { received, total } => {
-                let mut body = String::from("<p>Downloading the update…</p>");
-                match total {
-                    Some(total) => {
-                        let _ = write!(
-                            body,
-                            r#"<progress id="update-progress" value="{received}" max="{total}"></progress><p id="update-bytes">{} of {}</p>"#,
-                            mib(*received),
-                            mib(*total)
-                        );
-                    }
-                    None => {
-                        let _ = write!(
-                            body,
-                            r#"<progress id="update-progress"></progress><p id="update-bytes">{}</p>"#,
-                            mib(*received)
-                        );
-                    }
-                }
-                ("busy", body)
+                // Without a total, an indeterminate bar and the bytes so far.
+                let (range, bytes) = match total {
+                    Some(total) => (
+                        format!(r#" value="{received}" max="{total}""#),
+                        format!("{} of {}", mib(*received), mib(*total)),
+                    ),
+                    None => (String::new(), mib(*received)),
+                };
+                (
+                    "busy",
+                    format!(
+                        r#"<p>Downloading the update…</p><progress id="update-progress"{range}></progress><p id="update-bytes">{bytes}</p>"#
+                    ),
+                )
             }
             Self::Installing => (
                 "busy",
@@ -169,20 +169,28 @@ impl UpdateStatus {
             Self::Failed { why } => (
                 "failed",
                 format!(
-                    "<p>Update failed: {}.</p>{check_again}{dismiss}",
-                    escape(why)
+                    "<p>Update failed: {}.</p>{}{}",
+                    escape(why),
+                    check_again(),
+                    dismiss()
                 ),
             ),
             Self::NotInstalled { why } => (
                 "failed",
                 format!(
-                    "<p>The update was not installed: {}. This version keeps running.</p>{check_again}{dismiss}",
-                    escape(why)
+                    "<p>The update was not installed: {}. This version keeps running.</p>{}{}",
+                    escape(why),
+                    check_again(),
+                    dismiss()
                 ),
             ),
             Self::Updated { version } => (
                 "done",
-                format!("<p>Updated to version {}.</p>{dismiss}", escape(version)),
+                format!(
+                    "<p>Updated to version {}.</p>{}",
+                    escape(version),
+                    dismiss()
+                ),
             ),
         };
         format!(

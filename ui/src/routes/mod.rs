@@ -25,7 +25,7 @@ use axum::{
 use futures_util::stream::{self, Once};
 use std::{convert::Infallible, future::Ready};
 
-/// The whole application: the page, its assets, the three Datastar actions and every guard.
+/// The whole application: the page, its assets, its Datastar actions and every guard.
 ///
 /// [`crate::serve`] is the transport around it; a caller that brings its own transport
 /// (a unit test with `tower::ServiceExt::oneshot`, another server) gets every guard too.

@@ -126,9 +126,7 @@ impl LaunchTokens {
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Vec<Token>> {
         // A panic while holding this lock leaves the list intact: a Vec push or remove.
-        self.unused
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+        crate::sync::lock(&self.unused)
     }
 }
 

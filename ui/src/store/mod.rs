@@ -18,11 +18,12 @@
 
 mod migrations;
 
+use crate::sync::lock;
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 use std::{
     path::{Path, PathBuf},
-    sync::{Arc, Mutex, PoisonError},
+    sync::{Arc, Mutex},
 };
 
 /// The file, in the data directory.
@@ -307,11 +308,6 @@ async fn write_through<T: Clone + PartialEq + Send + 'static>(
     })
     .await
     .map_err(|_| StoreError::Writer)?
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    // A write either commits or not, and the state is replaced whole: a panic leaves it whole.
-    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 fn open_read_only(dir: &Path) -> rusqlite::Result<Connection> {

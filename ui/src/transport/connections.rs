@@ -17,7 +17,7 @@ use std::{
     future::Future,
     pin::Pin,
     sync::{
-        Arc, Mutex, MutexGuard, PoisonError, Weak,
+        Arc, Mutex, MutexGuard, Weak,
         atomic::{AtomicBool, Ordering},
     },
     task::{Context, Poll},
@@ -185,7 +185,7 @@ impl Connections {
 
     fn lock(&self) -> MutexGuard<'_, State> {
         // Every update below leaves the state whole, so a panic elsewhere cannot corrupt it.
-        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+        crate::sync::lock(&self.state)
     }
 }
 

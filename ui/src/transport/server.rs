@@ -61,8 +61,8 @@ pub async fn serve(
         // Latency matters more than packet count for small SSE events.
         let _ = stream.set_nodelay(true);
         // Each request on a connection not yet signed in learns its connection, so that
-        // signing in marks the slot. Once it is marked, requests skip the insert, which
-        // allocates: on a kept-alive connection, that is every request but the first.
+        // signing in marks the slot. Once it is marked, requests skip the insert (a hash map
+        // insert on the hottest path): on a kept-alive connection, every request but the first.
         let service = TowerToHyperService::new(router.clone().map_request({
             let slot = slot.clone();
             move |mut request: axum::extract::Request<hyper::body::Incoming>| {

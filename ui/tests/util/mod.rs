@@ -115,12 +115,17 @@ impl TestServer {
         self.signed_in.post(self.url(path))
     }
 
-    /// A save, as Datastar's `@post('save')` sends it: the signals as a JSON body.
-    pub fn save(&self, signals: &str) -> RequestBuilder {
-        self.post("/save")
+    /// A Datastar `@post`: the signals as a JSON body.
+    pub fn post_action(&self, path: &str, signals: &str) -> RequestBuilder {
+        self.post(path)
             .header("datastar-request", "true")
             .header("content-type", "application/json")
             .body(signals.to_owned())
+    }
+
+    /// A save, as Datastar's `@post('save')` sends it.
+    pub fn save(&self, signals: &str) -> RequestBuilder {
+        self.post_action("/save", signals)
     }
 
     /// A GET with nothing added: no cookie, no Datastar header.
