@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the .deb and the .rpm (`make bundle`). With TAURI_SIGNING_PRIVATE_KEY set, it also
 # signs both for the updater (`.sig` beside each) and writes the release manifest,
-# target/release/bundle/latest.json, with a `linux-x86_64-deb` and a `linux-x86_64-rpm`
+# <target>/release/bundle/latest.json, with a `linux-x86_64-deb` and a `linux-x86_64-rpm`
 # entry; without it, it says it skipped them.
 #
 # Extra arguments go to `tauri build` (tests pass `--config` to point the updater at a
@@ -9,8 +9,9 @@
 # what the update offer shows; see "Releases" in README.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/target-dir.sh
 
-readonly BUNDLE=target/release/bundle
+readonly BUNDLE=$TARGET_DIR/release/bundle
 say() { echo "bundle: $*" >&2; }
 
 args=(--bundles deb,rpm)
@@ -20,8 +21,8 @@ if [ -z "${TAURI_SIGNING_PRIVATE_KEY:-}" ]; then
 fi
 # Only this build's packages, so that the manifest cannot name an older one.
 rm -rf "$BUNDLE/deb" "$BUNDLE/rpm" "$BUNDLE/latest.json"
-# The CLI asks npm which Tauri packages are installed; npm's log stays in target/.
-npm_config_cache="$PWD/target/npm-cache" tauri build "${args[@]}" "$@"
+# The CLI asks npm which Tauri packages are installed; npm's log stays in the target directory.
+npm_config_cache="$TARGET_DIR/npm-cache" tauri build "${args[@]}" "$@"
 [ -n "${TAURI_SIGNING_PRIVATE_KEY:-}" ] || exit 0
 
 deb=$(find "$BUNDLE/deb" -maxdepth 1 -name '*.deb')

@@ -4,6 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/readiness.sh
+source scripts/target-dir.sh
 
 readonly PACKAGE=datastar-desktop
 readonly BINARY=/usr/bin/datastar-desktop
@@ -48,8 +49,8 @@ if [ "${1:-}" = --inside-xvfb ]; then
   exit 0
 fi
 
-deb=$(find target/release/bundle/deb -maxdepth 1 -name '*.deb' -printf '%T@ %p\n' | sort -rn | head -n 1 | cut -d' ' -f2-)
-[ -n "$deb" ] || fail "no .deb under target/release/bundle/deb: run \`make bundle\`"
+deb=$(find "$TARGET_DIR/release/bundle/deb" -maxdepth 1 -name '*.deb' -printf '%T@ %p\n' | sort -rn | head -n 1 | cut -d' ' -f2-)
+[ -n "$deb" ] || fail "no .deb under $TARGET_DIR/release/bundle/deb: run \`make bundle\`"
 echo "check-deb: $deb ($(du -h "$deb" | cut -f1))"
 
 contents=$(dpkg-deb -c "$deb")

@@ -4,6 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/readiness.sh
+source scripts/target-dir.sh
 
 # The route, read from its one definition.
 readonly SOURCE=ui/src/page/live_reload.rs
@@ -13,8 +14,8 @@ fail() { echo "check-release: $*" >&2; exit 1; }
 [ -n "$RELOAD_PATH" ] || fail "no LIVE_RELOAD_PATH in $SOURCE"
 
 cargo build --release --locked --quiet -p datastar-ui --bin datastar-headless
-headless=target/release/datastar-headless
-desktop=target/release/datastar-desktop
+headless=$TARGET_DIR/release/datastar-headless
+desktop=$TARGET_DIR/release/datastar-desktop
 [ -x "$desktop" ] || fail "no $desktop: run \`make bundle\` first"
 
 for binary in "$headless" "$desktop"; do

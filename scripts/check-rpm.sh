@@ -4,11 +4,12 @@
 # system; the .deb check covers the installed app.)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/target-dir.sh
 
 fail() { echo "check-rpm: $*" >&2; exit 1; }
 
-rpm=$(find target/release/bundle/rpm -maxdepth 1 -name '*.rpm' -printf '%T@ %p\n' | sort -rn | head -n 1 | cut -d' ' -f2-)
-[ -n "$rpm" ] || fail "no .rpm under target/release/bundle/rpm: run \`make bundle\`"
+rpm=$(find "$TARGET_DIR/release/bundle/rpm" -maxdepth 1 -name '*.rpm' -printf '%T@ %p\n' | sort -rn | head -n 1 | cut -d' ' -f2-)
+[ -n "$rpm" ] || fail "no .rpm under $TARGET_DIR/release/bundle/rpm: run \`make bundle\`"
 echo "check-rpm: $rpm ($(du -h "$rpm" | cut -f1))"
 
 # A throwaway database: rpm would otherwise create one in the user's home.

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs whatever is missing to run (`setup.sh run`) or to test (`setup.sh test`) the app
-# on Debian or Ubuntu, and skips what is already there. Safe to run again and again.
+# Installs whatever is missing to run (`setup.sh run`), to test (`setup.sh test`) or to
+# mutation-test (`setup.sh mutants`) the app on Debian or Ubuntu, and skips what is already
+# there. Safe to run again and again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -49,7 +50,7 @@ command -v cargo >/dev/null || {
 
 packages=("${run_packages[@]}")
 command -v npm >/dev/null || packages+=(nodejs npm)
-[ "$purpose" = test ] && packages+=("${test_packages[@]}")
+[ "$purpose" != run ] && packages+=("${test_packages[@]}")
 install_packages "${packages[@]}"
 
 # The Tauri CLI, as a prebuilt binary from npm (seconds, where `cargo install` takes minutes).
@@ -59,13 +60,13 @@ if [ ! -x node_modules/.bin/tauri ] || [ package-lock.json -nt node_modules/.pac
 fi
 
 # The WebDriver bridge to the Tauri window.
-if [ "$purpose" = test ] && ! command -v tauri-driver >/dev/null; then
+if [ "$purpose" != run ] && ! command -v tauri-driver >/dev/null; then
   say "Installing tauri-driver"
   cargo install tauri-driver --version ^2 --locked --quiet
 fi
 
-# Mutation testing for `make mutants` (not run by `make test`: it takes many minutes).
-if [ "$purpose" = test ] && ! command -v cargo-mutants >/dev/null; then
+# Mutation testing, for `make mutants` only (`make test` does not use it).
+if [ "$purpose" = mutants ] && ! command -v cargo-mutants >/dev/null; then
   say "Installing cargo-mutants"
   cargo install cargo-mutants --version ^27 --locked --quiet
 fi

@@ -9,6 +9,7 @@
 //!
 //! - `platform`: all that differs by operating system (WebKitGTK and GTK on Linux);
 //! - `engine_env`: the web engine's environment defaults, set before any thread starts;
+//! - `identifier_move`: the directories of the app's former identifier, moved to its own;
 //! - `log_file`: logging to stderr and a size-capped file;
 //! - `single_instance`: a second launch hands over to the first (over D-Bus, when there is one);
 //! - `window_memory`: the window comes back where it was left;
@@ -25,6 +26,7 @@ mod about;
 mod embedded_server;
 mod engine_env;
 mod fatal;
+mod identifier_move;
 mod log_file;
 mod main_window;
 mod menu;
@@ -45,6 +47,7 @@ pub use about::TITLE as ABOUT_TITLE;
 pub use embedded_server::FAILURE_VARIABLE;
 pub use embedded_server::PORT_VARIABLE;
 pub use engine_env::ENVIRONMENT_DEFAULTS;
+pub use identifier_move::LEGACY_IDENTIFIER;
 pub use log_file::{FILE_NAME as LOG_FILE_NAME, log_dir};
 
 /// The app's name, as the user reads it in the window's title bar, About and every dialog.
@@ -67,7 +70,10 @@ pub(crate) struct LogFile(pub Option<PathBuf>);
 pub fn run() -> ExitCode {
     engine_env::apply_defaults();
     let context = tauri::generate_context!();
+    // Before anything opens the directories the identifier names, and said once the log is up.
+    let moves = identifier_move::move_legacy_dirs(&context.config().identifier);
     let log_file = log_file::init(&context.config().identifier);
+    moves.iter().for_each(identifier_move::Outcome::log);
     window_memory::prepare(&context.config().identifier);
     let mut builder = tauri::Builder::default();
     // First, so that a second launch hands over to the first before starting anything.

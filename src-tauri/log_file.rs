@@ -144,7 +144,10 @@ mod tests {
     #[test]
     fn the_log_lives_where_the_readme_says() {
         let readme = include_str!("../README.md");
-        let path = log_dir(Path::new("~/.local/share"), "dev.datastar-desktop.app");
+        let path = log_dir(
+            Path::new("~/.local/share"),
+            "dev.datastar-desktop.DatastarDesktop",
+        );
         let documented = format!("`{}`", path.join(FILE_NAME).display());
         assert!(readme.contains(&documented), "README names {documented}");
         assert_eq!(MAX_BYTES, 1 << 20);

@@ -276,10 +276,8 @@ enum CheckError {
     Client(String),
 }
 
-/// An HTTP client with the crypto provider the updater plugin is built with: the plugin
-/// brings rustls without a default one, and installs ring only when it checks itself.
+/// An HTTP client with the system's TLS, as the updater plugin's own.
 fn http_client() -> Result<reqwest::Client, CheckError> {
-    let _ = rustls::crypto::ring::default_provider().install_default();
     reqwest::Client::builder()
         .build()
         .map_err(|err| CheckError::Client(err.to_string()))

@@ -1,6 +1,7 @@
-//! The desktop app's tests, in one binary: the real window through tauri-driver, and the
-//! app's life as a process (start, close, fail). All need an X display; `make test` runs
-//! them under Xvfb.
+//! The desktop app's tests, in one binary: the real window through tauri-driver, the app's
+//! life as a process (start, close, fail), and the installed app updating itself. All need
+//! an X display; `make test` runs them under Xvfb, the updates last and on their own
+//! (`make check-updates`).
 
 mod support;
 
@@ -10,4 +11,5 @@ mod navigation;
 mod recovery;
 mod shell;
 mod state;
+mod updates;
 mod window;

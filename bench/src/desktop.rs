@@ -106,7 +106,7 @@ pub struct Plan {
     pub soak_rounds: usize,
 }
 
-pub async fn measure(repo: &Path, binary: &Path, plan: &Plan) -> Result<Desktop> {
+pub async fn measure(binary: &Path, plan: &Plan) -> Result<Desktop> {
     let driver = TauriDriver::start().await?;
     let launched_at = SystemTime::now();
     let started = Instant::now();
@@ -121,7 +121,7 @@ pub async fn measure(repo: &Path, binary: &Path, plan: &Plan) -> Result<Desktop>
     let soak = soak(client, app, plan).await?;
     session.close().await?;
 
-    let floor = mini_browser_floor(repo, &engine_settings, plan).await?;
+    let floor = mini_browser_floor(&engine_settings, plan).await?;
     Ok(Desktop {
         cold_start,
         stages,
@@ -294,7 +294,6 @@ async fn soak(client: &Client, app: u32, plan: &Plan) -> Result<Soak> {
 
 /// MiniBrowser on a fresh headless server's launch URL, measured as the app was.
 async fn mini_browser_floor(
-    repo: &Path,
     engine_settings: &[(String, String)],
     plan: &Plan,
 ) -> Result<Option<Footprint>> {
@@ -302,7 +301,8 @@ async fn mini_browser_floor(
         eprintln!("bench: no {MINI_BROWSER}: no engine floor");
         return Ok(None);
     }
-    let mut server = tokio::process::Command::new(repo.join("target/release/datastar-headless"));
+    let mut server =
+        tokio::process::Command::new(ui_scenarios::target_dir()?.join("release/datastar-headless"));
     server.args(["--port", "0", "--in-memory"]);
     let (_server, launch_url) = spawn_until_ready(server).await?;
     // In a home of its own, as the app under tauri-driver is: neither writes the user's files.

@@ -22,7 +22,7 @@ pub async fn measure(repo: &Path, rounds: usize) -> Result<LiveReload> {
     // Live reload exists in debug builds only.
     crate::build_headless(repo, false).await?;
     let assets = AssetsCopy::new()?;
-    let mut command = Command::new(repo.join("target/debug/datastar-headless"));
+    let mut command = Command::new(ui_scenarios::target_dir()?.join("debug/datastar-headless"));
     command
         .args(["--port", "0", "--in-memory"])
         .env(datastar_ui::ASSETS_DIR_VARIABLE, assets.path());

@@ -224,9 +224,7 @@ async fn main() -> Result<()> {
         .await?;
         ours.unpinned = unpinned_fan_out(&plan, &repo).await?;
         report.ours.push(ours);
-        report
-            .bare_axum
-            .push(bare_axum_get(&plan, &repo, &cpus).await?);
+        report.bare_axum.push(bare_axum_get(&plan, &cpus).await?);
         if let Some(seed_dir) = &seed_dir {
             report.seed.push(
                 measure_server(&plan, &cpus, &plan.feed_sizes_seed, || {
@@ -258,7 +256,7 @@ async fn main() -> Result<()> {
             Err(err) => report.failures.push(format!("live reload: {err:#}")),
         }
     }
-    let binary = repo.join("target/release/datastar-desktop");
+    let binary = ui_scenarios::target_dir()?.join("release/datastar-desktop");
     let no_desktop = matches!(
         args.mode,
         Mode::Feeds | Mode::LiveReload | Mode::Flood | Mode::Roundtrip
@@ -274,13 +272,13 @@ async fn main() -> Result<()> {
         for run in 1..=plan.runs {
             eprintln!("bench: desktop run {run}/{}", plan.runs);
             // A failure here must not throw away minutes of server results.
-            match desktop::measure(&repo, &binary, &plan.desktop).await {
+            match desktop::measure(&binary, &plan.desktop).await {
                 Ok(desktop) => report.desktop.push(desktop),
                 Err(err) => report.failures.push(format!("desktop run {run}: {err:#}")),
             }
         }
         report.binary_bytes = std::fs::metadata(&binary).map(|m| m.len()).ok();
-        report.deb_bytes = newest_deb(&repo)
+        report.deb_bytes = newest_deb()
             .and_then(|deb| std::fs::metadata(deb).ok())
             .map(|m| m.len());
     }
@@ -359,8 +357,8 @@ where
 }
 
 /// `/get` at 64 connections on the bare axum server, pinned as ours is: the floor.
-async fn bare_axum_get(plan: &Plan, repo: &Path, cpus: &Cpus) -> Result<wrk::Load> {
-    let server = Server::bare(repo, cpus).await?;
+async fn bare_axum_get(plan: &Plan, cpus: &Cpus) -> Result<wrk::Load> {
+    let server = Server::bare(cpus).await?;
     eprintln!("bench: {} on {}", server.name, server.addr);
     wrk::measure(cpus, &server.url(GET_PATH), &[], 64, plan.load_duration).await
 }
@@ -420,8 +418,8 @@ pub fn scratch_dir(repo: &Path) -> Result<tempfile::TempDir> {
     Ok(tempfile::tempdir_in(bench_dir)?)
 }
 
-fn newest_deb(repo: &Path) -> Option<PathBuf> {
-    std::fs::read_dir(repo.join("target/release/bundle/deb"))
+fn newest_deb() -> Option<PathBuf> {
+    std::fs::read_dir(ui_scenarios::target_dir().ok()?.join("release/bundle/deb"))
         .ok()?
         .filter_map(|entry| entry.ok())
         .filter(|entry| entry.path().extension().is_some_and(|ext| ext == "deb"))

@@ -28,11 +28,11 @@ pub struct Server {
     _data_dir: Option<tempfile::TempDir>,
 }
 
-/// Our headless server's release binary, in the repository.
-const OURS: &str = "target/release/datastar-headless";
+/// Our headless server's release binary, in the target directory.
+const OURS: &str = "release/datastar-headless";
 
 /// The bare axum server's release binary (`bench/src/bin/bare-axum.rs`).
-const BARE: &str = "target/release/bare-axum";
+const BARE: &str = "release/bare-axum";
 
 /// Room for the largest fan-out any plan measures (15,000), with a margin.
 const MAX_FEEDS: usize = 20_000;
@@ -41,13 +41,17 @@ impl Server {
     /// Our headless server, release build, with room for the largest fan-out, signed in
     /// as a browser would be: by opening the printed URL and keeping the cookie it sets.
     pub async fn ours(repo: &Path, cpus: &Cpus) -> Result<Self> {
-        Self::start_ours(repo, cpus.command(Role::Server, repo.join(OURS))).await
+        Self::start_ours(
+            repo,
+            cpus.command(Role::Server, ui_scenarios::target_dir()?.join(OURS)),
+        )
+        .await
     }
 
     /// Ours, with its open-file limit (soft and hard) set to `file_limit`, as a desktop
     /// session might set it.
     pub async fn ours_with_file_limit(repo: &Path, cpus: &Cpus, file_limit: u64) -> Result<Self> {
-        let mut command = cpus.command(Role::Server, repo.join(OURS));
+        let mut command = cpus.command(Role::Server, ui_scenarios::target_dir()?.join(OURS));
         // SAFETY: `setrlimit` is a single system call, safe between fork and exec.
         unsafe {
             command.pre_exec(move || {
@@ -87,9 +91,11 @@ impl Server {
     }
 
     /// The bare axum server: `/get` only, with nothing around it.
-    pub async fn bare(repo: &Path, cpus: &Cpus) -> Result<Self> {
-        let (child, url) =
-            spawn_until_first_line(cpus.command(Role::Server, repo.join(BARE))).await?;
+    pub async fn bare(cpus: &Cpus) -> Result<Self> {
+        let (child, url) = spawn_until_first_line(
+            cpus.command(Role::Server, ui_scenarios::target_dir()?.join(BARE)),
+        )
+        .await?;
         let addr = url
             .trim_end()
             .strip_prefix("http://")

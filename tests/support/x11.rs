@@ -16,8 +16,6 @@ use x11rb::{
 };
 
 /// Keysyms the tests press (see X11's `keysymdef.h`).
-/// Shared by both test binaries (`tests/desktop.rs`, `tests/updates/`), each using some.
-#[allow(dead_code)]
 pub mod keys {
     pub const CONTROL: u32 = 0xffe3;
     pub const SHIFT: u32 = 0xffe1;
@@ -266,6 +264,35 @@ impl Display {
                 .windows_titled(title)?
                 .first()
                 .map(|&(window, _)| window))
+        })
+        .await
+    }
+
+    /// The menus open on the display. GTK draws each open menu as a window of its own,
+    /// override-redirect and mapped on the root only while the menu is open, so a test can
+    /// wait for one instead of guessing how long GTK takes to draw it.
+    pub fn open_menus(&self) -> Result<Vec<Window>> {
+        let mut open = Vec::new();
+        for window in self.conn.query_tree(self.root)?.reply()?.children {
+            // A window may vanish between the listing and the question: skip it.
+            let Ok(attributes) = self.conn.get_window_attributes(window)?.reply() else {
+                continue;
+            };
+            if attributes.override_redirect && attributes.map_state == MapState::VIEWABLE {
+                open.push(window);
+            }
+        }
+        Ok(open)
+    }
+
+    /// Waits for a menu to open that is not one of `before`, and returns the menus then open.
+    pub async fn wait_for_menu(&self, before: &[Window], timeout: Duration) -> Result<Vec<Window>> {
+        ui_scenarios::wait_until(timeout, "a menu to open", async || {
+            let open = self.open_menus()?;
+            Ok(open
+                .iter()
+                .any(|menu| !before.contains(menu))
+                .then_some(open))
         })
         .await
     }

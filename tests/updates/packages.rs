@@ -52,10 +52,11 @@ pub struct Built {
     pub manifest: serde_json::Value,
 }
 
-/// Builds the .deb and .rpm of `version`, signed with `key`, their updater checking
+/// Builds the .deb and .rpm of `version`, under `identifier`, signed with `key`, their updater checking
 /// `endpoint` over plain HTTP (allowed for this build only), and copies them into `dir`.
 pub fn build(
     version: &str,
+    identifier: &str,
     key: &KeyPair,
     endpoint: &str,
     release_url: &str,
@@ -63,6 +64,7 @@ pub fn build(
 ) -> Result<Built> {
     let config = serde_json::json!({
         "version": version,
+        "identifier": identifier,
         "plugins": { "updater": {
             "pubkey": key.public,
             "endpoints": [endpoint],
@@ -76,7 +78,7 @@ pub fn build(
         .env("TAURI_SIGNING_PRIVATE_KEY_PASSWORD", "")
         .env("RELEASE_URL", release_url)
         .env("RELEASE_NOTES", format!("What is new in {version}.")))?;
-    let bundle = repo().join("target/release/bundle");
+    let bundle = ui_scenarios::target_dir()?.join("release/bundle");
     let copy = |kind: &str| -> Result<PathBuf> {
         let found = std::fs::read_dir(bundle.join(kind))?
             .filter_map(|entry| Some(entry.ok()?.path()))

@@ -47,7 +47,7 @@ impl Session {
     /// Saves a PNG of the viewport under [`crate::screenshot_dir`], returning its path.
     pub async fn screenshot(&self, name: &str) -> Result<std::path::PathBuf> {
         let png = self.client.screenshot().await?;
-        let dir = crate::screenshot_dir();
+        let dir = crate::screenshot_dir()?;
         std::fs::create_dir_all(&dir)?;
         let path = dir.join(format!("{name}.png"));
         std::fs::write(&path, png)?;

@@ -13,24 +13,20 @@
 //!
 //! Needs root (dpkg), Xvfb, tauri-driver and WebKitWebDriver: `make check-updates`.
 
-// The desktop suite's helpers; this binary uses only some of them.
-#[path = "../support/mod.rs"]
-#[allow(dead_code)]
-mod support;
-
 mod packages;
 mod release;
 
+use crate::support::{
+    identifier, require_display,
+    x11::{Display, keys},
+};
 use anyhow::{Context, Result, ensure};
+use datastar_desktop::LEGACY_IDENTIFIER;
 use datastar_ui::UpdateButton;
 use fantoccini::{Client, Locator};
 use packages::{Installed, KeyPair, installed_version};
 use release::{Answer, Release, ReleaseServer};
 use std::{collections::HashMap, path::Path, time::Duration};
-use support::{
-    identifier, require_display,
-    x11::{Display, keys},
-};
 use ui_scenarios::{PrivateHome, drivers::TauriDriver, process, wait_until};
 
 const PACKAGE: &str = "datastar-desktop";
@@ -40,8 +36,6 @@ const NEW: &str = "0.1.1";
 
 /// What the page gets to show a step; a check that hangs takes the app's whole deadline.
 const STEP: Duration = Duration::from_secs(30);
-/// What GTK gets to open a menu before the next key: nothing in the page shows it.
-const MENU_STEP: Duration = Duration::from_millis(300);
 
 #[tokio::test]
 #[ignore = "builds and installs packages as root, needs Xvfb and tauri-driver; `make check-updates` runs it"]
@@ -64,8 +58,17 @@ async fn the_installed_app_updates_itself_from_the_page() -> Result<()> {
     let endpoint = format!("{base}/latest.json");
     let downloads = format!("{base}/download");
 
-    let new = packages::build(NEW, &key, &endpoint, &downloads, work.path())?;
-    let old = packages::build(OLD, &key, &endpoint, &downloads, work.path())?;
+    // The old version is a release from before the identifier changed: the update moves
+    // its directories, and everything below checks that nothing in them was lost.
+    let new = packages::build(NEW, &identifier(), &key, &endpoint, &downloads, work.path())?;
+    let old = packages::build(
+        OLD,
+        LEGACY_IDENTIFIER,
+        &key,
+        &endpoint,
+        &downloads,
+        work.path(),
+    )?;
     the_rpm_is_in_the_manifest_and_signed(&new.manifest, &new.rpm, &key)?;
     let release = Release {
         manifest: new.manifest.clone(),
@@ -84,6 +87,7 @@ async fn the_installed_app_updates_itself_from_the_page() -> Result<()> {
     not_now_means_no_check_at_the_next_launch(&server, &stubs).await?;
 
     let home = PrivateHome::new()?;
+    let old_data = home.data_dir().join(LEGACY_IDENTIFIER);
     let data = home.data_dir().join(identifier());
     let session = launch(&home, &stubs).await?;
     let page = &session.client;
@@ -94,7 +98,7 @@ async fn the_installed_app_updates_itself_from_the_page() -> Result<()> {
         server.requests() == 0,
         "the app asked the network before the user said yes"
     );
-    type_into_input(page, "typed before the update", &data).await?;
+    type_into_input(page, "typed before the update", &old_data).await?;
     press(page, UpdateButton::Automatic).await?;
     wait_for_panel(page, &format!("Version {NEW} is available.")).await?;
     wait_for_panel(page, &format!("What is new in {NEW}.")).await?;
@@ -111,12 +115,16 @@ async fn the_installed_app_updates_itself_from_the_page() -> Result<()> {
         .wait_for_title(datastar_desktop::APP_NAME, STEP)
         .await?;
     let place = display.geometry(window)?;
+    // Each key goes only once GTK has drawn the menu it opened: a key sent sooner reaches
+    // the page instead, and the walk ends in the wrong menu.
+    let before = display.open_menus()?;
     display.press(window, &[keys::F10])?;
-    for key in [keys::LEFT, keys::DOWN, keys::RETURN] {
-        // Each step opens or moves in a menu that GTK draws first.
-        tokio::time::sleep(MENU_STEP).await;
-        display.press_where_focused(&[key])?;
-    }
+    let file = display.wait_for_menu(&before, STEP).await?;
+    display.press_where_focused(&[keys::LEFT])?;
+    display.wait_for_menu(&file, STEP).await?;
+    // The open menu holds the keyboard now, and takes these two in order.
+    display.press_where_focused(&[keys::DOWN])?;
+    display.press_where_focused(&[keys::RETURN])?;
     wait_for_panel(
         page,
         &format!(
@@ -229,7 +237,12 @@ async fn the_installed_app_updates_itself_from_the_page() -> Result<()> {
         },
     )
     .await?;
-    // Automatic checks are on: the new version checks once as it starts.
+    ensure!(
+        !old_data.exists() && !home.config_dir().join(LEGACY_IDENTIFIER).exists(),
+        "the former identifier's directories were not moved"
+    );
+    // Automatic checks are on, an answer given under the former identifier: the new
+    // version checks once as it starts.
     wait_until(STEP, "the restarted app to check for updates", async || {
         Ok((server.requests() > requests_before_restart).then_some(()))
     })
@@ -266,7 +279,7 @@ async fn not_now_means_no_check_at_the_next_launch(
     let session = launch(&home, stubs).await?;
     wait_for_panel(&session.client, "Not Now").await?;
     press(&session.client, UpdateButton::NotNow).await?;
-    let data = home.data_dir().join(identifier());
+    let data = home.data_dir().join(LEGACY_IDENTIFIER);
     wait_until(STEP, "the answer to be kept", async || {
         let kept = datastar_ui::Store::peek_preferences(&data).ok();
         Ok(kept
