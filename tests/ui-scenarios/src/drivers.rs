@@ -63,7 +63,7 @@ pub const MINI_BROWSER: &str = "/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBro
 /// The flags keep Chromium from reaching for the network (updates, sync, metrics), which a
 /// closed machine refuses, and the fresh profile in a private home keeps runs independent.
 pub async fn chromium(url: &str) -> Result<Session> {
-    browser("chromedriver", url, |home| {
+    browser(Driver::Chromedriver, url, |home| {
         let profile = home.path().join("chromium-profile");
         json!({
             "browserName": "chrome",
@@ -85,7 +85,7 @@ pub async fn chromium(url: &str) -> Result<Session> {
 /// the headless server may have. Needs an X display.
 pub async fn minibrowser(url: &str) -> Result<Session> {
     require_display()?;
-    browser("WebKitWebDriver", url, |_| {
+    browser(Driver::WebKitWebDriver, url, |_| {
         json!({
             "webkitgtk:browserOptions": { "binary": MINI_BROWSER, "args": ["--automation"] },
         })
@@ -93,17 +93,41 @@ pub async fn minibrowser(url: &str) -> Result<Session> {
     .await
 }
 
+/// The WebDriver servers of the two browsers.
+#[derive(Debug, Clone, Copy)]
+enum Driver {
+    Chromedriver,
+    WebKitWebDriver,
+}
+
 /// Starts `driver` in a private home, opens a session with the capabilities `options` gives
 /// for that home, and goes to `url`.
 async fn browser(
-    driver: &str,
+    driver: Driver,
     url: &str,
     options: impl FnOnce(&PrivateHome) -> serde_json::Value,
 ) -> Result<Session> {
-    let port = free_port()?;
     let home = PrivateHome::new()?;
-    let driver = spawn(driver, &[format!("--port={port}")], &home, &[])?;
-    wait_for_port(port).await?;
+    let (driver, port) = match driver {
+        // It picks a free port itself and says which: no port can be taken from under it.
+        Driver::Chromedriver => {
+            let mut child = spawn("chromedriver", &["--port=0".to_owned()], &home, &[], true)?;
+            let port = announced_port(&mut child).await?;
+            (child, port)
+        }
+        Driver::WebKitWebDriver => {
+            let port = free_port()?;
+            let child = spawn(
+                "WebKitWebDriver",
+                &[format!("--port={port}")],
+                &home,
+                &[],
+                false,
+            )?;
+            (child, port)
+        }
+    };
+    wait_for_driver(port).await?;
     let client = connect(port, capabilities(options(&home))).await?;
     client.goto(url).await?;
     Ok(Session {
@@ -173,11 +197,12 @@ impl TauriDriver {
             ],
             &home,
             env,
+            false,
         )?;
         // tauri-driver serves at once, but forwards to WebKitWebDriver, which it starts at
         // the same moment: a session requested before both listen fails.
-        wait_for_port(port).await?;
-        wait_for_port(native_port).await?;
+        wait_for_driver(port).await?;
+        wait_for_driver(native_port).await?;
         Ok(Self { child, port, home })
     }
 
@@ -210,19 +235,25 @@ async fn connect(port: u16, capabilities: Capabilities) -> Result<Client> {
         .context("starting a WebDriver session")
 }
 
-/// Starts a driver in `home`; the browser or app it starts inherits its environment.
+/// Starts a driver in `home`; the browser or app it starts inherits its environment. With
+/// `read_stdout`, its output is piped for [`announced_port`].
 fn spawn(
     program: &str,
     args: &[String],
     home: &PrivateHome,
     env: &[(&str, &Path)],
+    read_stdout: bool,
 ) -> Result<Child> {
     let mut command = Command::new(program);
     home.apply(command.as_std_mut());
     command
         .args(args)
         .envs(env.iter().copied())
-        .stdout(Stdio::null())
+        .stdout(if read_stdout {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
         // Not inherited: tauri-driver's own child (WebKitWebDriver) would hold the test's
         // output open after the test ends.
         .stderr(Stdio::null())
@@ -237,16 +268,53 @@ fn free_port() -> Result<u16> {
     Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
 }
 
-async fn wait_for_port(port: u16) -> Result<()> {
-    crate::wait_until(
-        Duration::from_secs(20),
-        "the WebDriver server to listen",
-        async || {
-            Ok(TcpStream::connect(("127.0.0.1", port))
-                .await
-                .ok()
-                .map(|_| ()))
-        },
-    )
+/// The port chromedriver says it listens on: `ChromeDriver was started successfully on
+/// port 38537.` The rest of its output is read and dropped, so that it never blocks on a
+/// full pipe.
+async fn announced_port(child: &mut Child) -> Result<u16> {
+    use tokio::io::{AsyncBufReadExt, BufReader};
+    let stdout = child.stdout.take().context("chromedriver's stdout")?;
+    let mut lines = BufReader::new(stdout).lines();
+    let port = tokio::time::timeout(DRIVER_START, async {
+        while let Some(line) = lines.next_line().await? {
+            if let Some(port) = line
+                .strip_prefix("ChromeDriver was started successfully on port ")
+                .and_then(|rest| rest.trim_end_matches('.').parse().ok())
+            {
+                return Ok(port);
+            }
+        }
+        bail!("chromedriver exited without saying which port it listens on")
+    })
     .await
+    .context("chromedriver did not say which port it listens on")??;
+    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+    Ok(port)
+}
+
+/// How long a WebDriver server gets to start.
+const DRIVER_START: Duration = Duration::from_secs(20);
+
+/// Waits until a WebDriver server answers its `/status` on `port`. An open port is not
+/// enough: a connection to a port nothing listens on can connect to itself, when the
+/// kernel picks the same port for its source, and a port may be another process's.
+async fn wait_for_driver(port: u16) -> Result<()> {
+    crate::wait_until(DRIVER_START, "the WebDriver server to answer", async || {
+        Ok(status_is_ok(port).await.then_some(()))
+    })
+    .await
+}
+
+async fn status_is_ok(port: u16) -> bool {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let Ok(mut stream) = TcpStream::connect(("127.0.0.1", port)).await else {
+        return false;
+    };
+    let request = format!("GET /status HTTP/1.0\r\nHost: 127.0.0.1:{port}\r\n\r\n");
+    if stream.write_all(request.as_bytes()).await.is_err() {
+        return false;
+    }
+    let mut head = [0; 12];
+    stream.read_exact(&mut head).await.is_ok()
+        && (head.starts_with(b"HTTP/1.1 200") || head.starts_with(b"HTTP/1.0 200"))
 }
