@@ -102,11 +102,6 @@ impl EmbeddedServer {
         self.app.native()
     }
 
-    /// How native controls reach the page: see [`datastar_ui::PageEvents`].
-    pub fn page_events(&self) -> &datastar_ui::PageEvents {
-        self.app.page_events()
-    }
-
     /// Where the server listens; it opens nothing without the window's cookie.
     pub fn origin(&self) -> String {
         self.app.origin()

@@ -3,7 +3,6 @@
 //! is the pattern for every native control; the page never gets Tauri IPC.
 
 use crate::embedded_server::EmbeddedServer;
-use datastar_ui::PageCommand;
 use std::sync::Mutex;
 use tauri::{
     AppHandle, Manager, Runtime,
@@ -163,11 +162,15 @@ fn run<R: Runtime>(app: &AppHandle<R>, action: Action) -> tauri::Result<()> {
             }
         }
         Action::ToggleFeed => {
-            let pages = app
-                .state::<EmbeddedServer>()
-                .page_events()
-                .command(PageCommand::ToggleFeed);
-            tracing::debug!(pages, "toggled the feed");
+            // The server keeps the new state, then shows it in every tab.
+            let server = app.state::<EmbeddedServer>().state().clone();
+            tauri::async_runtime::spawn(async move {
+                let toggled =
+                    datastar_ui::changes::toggle_feed(server.store(), server.page_events()).await;
+                if let Err(err) = toggled {
+                    tracing::warn!(%err, "cannot toggle the feed");
+                }
+            });
         }
         Action::CheckForUpdates => {
             // In the same queue as the page's own buttons: the page shows what happens.

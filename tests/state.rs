@@ -22,6 +22,33 @@ async fn quit_and_relaunch_and_the_page_is_as_it_was_left() -> Result<()> {
     session.close().await
 }
 
+/// Saved text stays text in the real window: typed and pasted, back exactly after a reload
+/// and a relaunch, with nothing run and the page still working.
+#[tokio::test]
+#[ignore = "needs Xvfb, tauri-driver and WebKitWebDriver; `make test` runs it"]
+async fn saved_text_stays_text_in_the_window() -> Result<()> {
+    use ui_scenarios::saved_text;
+    require_display();
+    let home = PrivateHome::new()?;
+    let data = home.data_dir().join(identifier());
+    let session = drivers::tauri_app_in(desktop_app(), home.clone()).await?;
+    let mut last = String::new();
+    for (text, entry) in saved_text::all_entries() {
+        saved_text::enter_and_send(&session.client, &data, &text, entry)
+            .await
+            .map_err(|err| err.context(format!("{entry:?}")))?;
+        session.client.refresh().await?;
+        saved_text::is_back_as_text(&session.client, &text).await?;
+        last = text;
+    }
+    session.close().await?;
+
+    let session = drivers::tauri_app_in(desktop_app(), home.clone()).await?;
+    saved_text::is_back_as_text(&session.client, &last).await?;
+    saved_text::page_works(&session.client, &data, &last).await?;
+    session.close().await
+}
+
 /// A renderer crash loses nothing typed: the text was saved as it was typed, the page comes
 /// back in a new renderer, and the store still holds the text it renders from (the test
 /// above shows the page rendering it). WebKitWebDriver gives up on a crashed page, so after

@@ -13,8 +13,14 @@ pub enum ApiError {
     MissingSignals,
     #[error("the `datastar` parameter must be JSON signals, with `input` as a string")]
     InvalidSignals,
-    #[error("input is {chars} characters long; the limit is {limit}")]
-    InputTooLong { chars: usize, limit: usize },
+    #[error("a save must be a JSON object of signals, with `input` a string and `show` a boolean")]
+    InvalidSave,
+    #[error("{field} is {chars} characters long; the limit is {limit}")]
+    TooLong {
+        field: &'static str,
+        chars: usize,
+        limit: usize,
+    },
     #[error("the save is larger than its limit of {0} bytes")]
     SaveTooLarge(usize),
     #[error("the query string is {bytes} bytes long; the limit is {limit}")]
@@ -62,10 +68,11 @@ impl ApiError {
         match self {
             Self::MissingSignals
             | Self::InvalidSignals
+            | Self::InvalidSave
             | Self::NotADatastarRequest
             | Self::DuplicateHeader(_)
             | Self::TargetAuthorityMismatch { .. } => StatusCode::BAD_REQUEST,
-            Self::InputTooLong { .. } | Self::SaveTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::TooLong { .. } | Self::SaveTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::QueryTooLong { .. } => StatusCode::URI_TOO_LONG,
             Self::HeadTooLarge { .. } => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
             Self::TooManyFeeds(_) | Self::NotSaved | Self::NativeBusy | Self::NativeGone => {

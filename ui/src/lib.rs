@@ -22,8 +22,9 @@
 //! - `routes/`: one thin handler per route, and [`router`], which puts them behind the guards;
 //! - `page/`: what the page is and hears: its embedded files, the live feeds, the events
 //!   native code sends it ([`PageEvents`]), the requests it sends native code
-//!   ([`NativeRequests`]), the update panel ([`UpdateStatus`]), and, in debug builds, live
-//!   reload;
+//!   ([`NativeRequests`]), the update panel ([`UpdateStatus`]), its templates, the
+//!   [`changes`] to its state that the server keeps and tells every tab, and, in debug
+//!   builds, live reload;
 //! - `security/`: the guards that let only our window in (Host, session, cross-site);
 //! - [`store`]: the page's state, in SQLite in the data directory;
 //! - [`limits`]: request sizes and timeouts, and the checks that apply them;
@@ -49,9 +50,10 @@ pub use error::ApiError;
 pub use page::live_reload;
 pub use page::{
     assets::{DATASTAR_JS_PATH, DATASTAR_VERSION},
+    changes,
     feeds::LiveFeeds,
     native_requests::{NativeRequest, NativeRequests},
-    page_events::{PageCommand, PageEvent, PageEvents},
+    page_events::{PageEvent, PageEvents},
     updates::{Button as UpdateButton, UpdateStatus},
 };
 pub use routes::{TIME_FORMAT, router};

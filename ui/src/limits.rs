@@ -14,8 +14,15 @@ pub const MAX_HEAD_BYTES: usize = 64 * 1024;
 /// Largest save the page may send: its signals, as JSON, with the input at its limit;
 /// larger gets 413 with a message, and nothing is stored.
 pub const MAX_SAVE_BYTES: usize = 64 * 1024;
-/// Longest roundtrip input, in Unicode scalar values.
+/// Longest roundtrip input, in Unicode scalar values: what the page sends, and what the
+/// store gives back (a longer one in the file is clipped to it as it is read).
 pub const MAX_INPUT_CHARS: usize = 10_000;
+/// Longest roundtrip answer: the sentence around the longest input.
+pub const MAX_OUTPUT_CHARS: usize = MAX_INPUT_CHARS + 64;
+/// Longest tab id: the server makes them 32 characters long.
+pub const MAX_TAB_CHARS: usize = 64;
+/// Longest time `#target` shows, as read back from the store: the server writes 19.
+pub const MAX_TARGET_CHARS: usize = 64;
 /// Live `/feed` streams one server carries before it answers 503.
 pub const DEFAULT_MAX_FEEDS: usize = 10_000;
 /// Time a client gets to send a complete request head (slowloris defence).

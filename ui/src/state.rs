@@ -2,7 +2,7 @@
 
 use crate::{
     NativeRequests, PageEvents, Store, UpdateStatus, limits,
-    page::feeds::LiveFeeds,
+    page::{feeds::LiveFeeds, templates::Templates},
     security::{AllowedHosts, Auth, LaunchTokens, SessionCookie},
     sync::lock,
     transport::connections::Connections,
@@ -116,12 +116,9 @@ impl AppState {
                 native: config.native,
                 update_status: std::sync::Mutex::default(),
                 #[cfg(debug_assertions)]
-                live_reload: config.live_reload.map(|dir| {
-                    crate::page::live_reload::LiveReload::start(
-                        dir,
-                        crate::page::assets::INDEX_HTML,
-                    )
-                }),
+                live_reload: config
+                    .live_reload
+                    .map(crate::page::live_reload::LiveReload::start),
                 shutdown: CancellationToken::new(),
             }),
         }
@@ -213,8 +210,17 @@ impl AppState {
 
     /// Debug builds: the page's files served from disk and watched, if live reload is on.
     #[cfg(debug_assertions)]
-    pub(crate) fn live_reload(&self) -> Option<&crate::page::live_reload::LiveReload> {
-        self.inner.live_reload.as_deref()
+    pub(crate) fn live_reload(&self) -> Option<&Arc<crate::page::live_reload::LiveReload>> {
+        self.inner.live_reload.as_ref()
+    }
+
+    /// The page's templates: in debug builds with live reload, as they are on disk now.
+    pub(crate) fn templates(&self) -> Arc<Templates> {
+        #[cfg(debug_assertions)]
+        if let Some(live) = self.live_reload() {
+            return live.templates();
+        }
+        Templates::built_in()
     }
 
     /// The page's state, kept on the server.
@@ -240,11 +246,17 @@ impl AppState {
     /// Shows `status` in the update panel of every open page, and of every page loaded
     /// from now on.
     pub fn show_update(&self, status: UpdateStatus) {
-        let patch = datastar::prelude::PatchElements::new(status.render());
+        let panel = status.render(&self.templates());
         // Sent under the lock, so that pages hear the steps in the order they are kept.
         let mut current = lock(&self.inner.update_status);
         *current = status;
-        self.page_events().send(patch);
+        match panel {
+            Ok(panel) => {
+                self.page_events()
+                    .send(datastar::prelude::PatchElements::new(panel));
+            }
+            Err(err) => tracing::error!(%err, "cannot show the update panel"),
+        }
     }
 
     /// The open connections and their cap: tests watch the count.

@@ -282,6 +282,34 @@ async fn the_page_comes_back_as_left_after_kill_9_and_a_restart() -> anyhow::Res
     session.close().await
 }
 
+/// Saved text stays text: every text that once broke the page or ran in it, and generated
+/// ones, typed and pasted, come back exactly after a reload, and the last after a restart;
+/// nothing runs, and the page keeps its feed and keeps saving.
+#[tokio::test]
+#[ignore = "needs Debian's chromium and chromium-driver; `make test` runs it"]
+async fn saved_text_stays_text_in_chromium() -> anyhow::Result<()> {
+    use ui_scenarios::saved_text;
+    let data = tempfile::tempdir()?;
+    let mut server = on_data_dir(data.path()).await;
+    let session = drivers::chromium(&server.url).await?;
+    let client = &session.client;
+    let mut last = String::new();
+    for (text, entry) in saved_text::all_entries() {
+        saved_text::enter_and_send(client, data.path(), &text, entry)
+            .await
+            .map_err(|err| err.context(format!("{entry:?}")))?;
+        client.refresh().await?;
+        saved_text::is_back_as_text(client, &text).await?;
+        last = text;
+    }
+    server.child.kill().await?;
+    let server = on_data_dir(data.path()).await;
+    client.goto(&server.url).await?;
+    saved_text::is_back_as_text(client, &last).await?;
+    saved_text::page_works(client, data.path(), &last).await?;
+    session.close().await
+}
+
 /// Two tabs on one server: what one types shows in the other within a second, pushed by the
 /// server, and the tab being typed in is not disturbed.
 #[tokio::test]

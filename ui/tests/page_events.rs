@@ -3,7 +3,7 @@
 
 use crate::util::TestServer;
 use datastar::prelude::PatchElements;
-use datastar_ui::{PageCommand, PageEvents};
+use datastar_ui::{PageEvents, changes};
 use std::time::Duration;
 
 async fn wait_for_listeners(events: &PageEvents) {
@@ -18,7 +18,7 @@ async fn wait_for_listeners(events: &PageEvents) {
 }
 
 #[tokio::test]
-async fn a_command_reaches_every_open_page_as_a_signal_patch() {
+async fn a_toggle_from_outside_reaches_every_open_page_as_a_signal_patch() {
     let server = TestServer::start().await;
     let mut pages = Vec::new();
     for _ in 0..2 {
@@ -32,7 +32,10 @@ async fn a_command_reaches_every_open_page_as_a_signal_patch() {
         // Skip the probes sent while waiting for the second page.
         while page.next_event().await.expect("a probe").event != "datastar-patch-elements" {}
     }
-    assert_eq!(events.command(PageCommand::ToggleFeed), 2);
+    let shown = changes::toggle_feed(server.app.store(), events)
+        .await
+        .unwrap();
+    assert!(!shown, "the feed starts shown");
     for page in &mut pages {
         let event = loop {
             let event = page.next_event().await.expect("the command");
@@ -42,7 +45,7 @@ async fn a_command_reaches_every_open_page_as_a_signal_patch() {
         };
         let patch: serde_json::Value =
             serde_json::from_str(&event.datastar_field("signals").unwrap()).unwrap();
-        assert!(patch[PageCommand::ToggleFeed.signal()].is_u64(), "{patch}");
+        assert_eq!(patch, serde_json::json!({ "show": false }));
     }
 }
 

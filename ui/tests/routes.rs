@@ -15,17 +15,13 @@ async fn page_is_the_datastar_demo_with_its_own_assets() {
     );
     let page = response.text().await.unwrap();
 
-    let toggle_filter = format!(
-        "include: /^{}$/",
-        datastar_ui::PageCommand::ToggleFeed.signal()
-    );
     for expected in [
-        "data-signals__ifmissing='{&quot;input&quot;:&quot;&quot;,",
-        "data-bind:input",
+        r#"data-signals__ifmissing='{"show": true, "tab": ""#,
+        r#"value="" data-bind:input"#,
         r#"data-on:click="@get('get')""#,
         r#"data-on:click="@get('target')""#,
-        r#"data-on:click="$show = !$show""#,
-        r#"data-text="$output""#,
+        r#"data-on:click="$show = !$show; @post('save', {filterSignals: {include: /^(show|tab)$/}})""#,
+        r#"data-bind:output></output>"#,
         r#"data-show="$show""#,
         r#"data-init="@get('feed')""#,
         ">Send State Roundtrip<",
@@ -40,7 +36,6 @@ async fn page_is_the_datastar_demo_with_its_own_assets() {
             datastar_ui::DATASTAR_JS_PATH.trim_start_matches('/')
         ),
         "@get('events'",
-        &toggle_filter,
     ] {
         assert!(page.contains(expected), "the page lacks {expected}");
     }

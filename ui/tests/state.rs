@@ -6,7 +6,7 @@ use datastar_ui::PageState;
 use std::time::Duration;
 
 fn saved(input: &str, tab: &str) -> String {
-    serde_json::json!({ "input": input, "output": "", "show": false, "tab": tab }).to_string()
+    serde_json::json!({ "input": input, "show": false, "tab": tab }).to_string()
 }
 
 #[tokio::test]
@@ -23,21 +23,49 @@ async fn a_save_is_kept_and_the_page_comes_back_with_it() {
     assert_eq!(page.headers()["cache-control"], "no-store");
     let page = page.text().await.unwrap();
     assert!(
-        page.contains("&quot;input&quot;:&quot;it&#39;s &lt;kept&gt;&quot;"),
-        "the page carries what was saved, escaped"
+        page.contains(r#"value="it&#x27;s &lt;kept&gt;" data-bind:input"#),
+        "the page carries what was saved, as the box's text"
     );
-    assert!(page.contains("&quot;show&quot;:false"));
+    assert!(page.contains(r#"data-signals__ifmissing='{"show": false,"#));
+}
+
+/// A save carries only what the user changed: the fields it leaves out stay as they were.
+#[tokio::test]
+async fn a_save_changes_only_what_it_names() {
+    let server = TestServer::start().await;
+    let save = |body: serde_json::Value| server.save(&body.to_string()).send();
+    assert_eq!(
+        save(serde_json::json!({ "input": "typed", "tab": "a" }))
+            .await
+            .unwrap()
+            .status(),
+        204
+    );
+    assert_eq!(
+        save(serde_json::json!({ "show": false, "tab": "a" }))
+            .await
+            .unwrap()
+            .status(),
+        204
+    );
+    let state = server.app.store().state();
+    assert_eq!((state.input.as_str(), state.show), ("typed", false));
+    // An answer, a target or a tab's copy of them is the server's to keep, not a save's.
+    save(serde_json::json!({ "output": "forged", "target": "forged", "tab": "a" }))
+        .await
+        .unwrap();
+    assert_eq!(server.app.store().state(), state);
 }
 
 #[tokio::test]
-async fn the_roundtrip_writes_nothing_and_the_target_is_remembered() {
+async fn the_roundtrip_keeps_its_answer_and_the_target_is_remembered() {
     let server = TestServer::start().await;
     let response = server.action("/get", PAGE_SIGNALS).send().await.unwrap();
     assert_eq!(response.status(), 200);
     assert_eq!(
-        server.app.store().state(),
-        PageState::default(),
-        "/get stores nothing"
+        server.app.store().state().output,
+        "Your input: , is 0 long.",
+        "the server keeps the answer it sent"
     );
     server.action("/target", PAGE_SIGNALS).send().await.unwrap();
     let target = server.app.store().state().target;
@@ -91,11 +119,17 @@ async fn a_change_goes_to_the_other_tabs_and_not_back_to_its_own() {
 async fn a_bad_save_is_refused_and_nothing_is_stored() {
     let server = TestServer::start().await;
     let cases = [
-        (server.save("{not json"), 400, "JSON signals"),
+        (server.save("{not json"), 400, "a JSON object of signals"),
+        (server.save("[]"), 400, "a JSON object of signals"),
         (
             server.save(&saved(&"a".repeat(10_001), "a")),
             413,
-            "the limit is 10000",
+            "input is 10001 characters long; the limit is 10000",
+        ),
+        (
+            server.save(&saved("", &"t".repeat(65))),
+            413,
+            "tab is 65 characters long; the limit is 64",
         ),
         (
             server.save(&format!(r#"{{"input": "{}"}}"#, "a".repeat(70_000))),

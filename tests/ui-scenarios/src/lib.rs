@@ -11,6 +11,7 @@ mod home;
 pub mod live_reload;
 #[cfg(target_os = "linux")]
 pub mod process;
+pub mod saved_text;
 mod scenarios;
 pub mod state;
 mod wait;

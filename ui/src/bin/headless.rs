@@ -2,7 +2,7 @@
 
 use anyhow::{Context, bail};
 use clap::Parser;
-use datastar_ui::{AppState, Auth, Config, PageCommand, Store, Token, limits, loopback, readiness};
+use datastar_ui::{AppState, Auth, Config, Store, Token, changes, limits, loopback, readiness};
 use std::{
     io::Read,
     io::Write,
@@ -137,8 +137,10 @@ fn forward_toggle_signal(app: &AppState) {
         let app = app.clone();
         tokio::spawn(async move {
             while toggles.recv().await.is_some() {
-                let pages = app.page_events().command(PageCommand::ToggleFeed);
-                tracing::info!(pages, "SIGUSR1: toggled the feed");
+                match changes::toggle_feed(app.store(), app.page_events()).await {
+                    Ok(shown) => tracing::info!(shown, "SIGUSR1: toggled the feed"),
+                    Err(err) => tracing::warn!(%err, "SIGUSR1: cannot toggle the feed"),
+                }
             }
         });
     }

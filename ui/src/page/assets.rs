@@ -55,9 +55,6 @@ pub const FAVICON_SVG: Asset = Asset {
     cache_control: REVALIDATE,
 };
 
-/// The page itself. Edit `ui/assets/index.html`; no Rust changes needed.
-pub const INDEX_HTML: &str = include_str!("../../assets/index.html");
-
 /// The files of the page that are ours: embedded in every build, and served from disk by a
 /// debug build's live reload. The Datastar client is third-party and versioned, so it is
 /// always the embedded copy.

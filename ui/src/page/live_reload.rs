@@ -3,16 +3,21 @@
 //!
 //! - A stylesheet edit re-points the page's `<link>` at a new version: the browser swaps the
 //!   stylesheet in place.
-//! - A markup edit sends the new `<body>` as a `datastar-patch-elements` event: Datastar
-//!   morphs it into the page, so elements with the same `id` (the typed input, the feed)
-//!   keep their state.
-//! - A broken edit (a file missing mid-save, markup without its `<body>`) keeps the last good
-//!   page, and says why in the page and in the log.
+//! - An edit of any template (the page, or a fragment it includes) sends the new `<body>`,
+//!   rendered with the page's state, as a `datastar-patch-elements` event: Datastar morphs it
+//!   into the page, so elements with the same `id` (the typed input, the feed) keep their
+//!   state.
+//! - A broken edit (a file missing mid-save, a template that does not parse, a page without
+//!   its `<body>`) keeps the last good templates, and says why in the page and in the log.
 //!
 //! The page learns of edits through a hidden element this module adds to its `<body>`, which
 //! opens [`LIVE_RELOAD_PATH`]. Release builds have neither the element nor the route.
 
-use crate::page::{assets::PageFile, escape};
+use crate::page::{
+    assets::PageFile,
+    escape,
+    templates::{EMBEDDED, INDEX, Templates},
+};
 use axum::{
     http::{HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
@@ -39,7 +44,6 @@ fn relative(path: &str) -> &str {
     path.trim_start_matches('/')
 }
 
-const PAGE_FILE: &str = "index.html";
 const STYLESHEET_FILE: &str = "style.css";
 const FAVICON_FILE: &str = "favicon.svg";
 /// Editors save in several steps (truncate, write, rename): wait for the burst to end.
@@ -154,16 +158,21 @@ fn read_file(dir: &Path, name: &str) -> std::io::Result<Vec<u8>> {
 /// One edit, as every open page receives it.
 #[derive(Debug, Clone)]
 enum Edit {
-    Stylesheet { version: u64 },
-    Page { body: String },
-    Broken { reason: String },
+    Stylesheet {
+        version: u64,
+    },
+    /// The templates changed: each page is rendered afresh, with its state.
+    Page,
+    Broken {
+        reason: String,
+    },
 }
 
-/// The watched directory, the last page that could be used, and the open pages' channel.
+/// The watched directory, the last templates that could be used, and the open pages' channel.
 #[derive(Debug)]
 pub struct LiveReload {
     dir: PathBuf,
-    last_good_page: Mutex<String>,
+    last_good: Mutex<Arc<Templates>>,
     stylesheet_version: AtomicU64,
     edits: broadcast::Sender<Edit>,
     /// Held for its `Drop`: the watcher stops with the server.
@@ -173,10 +182,10 @@ pub struct LiveReload {
 impl LiveReload {
     /// Serves from `dir` and watches it. If the watch cannot start (no inotify instances
     /// left, say), pages are still read from disk on every load, and the log says so.
-    pub fn start(dir: PathBuf, fallback_page: &str) -> Arc<Self> {
-        let last_good_page = read_page(&dir).unwrap_or_else(|reason| {
+    pub fn start(dir: PathBuf) -> Arc<Self> {
+        let last_good = read_templates(&dir).unwrap_or_else(|reason| {
             tracing::warn!("live reload: {reason}; serving the built-in page until it is fixed");
-            fallback_page.to_owned()
+            Templates::with(&[]).expect("the built-in templates parse (a unit test checks)")
         });
         let (edits, _) = broadcast::channel(16);
         let live = Arc::new_cyclic(|live| {
@@ -189,7 +198,7 @@ impl LiveReload {
             };
             Self {
                 dir,
-                last_good_page: Mutex::new(last_good_page),
+                last_good: Mutex::new(Arc::new(last_good)),
                 stylesheet_version: AtomicU64::new(0),
                 edits,
                 _watcher: watcher,
@@ -199,13 +208,17 @@ impl LiveReload {
         live
     }
 
-    /// The page as it is on disk now (the last good version), with the live-reload hook.
-    pub fn page(&self) -> String {
-        with_hook(&self.last_good())
+    /// The templates as they are on disk now (the last good version). A page rendered from
+    /// them gets the live-reload hook from [`with_hook`].
+    pub fn templates(&self) -> Arc<Templates> {
+        self.last_good.lock().map_or_else(
+            |poisoned| poisoned.into_inner().clone(),
+            |last| last.clone(),
+        )
     }
 
     /// Serves the stylesheet or the icon as it is on disk now, never cached. (The page itself
-    /// is [`LiveReload::page`], which the server fills with the stored state.)
+    /// is rendered from [`LiveReload::templates`], with the stored state.)
     pub fn respond(&self, file: PageFile) -> Response {
         let (body, content_type) = match file {
             PageFile::Stylesheet => (
@@ -228,19 +241,23 @@ impl LiveReload {
         }
     }
 
-    /// Every edit from now on, as Datastar events for one page. The first event marks the
-    /// page as connected, so that a test knows when its edits will be seen.
-    pub fn subscribe(&self) -> impl futures_util::Stream<Item = PatchElements> + use<> {
+    /// Every edit from now on, as Datastar events for one page, which `render_page` renders
+    /// afresh from the templates when they change. The first event marks the page as
+    /// connected, so that a test knows when its edits will be seen.
+    pub fn subscribe<R>(
+        self: &Arc<Self>,
+        render_page: R,
+    ) -> impl futures_util::Stream<Item = PatchElements> + use<R>
+    where
+        R: Fn(&Templates) -> Result<String, String> + Send + 'static,
+    {
         let connected = PatchElements::new(CONNECTED);
-        let edits = crate::page::subscription::messages(self.edits.subscribe()).map(patch_for);
+        let live = Arc::downgrade(self);
+        let edits = crate::page::subscription::messages(self.edits.subscribe()).map(move |edit| {
+            let templates = live.upgrade().map(|live| live.templates());
+            patch_for(edit, templates.as_deref(), &render_page)
+        });
         futures_util::stream::once(std::future::ready(connected)).chain(edits)
-    }
-
-    fn last_good(&self) -> String {
-        self.last_good_page.lock().map_or_else(
-            |poisoned| poisoned.into_inner().clone(),
-            |page| page.clone(),
-        )
     }
 
     fn apply(&self, files: Vec<String>) {
@@ -249,17 +266,17 @@ impl LiveReload {
             tracing::info!("live reload: {STYLESHEET_FILE} changed");
             let _ = self.edits.send(Edit::Stylesheet { version });
         }
-        if files.iter().any(|file| file == PAGE_FILE) {
-            let edit = match read_page(&self.dir) {
-                Ok(page) => {
-                    tracing::info!("live reload: {PAGE_FILE} changed");
-                    let body = body_of(&page).unwrap_or_default().to_owned();
-                    if let Ok(mut last_good) = self.last_good_page.lock() {
-                        *last_good = page;
+        if files
+            .iter()
+            .any(|file| EMBEDDED.iter().any(|(name, _)| name == file))
+        {
+            let edit = match read_templates(&self.dir) {
+                Ok(templates) => {
+                    tracing::info!("live reload: the page's templates changed");
+                    if let Ok(mut last_good) = self.last_good.lock() {
+                        *last_good = Arc::new(templates);
                     }
-                    Edit::Page {
-                        body: with_hook(&body),
-                    }
+                    Edit::Page
                 }
                 Err(reason) => {
                     tracing::warn!("live reload: {reason}; the page keeps its last good version");
@@ -297,14 +314,21 @@ fn watch(
     Ok(debouncer)
 }
 
-/// The page, if it can be used: readable, UTF-8, with a whole `<body>`.
-fn read_page(dir: &Path) -> Result<String, String> {
-    let path = dir.join(PAGE_FILE);
-    let page = read_file(dir, PAGE_FILE)
-        .and_then(|bytes| String::from_utf8(bytes).map_err(std::io::Error::other))
-        .map_err(|err| format!("cannot read {}: {err}", path.display()))?;
-    body_of(&page).map_err(|reason| format!("{}: {reason}", path.display()))?;
-    Ok(page)
+/// Every template in `dir`, if they can be used: readable, UTF-8, each one parsing, and the
+/// page with a whole `<body>`.
+fn read_templates(dir: &Path) -> Result<Templates, String> {
+    let mut files = Vec::new();
+    for (name, _) in EMBEDDED {
+        let path = dir.join(name);
+        let text = read_file(dir, name)
+            .and_then(|bytes| String::from_utf8(bytes).map_err(std::io::Error::other))
+            .map_err(|err| format!("cannot read {}: {err}", path.display()))?;
+        if name == INDEX {
+            body_of(&text).map_err(|reason| format!("{}: {reason}", path.display()))?;
+        }
+        files.push((name.to_owned(), text));
+    }
+    Templates::with(&files).map_err(|err| err.to_string())
 }
 
 /// `<body …>…</body>`, or why there is none.
@@ -318,7 +342,7 @@ fn body_of(page: &str) -> Result<&str, &'static str> {
 }
 
 /// Puts [`hook`] first in the `<body>`, wherever the page has one.
-fn with_hook(page: &str) -> String {
+pub fn with_hook(page: &str) -> String {
     let Some(open_end) = page
         .find("<body")
         .and_then(|start| page[start..].find('>').map(|end| start + end + 1))
@@ -328,19 +352,31 @@ fn with_hook(page: &str) -> String {
     format!("{}{}{}", &page[..open_end], hook(), &page[open_end..])
 }
 
-fn patch_for(edit: Edit) -> PatchElements {
+fn patch_for(
+    edit: Edit,
+    templates: Option<&Templates>,
+    render_page: &impl Fn(&Templates) -> Result<String, String>,
+) -> PatchElements {
     match edit {
         Edit::Stylesheet { version } => PatchElements::new(format!(
             r#"<link rel="stylesheet" href="assets/{STYLESHEET_FILE}?v={version}">"#
         ))
         .selector(r#"link[rel="stylesheet"][href^="assets/style.css"]"#)
         .mode(ElementPatchMode::Outer),
-        Edit::Page { body } => PatchElements::new(body),
-        Edit::Broken { reason } => PatchElements::new(format!(
-            r#"<div id="live-reload-error" role="alert">Live reload kept the last good page: {}</div>"#,
-            escape(&reason)
-        )),
+        Edit::Page => match templates.map(render_page) {
+            Some(Ok(page)) => PatchElements::new(with_hook(body_of(&page).unwrap_or_default())),
+            Some(Err(reason)) => broken(&reason),
+            None => broken("the server is stopping"),
+        },
+        Edit::Broken { reason } => broken(&reason),
     }
+}
+
+fn broken(reason: &str) -> PatchElements {
+    PatchElements::new(format!(
+        r#"<div id="live-reload-error" role="alert">Live reload kept the last good page: {}</div>"#,
+        escape(reason)
+    ))
 }
 
 #[cfg(test)]
@@ -432,9 +468,13 @@ mod tests {
 
     #[test]
     fn errors_are_shown_as_text() {
-        let patch = patch_for(Edit::Broken {
-            reason: "<script>".into(),
-        });
+        let patch = patch_for(
+            Edit::Broken {
+                reason: "<script>".into(),
+            },
+            None,
+            &|_| Ok(String::new()),
+        );
         let event = patch.into_datastar_event();
         assert!(
             event

@@ -3,6 +3,7 @@
 //! builds, its files served live from disk.
 
 pub mod assets;
+pub mod changes;
 pub mod feeds;
 #[cfg(debug_assertions)]
 pub mod live_reload;
@@ -10,6 +11,7 @@ pub mod native_requests;
 pub mod page_events;
 pub mod render;
 pub(crate) mod subscription;
+pub mod templates;
 pub mod updates;
 
 /// `text`, safe inside an element or a quoted attribute.

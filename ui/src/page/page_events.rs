@@ -5,34 +5,13 @@
 //! it asks [`PageEvents`], and every open page receives it on that stream. The page never gets
 //! Tauri IPC: this is the only path, and it is plain hypermedia.
 //!
-//! Two levels:
-//! - [`PageCommand`]: named things the page knows how to do. Each is a signal patch that the
-//!   page's markup reacts to (`data-on-signal-patch` in `ui/assets/index.html`). Adding a
-//!   native control means one variant here and one attribute there.
-//! - [`PageEvents::send`]: any `PatchElements` or `PatchSignals`, for anything else.
+//! What it sends is plain Datastar: a `PatchElements` or a `PatchSignals` ([`PageEvents::send`]).
+//! A change to the page's state goes through [`crate::changes`], which keeps it first, so that
+//! every tab shows what the server holds.
 
 use datastar::prelude::{PatchElements, PatchSignals};
-use std::sync::{
-    Arc,
-    atomic::{AtomicU64, Ordering},
-};
+use std::sync::Arc;
 use tokio::sync::broadcast;
-
-/// Something the page can be asked to do from outside it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PageCommand {
-    /// The same as the page's Toggle Feed button: hide the feed, or show it again.
-    ToggleFeed,
-}
-
-impl PageCommand {
-    /// The signal the page's markup watches for this command.
-    pub const fn signal(self) -> &'static str {
-        match self {
-            Self::ToggleFeed => "toggleFeed",
-        }
-    }
-}
 
 /// One Datastar event for every open page.
 #[derive(Debug, Clone)]
@@ -73,27 +52,17 @@ pub(crate) struct Addressed {
 #[derive(Debug)]
 pub struct PageEvents {
     sender: broadcast::Sender<Addressed>,
-    /// Each command patch carries a new number, so that the page sees a change every time.
-    sequence: AtomicU64,
 }
 
 impl Default for PageEvents {
     fn default() -> Self {
         Self {
             sender: broadcast::channel(32).0,
-            sequence: AtomicU64::new(0),
         }
     }
 }
 
 impl PageEvents {
-    /// Asks every open page to run `command`. Returns how many pages were listening.
-    pub fn command(&self, command: PageCommand) -> usize {
-        let sequence = self.sequence.fetch_add(1, Ordering::Relaxed) + 1;
-        let patch = serde_json::json!({ command.signal(): sequence }).to_string();
-        self.send(PatchSignals::new(patch))
-    }
-
     /// Sends `event` to every open page. Returns how many pages were listening: 0 is not an
     /// error, only a page that has not loaded yet.
     pub fn send(&self, event: impl Into<PageEvent>) -> usize {
@@ -129,18 +98,31 @@ mod tests {
     use futures_util::{FutureExt, StreamExt};
 
     #[test]
-    fn commands_reach_every_listener_with_a_new_number_each_time() {
+    fn events_reach_every_listener_but_the_tab_they_came_from() {
         let events = PageEvents::default();
-        assert_eq!(events.command(PageCommand::ToggleFeed), 0, "no page yet");
-        let mut page = std::pin::pin!(events.subscribe(None));
-        let mut next = || page.next().now_or_never().flatten().expect("an event");
-        assert_eq!(events.command(PageCommand::ToggleFeed), 1);
-        assert_eq!(events.command(PageCommand::ToggleFeed), 1);
-        let data = |event: PageEvent| match event {
+        let patch = || PatchSignals::new(r#"{"show":false}"#);
+        assert_eq!(events.send(patch()), 0, "no page yet");
+        let mut mine = std::pin::pin!(events.subscribe(Some("mine".into())));
+        let mut other = std::pin::pin!(events.subscribe(None));
+        assert_eq!(events.send_except(Some("mine"), patch()), 2);
+        assert_eq!(events.send(patch()), 2);
+        let data = |event: Option<PageEvent>| match event.expect("an event") {
             PageEvent::Signals(patch) => patch.into_datastar_event().data,
-            PageEvent::Elements(_) => unreachable!("a command is a signal patch"),
+            PageEvent::Elements(_) => unreachable!("only signal patches were sent"),
         };
-        assert_eq!(data(next()), ["signals {\"toggleFeed\":2}"]);
-        assert_eq!(data(next()), ["signals {\"toggleFeed\":3}"]);
+        assert_eq!(
+            data(other.next().now_or_never().flatten()),
+            ["signals {\"show\":false}"]
+        );
+        assert_eq!(
+            data(other.next().now_or_never().flatten()),
+            ["signals {\"show\":false}"]
+        );
+        // The first event `mine` hears is the second one sent.
+        assert_eq!(
+            data(mine.next().now_or_never().flatten()),
+            ["signals {\"show\":false}"]
+        );
+        assert!(mine.next().now_or_never().is_none());
     }
 }

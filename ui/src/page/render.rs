@@ -1,55 +1,62 @@
-//! The page as the user left it: the stored state put into the page's markup as it is
-//! served. The markup stays a plain file (`ui/assets/index.html`); this fills three places
-//! in it, each found by what it is, and leaves the page as it is if one is missing.
+//! The page as the user left it: `index.html` rendered with the stored state.
 //!
-//! - The initial signals, on `data-signals__ifmissing`, which also carry the page's tab id
-//!   (so that a change it makes is not sent back to it). `__ifmissing` means a live-reload
-//!   edit of the markup, whose signals are the file's defaults, never overwrites them.
-//! - `#target`, with what it last showed.
-//! - `#store-notice`, with what the page should know about its saved state, if anything.
-//! - `#updates`, with the update panel as it stands ([`UpdateStatus`]).
+//! The template decides where each value goes, and the engine escapes it. What the user
+//! typed (`input`, and `output`, the sentence around it) goes into an element's value and
+//! content, as text; the only signals written into the page are the server's own (`show`,
+//! `tab`), because Datastar compiles `data-signals` as an expression.
 
-use super::escape;
-use super::updates::{PANEL_ID, UpdateStatus};
+use super::{
+    templates::{INDEX, TemplateError, Templates},
+    updates::{Panel, UpdateStatus},
+};
 use crate::store::PageState;
+use serde::Serialize;
 
-const SIGNALS: &str = "data-signals__ifmissing='";
-const EMPTY_TARGET: &str = r#"<div id="target"></div>"#;
-const EMPTY_NOTICE: &str = r#"<p id="store-notice" role="status"></p>"#;
+/// The page's context: what `index.html`, and the fragments it includes, read.
+#[derive(Debug, Serialize)]
+struct PageView<'a> {
+    /// The signals the page starts with, written into `data-signals` as JSON.
+    signals: Signals<'a>,
+    input: &'a str,
+    output: &'a str,
+    /// What `#target` shows (`target.html`).
+    time: &'a str,
+    /// What the page should know about its saved state; empty if nothing.
+    notice: &'a str,
+    /// The update panel (`updates.html`).
+    #[serde(flatten)]
+    updates: Panel<'a>,
+}
 
-/// `page` with `state`, `tab`, `notice` and `updates` in it.
+/// Only values the server makes: a boolean, and a tab id of hex digits.
+#[derive(Debug, Serialize)]
+struct Signals<'a> {
+    show: bool,
+    tab: &'a str,
+}
+
+/// The page with `state`, `tab`, `notice` and `updates` in it.
 pub fn render(
-    page: &str,
+    templates: &Templates,
     state: &PageState,
     tab: &str,
     notice: Option<&str>,
     updates: &UpdateStatus,
-) -> String {
-    let signals = serde_json::json!({
-        "input": state.input,
-        "output": state.output,
-        "show": state.show,
-        "tab": tab,
-    });
-    let mut page = replace_attribute(page, SIGNALS, &escape(&signals.to_string()));
-    page = page.replacen(
-        EMPTY_TARGET,
-        &crate::routes::target_element(&state.target),
-        1,
-    );
-    if let Some(notice) = notice {
-        let filled = format!(
-            r#"<p id="store-notice" role="status">{}</p>"#,
-            escape(notice)
-        );
-        page = page.replacen(EMPTY_NOTICE, &filled, 1);
-    }
-    if *updates != UpdateStatus::Hidden {
-        let empty = UpdateStatus::Hidden.render();
-        debug_assert!(empty.contains(PANEL_ID));
-        page = page.replacen(&empty, &updates.render(), 1);
-    }
-    page
+) -> Result<String, TemplateError> {
+    templates.render(
+        INDEX,
+        PageView {
+            signals: Signals {
+                show: state.show,
+                tab,
+            },
+            input: &state.input,
+            output: &state.output,
+            time: &state.target,
+            notice: notice.unwrap_or_default(),
+            updates: updates.panel(),
+        },
+    )
 }
 
 /// A new tab id: 128 random bits, hex-encoded.
@@ -58,27 +65,13 @@ pub fn new_tab_id() -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// `page` with the value of the first single-quoted attribute that starts with `prefix`
-/// set to `value`.
-fn replace_attribute(page: &str, prefix: &str, value: &str) -> String {
-    let Some(start) = page.find(prefix).map(|at| at + prefix.len()) else {
-        return page.to_owned();
-    };
-    let Some(end) = page[start..].find('\'').map(|at| start + at) else {
-        return page.to_owned();
-    };
-    format!("{}{value}{}", &page[..start], &page[end..])
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    const PAGE: &str = concat!(
-        r#"<main data-signals__ifmissing='{"input": "", "output": "", "show": true}'>"#,
-        r#"<p id="store-notice" role="status"></p><section id="updates" hidden></section>"#,
-        r#"<div id="target"></div></main>"#
-    );
+    fn page(state: &PageState, notice: Option<&str>, updates: &UpdateStatus) -> String {
+        render(&Templates::built_in(), state, "t1", notice, updates).unwrap()
+    }
 
     #[test]
     fn the_page_comes_back_as_it_was_left() {
@@ -91,39 +84,65 @@ mod tests {
         let updates = UpdateStatus::Updated {
             version: "0.2.0".into(),
         };
-        let page = render(
-            PAGE,
-            &state,
-            "t1",
-            Some("Changes will not <be> kept."),
-            &updates,
-        );
+        let page = page(&state, Some("Changes will not <be> kept."), &updates);
         assert!(
-            page.contains(r#"data-signals__ifmissing='{&quot;input&quot;:&quot;it&#39;s &lt;b&gt;&amp;&quot;,"#),
+            page.contains(r#"value="it&#x27;s &lt;b&gt;&amp;""#),
+            "the input, as text: {page}"
+        );
+        assert!(page.contains(">Your input: x</output>"), "{page}");
+        assert!(
+            page.contains(r#"data-signals__ifmissing='{"show": false, "tab": "t1"}'"#),
             "{page}"
-        );
-        assert!(
-            page.contains("&quot;show&quot;:false")
-                && page.contains("&quot;tab&quot;:&quot;t1&quot;")
         );
         assert!(page.contains(r#"<div id="target"><b>2026-11-30 10:00:00</b></div>"#));
         assert!(page.contains(r#"role="status">Changes will not &lt;be&gt; kept.</p>"#));
-        assert!(page.contains(&updates.render()), "{page}");
-    }
-
-    #[test]
-    fn a_page_without_the_places_is_served_as_it_is() {
-        assert_eq!(
-            render(
-                "<p>plain</p>",
-                &PageState::default(),
-                "t",
-                None,
-                &UpdateStatus::Question
-            ),
-            "<p>plain</p>"
-        );
+        let panel = updates.render(&Templates::built_in()).unwrap();
+        assert!(page.contains(&panel), "{page}");
         assert_eq!(new_tab_id().len(), 32);
         assert_ne!(new_tab_id(), new_tab_id());
+    }
+
+    /// Datastar compiles every `data-*` value as an expression: nothing typed may reach one.
+    #[test]
+    fn typed_text_never_reaches_an_attribute_datastar_compiles() {
+        let typed = "use @dataclass(frozen=True) 🖕JS_ x _DS🚀 ${a} $b ;\\ \"' \u{2028}\0";
+        let state = PageState {
+            input: typed.into(),
+            output: format!("Your input: {typed}, is 40 long."),
+            ..PageState::default()
+        };
+        let page = page(&state, None, &UpdateStatus::Hidden);
+        assert!(
+            page.contains(r#"<p id="store-notice" role="status"></p>"#),
+            "no notice"
+        );
+        for value in data_attribute_values(&page) {
+            assert!(
+                !value.contains("dataclass") && !value.contains("JS_"),
+                "typed text in a data-* attribute: {value}"
+            );
+        }
+        assert!(page.contains("use @dataclass(frozen=True)"));
+    }
+
+    /// The quoted value of every `data-*` attribute in `page`.
+    fn data_attribute_values(page: &str) -> Vec<&str> {
+        let mut values = Vec::new();
+        let mut rest = page;
+        while let Some(at) = rest.find(" data-") {
+            rest = &rest[at + 1..];
+            let name_end = rest
+                .find(|c: char| c == '=' || c == '>' || c.is_whitespace())
+                .unwrap_or(rest.len());
+            let after = &rest[name_end..];
+            let Some(quoted) = after.strip_prefix('=') else {
+                continue;
+            };
+            let quote = quoted.chars().next().unwrap();
+            let end = quoted[1..].find(quote).unwrap() + 1;
+            values.push(&quoted[1..end]);
+            rest = &quoted[end..];
+        }
+        values
     }
 }

@@ -3,13 +3,13 @@
 //! The desktop shell does the work (check, download, verify, install) and reports each step
 //! as an [`UpdateStatus`] ([`crate::AppState::show_update`]); the server keeps the latest,
 //! renders it into `GET /`, and sends it to every open page as a patch of `#updates`. The
-//! page's buttons are Datastar actions that go back through the server as
-//! [`NativeRequest`](super::native_requests::NativeRequest)s. No IPC either way.
+//! panel's markup is `ui/assets/updates.html`. The page's buttons are Datastar actions that
+//! go back through the server as [`NativeRequest`](super::native_requests::NativeRequest)s.
+//! No IPC either way.
 
-use super::escape;
-
-/// The element the panel replaces; `ui/assets/index.html` holds an empty one.
-pub const PANEL_ID: &str = "updates";
+use super::templates::{TemplateError, Templates, UPDATES};
+use serde::Serialize;
+use std::collections::BTreeMap;
 
 /// The panel's buttons, each a Datastar action (`ui/src/routes/updates.rs`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,18 +45,12 @@ impl Button {
     pub fn id(self) -> String {
         self.path().replace("updates/", "update-")
     }
-
-    fn render(self, label: &str) -> String {
-        format!(
-            r#"<button id="{}" type="button" data-on:click="@post('{}')">{label}</button>"#,
-            self.id(),
-            self.path()
-        )
-    }
 }
 
-/// One step of the update story, as the user sees it.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+/// One step of the update story, as the user sees it. The panel's template reads it as
+/// `status`, by its `kind`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum UpdateStatus {
     /// Nothing to say.
     #[default]
@@ -103,100 +97,70 @@ impl UpdateStatus {
         matches!(self, Self::Available { .. })
     }
 
-    /// The panel, as one element with the id `PANEL_ID`.
-    pub fn render(&self) -> String {
-        let check_again = || Button::Check.render("Check Again");
-        let dismiss = || Button::Later.render("Dismiss");
-        let (kind, body) = match self {
-            Self::Hidden => return format!(r#"<section id="{PANEL_ID}" hidden></section>"#),
-            Self::Question => (
-                "question",
-                format!(
-                    "<p>Check for updates to this app? Nothing leaves your computer until you say so.</p>{}{}",
-                    Button::Automatic.render("Check Automatically"),
-                    Button::NotNow.render("Not Now"),
-                ),
-            ),
-            Self::Checking => ("busy", "<p>Checking for updates…</p>".to_owned()),
-            Self::UpToDate { version } => (
-                "done",
-                format!(
-                    "<p>Version {} is the latest.</p>{}",
-                    escape(version),
-                    dismiss()
-                ),
-            ),
-            Self::Unreachable { why } => (
-                "failed",
-                format!(
-                    "<p>Could not reach the update server: {}.</p>{}{}",
-                    escape(why),
-                    check_again(),
-                    dismiss()
-                ),
-            ),
-            Self::Available { version, notes } => (
-                "offer",
-                format!(
-                    r#"<p>Version {} is available.</p><div class="update-notes">{}</div>{}{}"#,
-                    escape(version),
-                    escape(notes),
-                    Button::Install.render("Install and Restart"),
-                    Button::Later.render("Later"),
-                ),
-            ),
-            Self::Downloading { received, total } => {
-                // Without a total, an indeterminate bar and the bytes so far.
-                let (range, bytes) = match total {
-                    Some(total) => (
-                        format!(r#" value="{received}" max="{total}""#),
-                        format!("{} of {}", mib(*received), mib(*total)),
-                    ),
-                    None => (String::new(), mib(*received)),
-                };
-                (
-                    "busy",
-                    format!(
-                        r#"<p>Downloading the update…</p><progress id="update-progress"{range}></progress><p id="update-bytes">{bytes}</p>"#
-                    ),
-                )
-            }
-            Self::Installing => (
-                "busy",
-                "<p>Installing the update. Your system may ask for your password.</p>".to_owned(),
-            ),
-            Self::Restarting => ("busy", "<p>Restarting into the new version…</p>".to_owned()),
-            Self::Failed { why } => (
-                "failed",
-                format!(
-                    "<p>Update failed: {}.</p>{}{}",
-                    escape(why),
-                    check_again(),
-                    dismiss()
-                ),
-            ),
-            Self::NotInstalled { why } => (
-                "failed",
-                format!(
-                    "<p>The update was not installed: {}. This version keeps running.</p>{}{}",
-                    escape(why),
-                    check_again(),
-                    dismiss()
-                ),
-            ),
-            Self::Updated { version } => (
-                "done",
-                format!(
-                    "<p>Updated to version {}.</p>{}",
-                    escape(version),
-                    dismiss()
-                ),
-            ),
-        };
-        format!(
-            r#"<section id="{PANEL_ID}" class="updates updates-{kind}" role="status" aria-label="Updates">{body}</section>"#
-        )
+    /// The panel, as one element, `#updates`.
+    pub fn render(&self, templates: &Templates) -> Result<String, TemplateError> {
+        templates.render(UPDATES, self.panel())
     }
+
+    /// What the panel's template reads.
+    pub(crate) fn panel(&self) -> Panel<'_> {
+        let (received, total) = match self {
+            Self::Downloading { received, total } => (mib(*received), total.map(mib)),
+            _ => (String::new(), None),
+        };
+        Panel {
+            status: self,
+            look: self.look(),
+            received,
+            total,
+            buttons: Button::ALL
+                .into_iter()
+                .map(|button| {
+                    let name = button
+                        .path()
+                        .trim_start_matches("updates/")
+                        .replace('-', "_");
+                    let id = button.id();
+                    // A path of ours, never text from outside: marked safe, so that the markup
+                    // says `updates/install` rather than its slash escaped.
+                    let path = minijinja::Value::from_safe_string(button.path().to_owned());
+                    (name, ButtonView { id, path })
+                })
+                .collect(),
+        }
+    }
+
+    /// The panel's class, which styles each kind of step alike.
+    fn look(&self) -> &'static str {
+        match self {
+            Self::Hidden => "hidden",
+            Self::Question => "question",
+            Self::Checking | Self::Downloading { .. } | Self::Installing | Self::Restarting => {
+                "busy"
+            }
+            Self::UpToDate { .. } | Self::Updated { .. } => "done",
+            Self::Unreachable { .. } | Self::Failed { .. } | Self::NotInstalled { .. } => "failed",
+            Self::Available { .. } => "offer",
+        }
+    }
+}
+
+/// The update panel's template context.
+#[derive(Debug, Serialize)]
+pub(crate) struct Panel<'a> {
+    status: &'a UpdateStatus,
+    look: &'static str,
+    /// The download's progress, in MiB, as the panel words it.
+    received: String,
+    total: Option<String>,
+    /// Each button by its name (`not_now`): its element id and its action's path.
+    buttons: BTreeMap<String, ButtonView>,
+}
+
+#[derive(Debug, Serialize)]
+struct ButtonView {
+    id: String,
+    path: minijinja::Value,
 }
 
 fn mib(bytes: u64) -> String {
@@ -209,42 +173,54 @@ mod tests {
 
     #[test]
     fn every_status_is_one_panel_with_its_buttons() {
-        let offer = UpdateStatus::Available {
+        let templates = Templates::built_in();
+        let render = |status: UpdateStatus| status.render(&templates).unwrap();
+        let offer = render(UpdateStatus::Available {
             version: "0.2.0".into(),
             notes: "<script>alert(1)</script>".into(),
-        }
-        .render();
+        });
         assert!(offer.starts_with(r#"<section id="updates""#), "{offer}");
         assert!(offer.contains("Version 0.2.0 is available."));
         assert!(offer.contains("&lt;script&gt;"), "notes are text: {offer}");
-        assert!(offer.contains(r#"data-on:click="@post('updates/install')">Install and Restart<"#));
+        assert!(
+            offer.contains(r#"data-on:click="@post('updates/install')">Install and Restart<"#),
+            "{offer}"
+        );
         assert!(offer.contains(">Later<"));
 
-        let question = UpdateStatus::Question.render();
+        let question = render(UpdateStatus::Question);
         assert!(question.contains("@post('updates/automatic')\">Check Automatically<"));
         assert!(question.contains("@post('updates/not-now')\">Not Now<"));
 
-        let progress = UpdateStatus::Downloading {
+        let progress = render(UpdateStatus::Downloading {
             received: 3 * 1024 * 1024,
             total: Some(6 * 1024 * 1024),
-        }
-        .render();
+        });
         assert!(
             progress.contains(r#"<progress id="update-progress" value="3145728" max="6291456">"#)
         );
         assert!(progress.contains("3.0 MiB of 6.0 MiB"));
 
-        let failed = UpdateStatus::Failed {
+        let failed = render(UpdateStatus::Failed {
             why: "bad <sig>".into(),
-        }
-        .render();
+        });
         assert!(
             failed.contains("Update failed: bad &lt;sig&gt;."),
             "{failed}"
         );
         assert_eq!(
-            UpdateStatus::Hidden.render(),
+            render(UpdateStatus::Hidden),
             r#"<section id="updates" hidden></section>"#
+        );
+        let unknown = render(UpdateStatus::Downloading {
+            received: 1024 * 1024,
+            total: None,
+        });
+        assert!(
+            unknown.contains(
+                r#"<progress id="update-progress"></progress><p id="update-bytes">1.0 MiB</p>"#
+            ),
+            "{unknown}"
         );
     }
 }

@@ -20,8 +20,11 @@ pub async fn live_reload(
         .live_reload()
         .ok_or_else(|| ApiError::NotFound(crate::page::live_reload::LIVE_RELOAD_PATH.to_owned()))?;
     let shutdown = app.shutdown_token().clone().cancelled_owned();
+    let page_app = app.clone();
     let edits = live
-        .subscribe()
+        .subscribe(move |templates| {
+            super::page::render_page(&page_app, templates).map_err(|err| err.to_string())
+        })
         .map(|patch| Ok(patch.into()))
         .take_until(shutdown);
     Ok(Sse::new(edits).keep_alive(KeepAlive::new().interval(app.keep_alive())))

@@ -11,7 +11,6 @@ mod target;
 mod updates;
 
 pub use target::TIME_FORMAT;
-pub(crate) use target::target_element;
 
 use crate::{ApiError, AppState, limits::MAX_SAVE_BYTES, page::updates::Button, security};
 use axum::{
@@ -42,7 +41,8 @@ pub fn router(app: AppState) -> security::Protected {
         .route(&at("/target"), get(target::target))
         .route(&at("/feed"), get(feed::feed))
         .route(&at("/events"), get(events::events))
-        // The page's only write: what the user left, debounced (see `ui/assets/index.html`).
+        // What the page's user changed, debounced (see `ui/assets/index.html`). The server
+        // keeps its own answers itself: `get` and `target` write too.
         .route(
             &at("/save"),
             post(save::save).layer(DefaultBodyLimit::max(MAX_SAVE_BYTES)),

@@ -2,9 +2,9 @@
 //! builds (see [`crate::page::live_reload`]).
 
 use crate::{
-    AppState,
+    ApiError, AppState,
     page::{
-        assets::{DATASTAR_JS, INDEX_HTML, PageFile},
+        assets::{DATASTAR_JS, PageFile},
         render,
     },
 };
@@ -14,25 +14,19 @@ use axum::{
     response::{IntoResponse, Response},
 };
 
-/// The page, as the user left it. Its signals, buttons and texts live in
-/// `ui/assets/index.html`; the server puts the stored state into it ([`render`]).
-pub async fn index(State(app): State<AppState>) -> Response {
+/// The page, as the user left it: `ui/assets/index.html`, rendered with the stored state
+/// ([`render`]).
+pub async fn index(State(app): State<AppState>) -> Result<Response, ApiError> {
+    let page = render_page(&app, &app.templates()).map_err(|err| {
+        tracing::error!(%err, "cannot render the page");
+        ApiError::Internal
+    })?;
     #[cfg(debug_assertions)]
     let page = match app.live_reload() {
-        Some(live) => live.page(),
-        None => INDEX_HTML.to_owned(),
+        Some(_) => crate::page::live_reload::with_hook(&page),
+        None => page,
     };
-    #[cfg(not(debug_assertions))]
-    let page = INDEX_HTML;
-    let store = app.store();
-    let page = render::render(
-        &page,
-        &store.state(),
-        &render::new_tab_id(),
-        store.notice(),
-        &app.update_status(),
-    );
-    (
+    Ok((
         [
             (
                 header::CONTENT_TYPE,
@@ -43,7 +37,22 @@ pub async fn index(State(app): State<AppState>) -> Response {
         ],
         page,
     )
-        .into_response()
+        .into_response())
+}
+
+/// The page for a new tab, from `templates`.
+pub(super) fn render_page(
+    app: &AppState,
+    templates: &crate::page::templates::Templates,
+) -> Result<String, crate::page::templates::TemplateError> {
+    let store = app.store();
+    render::render(
+        templates,
+        &store.state(),
+        &render::new_tab_id(),
+        store.notice(),
+        &app.update_status(),
+    )
 }
 
 pub async fn style(State(app): State<AppState>, headers: HeaderMap) -> Response {

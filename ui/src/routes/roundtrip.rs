@@ -1,8 +1,9 @@
-//! State roundtrip: the server reads the page's signals and answers with a new `output`.
+//! State roundtrip: the server reads the page's signals and answers with a new `output`,
+//! which it keeps and tells the page's other tabs.
 
 use super::{OneEvent, one_event};
-use crate::{ApiError, limits::MAX_INPUT_CHARS, security::DatastarAction};
-use axum::response::Response;
+use crate::{ApiError, AppState, limits::MAX_INPUT_CHARS, page::changes, security::DatastarAction};
+use axum::{extract::State, response::Response};
 use datastar::{axum::ReadSignals, prelude::PatchSignals};
 use serde::Deserialize;
 
@@ -12,16 +13,26 @@ pub struct Signals {
     /// A page that never typed anything may not send `input` at all.
     #[serde(default)]
     input: String,
+    /// The tab that asked, which gets the answer in the response.
+    tab: Option<String>,
 }
 
 /// The extractor's own rejection is replaced by ours, which says what a valid request holds.
+/// The answer is kept before it is sent: a tab never posts back what the server pushed.
 pub async fn roundtrip(
     _: DatastarAction,
+    State(app): State<AppState>,
     signals: Result<ReadSignals<Option<Signals>>, Response>,
 ) -> Result<OneEvent, ApiError> {
     let ReadSignals(signals) = signals.map_err(|_| ApiError::InvalidSignals)?;
-    let Signals { input } = signals.ok_or(ApiError::MissingSignals)?;
-    let output = describe(&input)?;
+    let Signals { input, tab } = signals.ok_or(ApiError::MissingSignals)?;
+    let output = describe(&changes::page_text(input))?;
+    changes::keep_answer(app.store(), app.page_events(), tab.as_deref(), &output)
+        .await
+        .map_err(|err| {
+            tracing::warn!(%err, "cannot save the roundtrip's answer");
+            ApiError::NotSaved
+        })?;
     let patch = serde_json::json!({ "output": output }).to_string();
     Ok(one_event(PatchSignals::new(patch)))
 }
@@ -31,7 +42,8 @@ pub async fn roundtrip(
 fn describe(input: &str) -> Result<String, ApiError> {
     let chars = input.chars().count();
     if chars > MAX_INPUT_CHARS {
-        return Err(ApiError::InputTooLong {
+        return Err(ApiError::TooLong {
+            field: "input",
             chars,
             limit: MAX_INPUT_CHARS,
         });

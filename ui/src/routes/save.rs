@@ -1,9 +1,11 @@
-//! The page reports its state: the signals it would need back after a quit, a crash or a
-//! restart. The server keeps them ([`crate::Store`]) and tells the page's other tabs.
+//! The page reports what its user changed: the signals it would need back after a quit, a
+//! crash or a restart. The server keeps them ([`crate::Store`]) and tells the page's other
+//! tabs ([`changes::keep_edit`]).
 
 use crate::{
     ApiError, AppState,
-    limits::{MAX_INPUT_CHARS, MAX_SAVE_BYTES},
+    limits::{MAX_INPUT_CHARS, MAX_SAVE_BYTES, MAX_TAB_CHARS},
+    page::changes::{self, Edit},
     security::DatastarAction,
 };
 use axum::{
@@ -11,33 +13,20 @@ use axum::{
     extract::{State, rejection::BytesRejection},
     http::StatusCode,
 };
-use datastar::prelude::PatchSignals;
 use serde::Deserialize;
 
-/// The longest answer worth keeping: the roundtrip's sentence around the longest input.
-const MAX_OUTPUT_CHARS: usize = MAX_INPUT_CHARS + 64;
-/// The longest tab id: the server makes them 32 characters long.
-const MAX_TAB_CHARS: usize = 64;
-
-/// The signals a save carries; the page's others (the feed's command counter) are ignored.
+/// The signals a save may carry. The page sends only those its user changed
+/// (`filterSignals` in `ui/assets/index.html`); any other is ignored.
 #[derive(Debug, Deserialize)]
 pub struct Saved {
-    #[serde(default)]
-    input: String,
-    #[serde(default)]
-    output: String,
-    #[serde(default = "shown")]
-    show: bool,
+    input: Option<String>,
+    show: Option<bool>,
     #[serde(default)]
     tab: String,
 }
 
-fn shown() -> bool {
-    true
-}
-
-/// Answers 204 once the state is on disk. A save too large, or not signals, is refused
-/// before anything is stored.
+/// Answers 204 once the change is on disk. A save too large, or not a JSON object of
+/// signals, is refused before anything is stored.
 ///
 /// `@post` sends the signals as a JSON body. It is read here rather than with `ReadSignals`,
 /// whose rejection would turn a body over [`MAX_SAVE_BYTES`] into a plain 400.
@@ -50,37 +39,75 @@ pub async fn save(
         if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
             ApiError::SaveTooLarge(MAX_SAVE_BYTES)
         } else {
-            ApiError::InvalidSignals
+            ApiError::InvalidSave
         }
     })?;
-    let Saved {
-        input,
-        output,
+    let Saved { input, show, tab } = parse(&body)?;
+    check_length(
+        "input",
+        input.as_deref().unwrap_or_default(),
+        MAX_INPUT_CHARS,
+    )?;
+    check_length("tab", &tab, MAX_TAB_CHARS)?;
+    let edit = Edit {
+        input: input.map(changes::page_text),
         show,
-        tab,
-    } = serde_json::from_slice(&body).map_err(|_| ApiError::InvalidSignals)?;
-    for (text, limit) in [
-        (&input, MAX_INPUT_CHARS),
-        (&output, MAX_OUTPUT_CHARS),
-        (&tab, MAX_TAB_CHARS),
-    ] {
-        let chars = text.chars().count();
-        if chars > limit {
-            return Err(ApiError::InputTooLong { chars, limit });
-        }
-    }
-    let patch = serde_json::json!({ "input": input, "output": output, "show": show });
-    let changed = app
-        .store()
-        .save_signals(input, output, show)
+    };
+    changes::keep_edit(app.store(), app.page_events(), &tab, edit)
         .await
         .map_err(|err| {
             tracing::warn!(%err, "cannot save the page's state");
             ApiError::NotSaved
         })?;
-    if changed {
-        app.page_events()
-            .send_except(Some(&tab), PatchSignals::new(patch.to_string()));
-    }
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Signals are a JSON object: serde would also read a struct from an array (`[]`), which
+/// would then save nothing and answer 204.
+fn parse(body: &[u8]) -> Result<Saved, ApiError> {
+    let object: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_slice(body).map_err(|_| ApiError::InvalidSave)?;
+    serde_json::from_value(serde_json::Value::Object(object)).map_err(|_| ApiError::InvalidSave)
+}
+
+fn check_length(field: &'static str, text: &str, limit: usize) -> Result<(), ApiError> {
+    let chars = text.chars().count();
+    if chars > limit {
+        return Err(ApiError::TooLong {
+            field,
+            chars,
+            limit,
+        });
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_json_object_is_a_save() {
+        assert!(parse(br#"{"input": "x", "tab": "t"}"#).is_ok());
+        for body in [&b"[]"[..], b"[\"x\"]", b"\"x\"", b"null", b"{\"input\": 5}"] {
+            assert!(
+                matches!(parse(body), Err(ApiError::InvalidSave)),
+                "{}",
+                String::from_utf8_lossy(body)
+            );
+        }
+    }
+
+    #[test]
+    fn each_limit_names_its_field() {
+        let err = check_length("tab", &"t".repeat(MAX_TAB_CHARS + 1), MAX_TAB_CHARS).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "tab is {} characters long; the limit is {MAX_TAB_CHARS}",
+                MAX_TAB_CHARS + 1
+            )
+        );
+        assert!(check_length("input", "ok", MAX_INPUT_CHARS).is_ok());
+    }
 }

@@ -1,31 +1,49 @@
-//! Target HTML element: the server replaces `#target` with its local time.
+//! Target HTML element: the server replaces `#target` with its local time, keeps it, and
+//! shows it in every tab.
 
 use super::{OneEvent, one_event};
-use crate::{AppState, security::DatastarAction};
-use axum::extract::State;
+use crate::{ApiError, AppState, page::templates::TARGET, security::DatastarAction};
+use axum::{extract::State, response::Response};
 use chrono::Local;
-use datastar::prelude::PatchElements;
+use datastar::{axum::ReadSignals, prelude::PatchElements};
+use serde::Deserialize;
 
 /// How `#target` shows the time (chrono's `strftime` syntax): `2026-11-26 14:03:59`.
 pub const TIME_FORMAT: &str = "%Y-%m-%d %H:%M:%S";
 
-/// The server remembers what `#target` shows, so that the page shows it again after a
-/// restart; a failed save costs only that, and is logged.
-pub async fn target(_: DatastarAction, State(app): State<AppState>) -> OneEvent {
-    let now = Local::now().format(TIME_FORMAT).to_string();
-    if let Err(err) = app.store().save_target(now.clone()).await {
-        tracing::warn!(%err, "cannot save what the target shows");
-    }
-    one_event(PatchElements::new(target_element(&now)))
+/// The one signal this route reads: which tab asked, so that the others hear of it.
+#[derive(Debug, Default, Deserialize)]
+pub struct Tab {
+    tab: Option<String>,
 }
 
-/// `#target` showing `time`.
-pub fn target_element(time: &str) -> String {
-    if time.is_empty() {
-        return r#"<div id="target"></div>"#.to_owned();
+/// The server remembers what `#target` shows, so that the page shows it again after a
+/// restart; a failed save costs only that, and is logged.
+pub async fn target(
+    _: DatastarAction,
+    State(app): State<AppState>,
+    signals: Result<ReadSignals<Option<Tab>>, Response>,
+) -> Result<OneEvent, ApiError> {
+    let tab = signals
+        .ok()
+        .and_then(|ReadSignals(signals)| signals)
+        .unwrap_or_default()
+        .tab;
+    let time = Local::now().format(TIME_FORMAT).to_string();
+    let element = app
+        .templates()
+        .render(TARGET, serde_json::json!({ "time": time }))
+        .map_err(|err| {
+            tracing::error!(%err, "cannot render #target");
+            ApiError::Internal
+        })?;
+    match app.store().save_target(time).await {
+        Ok(true) => {
+            app.page_events()
+                .send_except(tab.as_deref(), PatchElements::new(element.clone()));
+        }
+        Ok(false) => {}
+        Err(err) => tracing::warn!(%err, "cannot save what the target shows"),
     }
-    format!(
-        r#"<div id="target"><b>{}</b></div>"#,
-        crate::page::escape(time)
-    )
+    Ok(one_event(PatchElements::new(element)))
 }

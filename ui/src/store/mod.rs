@@ -233,19 +233,36 @@ impl Store {
         self.update(move |current| *current = state).await
     }
 
-    /// Saves what the page reports of itself, keeping `target`, which only the server sets.
-    pub async fn save_signals(
+    /// Saves what a tab's user changed: the fields given, and only those.
+    pub async fn save_edit(
         &self,
-        input: String,
-        output: String,
-        show: bool,
+        input: Option<String>,
+        show: Option<bool>,
     ) -> Result<bool, StoreError> {
         self.update(move |current| {
-            current.input = input;
-            current.output = output;
-            current.show = show;
+            if let Some(input) = input {
+                current.input = input;
+            }
+            if let Some(show) = show {
+                current.show = show;
+            }
         })
         .await
+    }
+
+    /// Records the roundtrip's answer. The same answer again (the same input sent twice)
+    /// costs no write, nor a trip to a blocking thread.
+    pub async fn save_output(&self, output: String) -> Result<bool, StoreError> {
+        if lock(&self.inner.state).output == output {
+            return Ok(false);
+        }
+        self.update(move |current| current.output = output).await
+    }
+
+    /// Shows the feed if it was hidden, or hides it; returns whether it is now shown.
+    pub async fn toggle_show(&self) -> Result<bool, StoreError> {
+        self.update(|current| current.show = !current.show).await?;
+        Ok(self.state().show)
     }
 
     /// Records what `#target` now shows.
@@ -419,11 +436,17 @@ fn move_aside(path: &Path) -> Result<PathBuf, StoreError> {
     Ok(moved)
 }
 
+/// The page's row, each text clipped to the limit a save is held to (in characters, as
+/// SQLite's `substr` counts them): a file that another program wrote, or an older version,
+/// may hold more, and all of it would be sent with every page.
 fn read(connection: &Connection) -> rusqlite::Result<Option<PageState>> {
+    use crate::limits::{MAX_INPUT_CHARS, MAX_OUTPUT_CHARS, MAX_TARGET_CHARS};
     connection
         .query_row(
-            "SELECT input, output, show, target FROM page_state WHERE id = 1",
-            [],
+            "SELECT substr(input, 1, ?1), substr(output, 1, ?2), show, substr(target, 1, ?3)
+             FROM page_state WHERE id = 1",
+            // SQLite's integers are i64; these limits are far below its range.
+            [MAX_INPUT_CHARS, MAX_OUTPUT_CHARS, MAX_TARGET_CHARS].map(|limit| limit as i64),
             |row| {
                 Ok(PageState {
                     input: row.get(0)?,

@@ -1,0 +1,124 @@
+//! Every change to the page's state, kept by the server and then told to the page's tabs.
+//!
+//! One rule makes many tabs agree without echoes: a tab posts only what its own user did
+//! (typing, a click), and the server keeps everything it pushes itself. So the server is the
+//! only writer of what it pushes (the roundtrip's answer, the menu's Toggle Feed), and a tab
+//! that receives a change never posts it back. Each change goes to every tab but the one it
+//! came from, which has it already.
+
+use super::page_events::PageEvents;
+use crate::store::{Store, StoreError};
+use datastar::prelude::PatchSignals;
+use serde_json::{Map, Value, json};
+
+/// What a tab's user changed. Fields left `None` were not touched, and are not saved.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Edit {
+    pub input: Option<String>,
+    pub show: Option<bool>,
+}
+
+/// Keeps what the user of `tab` changed, and tells the other tabs.
+pub async fn keep_edit(
+    store: &Store,
+    events: &PageEvents,
+    tab: &str,
+    edit: Edit,
+) -> Result<(), StoreError> {
+    let mut patch = Map::new();
+    if let Some(input) = &edit.input {
+        patch.insert("input".into(), Value::from(input.as_str()));
+    }
+    if let Some(show) = edit.show {
+        patch.insert("show".into(), Value::from(show));
+    }
+    if store.save_edit(edit.input, edit.show).await? {
+        events.send_except(Some(tab), signals(Value::Object(patch)));
+    }
+    Ok(())
+}
+
+/// Keeps the roundtrip's answer, which the server made, and tells the tabs other than
+/// `tab`, the one that asked.
+pub async fn keep_answer(
+    store: &Store,
+    events: &PageEvents,
+    tab: Option<&str>,
+    output: &str,
+) -> Result<(), StoreError> {
+    if store.save_output(output.to_owned()).await? {
+        events.send_except(tab, signals(json!({ "output": output })));
+    }
+    Ok(())
+}
+
+/// Hides the feed if it is shown, or shows it, in every tab: the desktop menu's Toggle Feed
+/// and the headless server's `SIGUSR1`. Returns whether the feed is now shown.
+pub async fn toggle_feed(store: &Store, events: &PageEvents) -> Result<bool, StoreError> {
+    let show = store.toggle_show().await?;
+    events.send(signals(json!({ "show": show })));
+    Ok(show)
+}
+
+/// `text` as the page can show it after a reload: HTML cannot hold U+0000 (an attribute
+/// turns it into U+FFFD, an element drops it), so the server keeps U+FFFD in its place, the
+/// same in the box and in the answer. Everything else is kept exactly.
+pub fn page_text(text: String) -> String {
+    if text.contains('\0') {
+        text.replace('\0', "\u{fffd}")
+    } else {
+        text
+    }
+}
+
+fn signals(patch: Value) -> PatchSignals {
+    PatchSignals::new(patch.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use futures_util::StreamExt;
+
+    fn data(event: super::super::page_events::PageEvent) -> String {
+        let event: axum::response::sse::Event = event.into();
+        format!("{event:?}")
+    }
+
+    #[test]
+    fn only_nul_is_changed_for_the_page() {
+        assert_eq!(page_text("a\0b".into()), "a\u{fffd}b");
+        let text = "@x( ; \\ ' \" ${ \u{2028} 🖕JS_";
+        assert_eq!(page_text(text.into()), text);
+    }
+
+    #[tokio::test]
+    async fn a_change_goes_to_the_other_tabs_once_kept() {
+        let (store, events) = (Store::in_memory(), PageEvents::default());
+        let mut mine = Box::pin(events.subscribe(Some("mine".into())));
+        let mut other = Box::pin(events.subscribe(Some("other".into())));
+
+        let typed = Edit {
+            input: Some("hi".into()),
+            show: None,
+        };
+        keep_edit(&store, &events, "mine", typed.clone())
+            .await
+            .unwrap();
+        assert_eq!(store.state().input, "hi");
+        assert!(data(other.next().await.unwrap()).contains(r#"{\"input\":\"hi\"}"#));
+        // The same again changes nothing, and tells no one.
+        keep_edit(&store, &events, "mine", typed).await.unwrap();
+
+        keep_answer(&store, &events, Some("mine"), "Your input: hi, is 2 long.")
+            .await
+            .unwrap();
+        assert!(data(other.next().await.unwrap()).contains("Your input: hi"));
+
+        assert!(!toggle_feed(&store, &events).await.unwrap());
+        assert!(!store.state().show);
+        // The toggle, which no tab made, reaches every tab: the first event `mine` hears.
+        assert!(data(mine.next().await.unwrap()).contains(r#"{\"show\":false}"#));
+        assert!(data(other.next().await.unwrap()).contains(r#"{\"show\":false}"#));
+    }
+}
