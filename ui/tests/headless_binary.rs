@@ -334,3 +334,90 @@ async fn sigusr1_toggles_the_feed_in_every_open_page() {
         "{heard:?}"
     );
 }
+
+/// The page of a server on `data_dir`, signed in.
+async fn page_on(data_dir: &std::path::Path) -> String {
+    let dir = data_dir.to_str().expect("a UTF-8 path");
+    let server = Headless::spawn(&["--port", "0", "--data-dir", dir]).await;
+    let client = server.signed_in_client().await;
+    let page = client
+        .get(format!("{}/", server.base()))
+        .send()
+        .await
+        .unwrap();
+    page.text().await.unwrap()
+}
+
+/// What another local user could plant in a data directory (a link to a file of the
+/// user's, a hard link to a file of theirs, a FIFO) is refused before it is opened: the
+/// server starts as it always does, keeps the state in memory, says why in the page, and
+/// nothing outside the directory changes.
+#[cfg(unix)]
+#[tokio::test]
+async fn a_planted_data_directory_is_refused_and_the_page_says_why() {
+    use datastar_ui::store::FILE_NAME;
+    use std::os::unix::fs::PermissionsExt;
+    let home = tempfile::tempdir().unwrap();
+    let notes = home.path().join("notes.txt");
+    std::fs::write(&notes, "the user's notes").unwrap();
+    std::fs::set_permissions(&notes, std::fs::Permissions::from_mode(0o644)).unwrap();
+
+    let linked = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink(&notes, linked.path().join(FILE_NAME)).unwrap();
+    let hard = tempfile::tempdir().unwrap();
+    let theirs = home.path().join("theirs.sqlite3");
+    std::fs::write(&theirs, "").unwrap();
+    std::fs::hard_link(&theirs, hard.path().join(FILE_NAME)).unwrap();
+    let fifo = tempfile::tempdir().unwrap();
+    rustix::fs::mknodat(
+        rustix::fs::CWD,
+        fifo.path().join(FILE_NAME),
+        rustix::fs::FileType::Fifo,
+        rustix::fs::Mode::from_raw_mode(0o600),
+        0,
+    )
+    .unwrap();
+
+    for (dir, says) in [
+        (linked.path(), "is a symbolic link"),
+        (hard.path(), "hard links"),
+        (fifo.path(), "is not a regular file"),
+    ] {
+        let page = page_on(dir).await;
+        assert!(
+            page.contains("Changes will not be kept after this run") && page.contains(says),
+            "{}: the page does not say {says:?}",
+            dir.display()
+        );
+    }
+    let mode = std::fs::metadata(&notes).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o644);
+    assert_eq!(std::fs::read_to_string(&notes).unwrap(), "the user's notes");
+    assert_eq!(std::fs::metadata(&theirs).unwrap().len(), 0);
+}
+
+/// A directory another user made first (in the shared temporary directory, say) is refused
+/// by a root server too, and left as it was.
+#[cfg(unix)]
+#[tokio::test]
+#[ignore = "needs root, to give a directory to another user"]
+async fn another_users_data_directory_is_refused_even_by_root() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let parent = tempfile::tempdir().unwrap();
+    let theirs = parent.path().join("made-by-nobody");
+    std::fs::create_dir(&theirs).unwrap();
+    std::fs::set_permissions(&theirs, std::fs::Permissions::from_mode(0o777)).unwrap();
+    rustix::fs::chown(&theirs, Some(rustix::process::Uid::from_raw(65_534)), None).unwrap();
+    let page = page_on(&theirs).await;
+    assert!(
+        page.contains("belongs to another user"),
+        "the page does not say why"
+    );
+    let meta = std::fs::metadata(&theirs).unwrap();
+    assert_eq!((meta.uid(), meta.mode() & 0o777), (65_534, 0o777));
+    assert_eq!(
+        std::fs::read_dir(&theirs).unwrap().count(),
+        0,
+        "nothing created in it"
+    );
+}

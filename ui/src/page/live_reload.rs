@@ -83,54 +83,12 @@ fn dir_from(variable: Option<std::ffi::OsString>) -> Option<PathBuf> {
         .ok()
 }
 
-/// `dir`, resolved, if no other user can put files in it: the path is baked into debug
-/// builds at compile time, and another user who could create it (under `/tmp`, say) or
-/// write into it would have their markup served into the signed-in page. So the directory
-/// must be this user's and writable by no one else, and so must every directory above it,
-/// except those (such as `/tmp`) whose sticky bit keeps others from replacing what is ours.
-#[cfg(unix)]
+/// `dir`, resolved, if it is this user's alone ([`crate::private_files::users_own_dir`]):
+/// the path is baked into debug builds at compile time, and another user who could create it
+/// (under `/tmp`, say) or write into it would have their markup served into the signed-in
+/// page.
 fn trusted(dir: &Path) -> Result<PathBuf, String> {
-    use std::os::unix::fs::MetadataExt;
-    const WRITABLE_BY_OTHERS: u32 = 0o022;
-    const STICKY: u32 = 0o1000;
-    let dir = dir
-        .canonicalize()
-        .map_err(|err| format!("cannot resolve it: {err}"))?;
-    let me = rustix::process::geteuid().as_raw();
-    let meta = |path: &Path| {
-        std::fs::metadata(path).map_err(|err| format!("cannot check {}: {err}", path.display()))
-    };
-    let own = meta(&dir)?;
-    if own.uid() != me {
-        return Err(format!("it belongs to another user (uid {})", own.uid()));
-    }
-    if own.mode() & WRITABLE_BY_OTHERS != 0 {
-        return Err(format!(
-            "other users may write into it (mode {:o})",
-            own.mode() & 0o7777
-        ));
-    }
-    for parent in dir.ancestors().skip(1) {
-        let above = meta(parent)?;
-        let owner_ok = above.uid() == me || above.uid() == 0;
-        let mode_ok = above.mode() & WRITABLE_BY_OTHERS == 0 || above.mode() & STICKY != 0;
-        if !(owner_ok && mode_ok) {
-            return Err(format!(
-                "{} above it may be changed by another user (uid {}, mode {:o})",
-                parent.display(),
-                above.uid(),
-                above.mode() & 0o7777
-            ));
-        }
-    }
-    Ok(dir)
-}
-
-/// Elsewhere (Windows), a directory in the user's profile is private by its ACL.
-#[cfg(not(unix))]
-fn trusted(dir: &Path) -> Result<PathBuf, String> {
-    dir.canonicalize()
-        .map_err(|err| format!("cannot resolve it: {err}"))
+    crate::private_files::users_own_dir(dir).map_err(|err| err.to_string())
 }
 
 /// Reads one of the page's files from the watched directory, never through a symlink: a

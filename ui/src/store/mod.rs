@@ -28,6 +28,9 @@ use std::{
 
 /// The file, in the data directory.
 pub const FILE_NAME: &str = "state.sqlite3";
+/// SQLite's write-ahead log and its index, beside the file.
+const WAL: &str = "state.sqlite3-wal";
+const SHM: &str = "state.sqlite3-shm";
 
 /// What the page shows, and so what comes back after a quit, a crash or a restart.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -96,6 +99,8 @@ pub enum StoreError {
         dir: PathBuf,
         source: std::io::Error,
     },
+    #[error("the data directory is not this user's alone: {0}")]
+    NotPrivate(#[from] crate::private_files::NotPrivate),
     #[error(
         "{path} was written by a newer version of this app (schema {found}, this one knows {known}); it is left as it is"
     )]
@@ -338,13 +343,32 @@ fn open_read_only(dir: &Path) -> rusqlite::Result<Connection> {
 type Contents = (PageState, Preferences);
 
 /// Opens (or creates) the file in `dir`, moving a damaged one aside first.
+///
+/// The directory must be the user's alone, and so must the file and its journals, checked
+/// before anything opens them: in a directory that another user could write, they could
+/// have planted a link to a file of the user's, or a file of their own. Root is held to the
+/// same rule. Once the directory passes, no one else can swap the file between this check
+/// and SQLite's open.
 fn open_file(dir: &Path) -> Result<(Connection, Contents, Opened), StoreError> {
-    crate::private_files::private_dir(dir).map_err(|source| StoreError::Directory {
+    use crate::private_files::{open_private_file, users_own_dir, users_own_file};
+    let directory = |source| StoreError::Directory {
         dir: dir.to_owned(),
         source,
-    })?;
+    };
+    create_private_dir(dir).map_err(directory)?;
+    let dir = &users_own_dir(dir)?;
+    crate::private_files::private_dir(dir).map_err(directory)?;
     let path = dir.join(FILE_NAME);
+    for file in [FILE_NAME, WAL, SHM] {
+        users_own_file(&dir.join(file))?;
+    }
     let existed = path.exists();
+    open_private_file(&path)?;
+    for journal in [WAL, SHM] {
+        if dir.join(journal).exists() {
+            open_private_file(&dir.join(journal))?;
+        }
+    }
     match connect(&path) {
         Ok((connection, state)) => {
             let opened = if existed {
@@ -363,13 +387,19 @@ fn open_file(dir: &Path) -> Result<(Connection, Contents, Opened), StoreError> {
     }
 }
 
+/// `dir` and its missing parents, the new ones 0700; an existing one is left as it is, to
+/// be checked.
+fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir)
+}
+
 /// Connects, checks, migrates and reads what the store holds.
 fn connect(path: &Path) -> Result<(Connection, Contents), StoreError> {
     let mut connection = Connection::open(path)?;
-    // Its directory already keeps it from others; this is belt and braces.
-    if let Err(err) = crate::private_files::private_file(path) {
-        tracing::debug!(%err, path = %path.display(), "cannot make the store private");
-    }
     // Waits rather than fails when another server on the same file holds the lock.
     connection.busy_timeout(std::time::Duration::from_secs(5))?;
     let check: String = connection.query_row("PRAGMA quick_check", [], |row| row.get(0))?;

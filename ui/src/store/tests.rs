@@ -219,3 +219,118 @@ async fn two_servers_on_one_directory_do_not_corrupt_it() {
     assert_eq!(opened, Opened::Existing, "still a sound database");
     assert!(again.state().input.parse::<u32>().is_ok());
 }
+
+/// What another local user could plant in a data directory, each refused before it is
+/// opened: the state is kept in memory, the notice says why, and nothing outside the
+/// directory changes.
+#[cfg(unix)]
+mod planted {
+    use super::*;
+    use std::os::unix::fs::{MetadataExt, PermissionsExt, symlink};
+
+    fn mode(path: &Path) -> u32 {
+        std::fs::symlink_metadata(path).unwrap().mode() & 0o7777
+    }
+
+    fn refused(dir: &Path, says: &str) {
+        let (store, _) = Store::open(dir);
+        assert!(!store.is_persistent(), "{} was used", dir.display());
+        let notice = store.notice().unwrap_or_default();
+        assert!(notice.contains(says), "the notice says {notice:?}");
+    }
+
+    /// A file of the user's elsewhere, which a link in the data directory points at.
+    fn users_notes(home: &Path) -> PathBuf {
+        let notes = home.join("notes.txt");
+        std::fs::write(&notes, "the user's notes").unwrap();
+        std::fs::set_permissions(&notes, std::fs::Permissions::from_mode(0o644)).unwrap();
+        notes
+    }
+
+    #[test]
+    fn a_symlinked_file_or_journal_is_refused_and_its_target_left_alone() {
+        let home = tempfile::tempdir().unwrap();
+        let notes = users_notes(home.path());
+        for name in [FILE_NAME, WAL, SHM] {
+            let data = tempfile::tempdir().unwrap();
+            symlink(&notes, data.path().join(name)).unwrap();
+            refused(data.path(), "is a symbolic link");
+            assert_eq!(mode(&notes), 0o644, "{name}");
+            assert_eq!(std::fs::read_to_string(&notes).unwrap(), "the user's notes");
+        }
+        // A dangling link: nothing is created where it points.
+        let data = tempfile::tempdir().unwrap();
+        let nowhere = home.path().join("chosen-by-someone-else");
+        symlink(&nowhere, data.path().join(FILE_NAME)).unwrap();
+        refused(data.path(), "is a symbolic link");
+        assert!(!nowhere.exists());
+    }
+
+    #[test]
+    fn a_hard_linked_file_is_refused() {
+        let elsewhere = tempfile::tempdir().unwrap();
+        let theirs = elsewhere.path().join("theirs.sqlite3");
+        std::fs::write(&theirs, "").unwrap();
+        let data = tempfile::tempdir().unwrap();
+        std::fs::hard_link(&theirs, data.path().join(FILE_NAME)).unwrap();
+        refused(data.path(), "hard links");
+        assert_eq!(
+            std::fs::metadata(&theirs).unwrap().len(),
+            0,
+            "nothing written"
+        );
+    }
+
+    #[test]
+    fn a_fifo_is_refused_without_blocking() {
+        let data = tempfile::tempdir().unwrap();
+        rustix::fs::mknodat(
+            rustix::fs::CWD,
+            data.path().join(FILE_NAME),
+            rustix::fs::FileType::Fifo,
+            rustix::fs::Mode::from_raw_mode(0o600),
+            0,
+        )
+        .unwrap();
+        // Were it opened for reading, this would never return.
+        refused(data.path(), "not a regular file");
+    }
+
+    #[test]
+    fn a_directory_others_may_write_is_refused_and_left_as_it_is() {
+        let parent = tempfile::tempdir().unwrap();
+        let data = parent.path().join("data");
+        std::fs::create_dir(&data).unwrap();
+        std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o777)).unwrap();
+        refused(&data, "other users may write");
+        assert_eq!(mode(&data), 0o777, "not chmod-ed into use");
+        assert!(!data.join(FILE_NAME).exists());
+
+        // Under a directory others may write, without the sticky bit.
+        std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o700)).unwrap();
+        std::fs::set_permissions(parent.path(), std::fs::Permissions::from_mode(0o777)).unwrap();
+        refused(&data, "may be changed by another user");
+    }
+
+    /// Root included: a root server does not take over another user's directory (one made
+    /// first, in the shared temporary directory, by someone else).
+    #[test]
+    #[ignore = "needs root, to give files to another user"]
+    fn another_users_directory_or_file_is_refused() {
+        let nobody = Some(rustix::process::Uid::from_raw(65_534));
+        let data = tempfile::tempdir().unwrap();
+        let theirs = data.path().join("theirs");
+        std::fs::create_dir(&theirs).unwrap();
+        rustix::fs::chown(&theirs, nobody, None).unwrap();
+        std::fs::set_permissions(&theirs, std::fs::Permissions::from_mode(0o755)).unwrap();
+        refused(&theirs, "belongs to another user");
+        assert_eq!(std::fs::metadata(&theirs).unwrap().uid(), 65_534);
+        assert_eq!(mode(&theirs), 0o755, "not chmod-ed into use");
+        assert!(!theirs.join(FILE_NAME).exists());
+
+        let mine = tempfile::tempdir().unwrap();
+        std::fs::write(mine.path().join(FILE_NAME), "").unwrap();
+        rustix::fs::chown(mine.path().join(FILE_NAME), nobody, None).unwrap();
+        refused(mine.path(), "belongs to another user");
+    }
+}
