@@ -164,3 +164,127 @@ async fn a_bad_save_is_refused_and_nothing_is_stored() {
         "nothing stored"
     );
 }
+
+/// A small disk of its own (tmpfs), unmounted when dropped.
+struct SmallDisk(tempfile::TempDir);
+
+impl SmallDisk {
+    fn mount(size: &str) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let status = std::process::Command::new("mount")
+            .args([
+                "-t",
+                "tmpfs",
+                "-o",
+                &format!("size={size},mode=0700"),
+                "tmpfs",
+            ])
+            .arg(dir.path())
+            .status()
+            .expect("mount");
+        assert!(status.success(), "cannot mount a tmpfs: {status}");
+        Self(dir)
+    }
+
+    /// Writes a file until the disk is full.
+    fn fill(&self) -> std::path::PathBuf {
+        use std::io::Write;
+        let filler = self.0.path().join("filler");
+        let mut file = std::fs::File::create(&filler).unwrap();
+        while file.write_all(&[0; 4096]).is_ok() {}
+        filler
+    }
+}
+
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount")
+            .arg(self.0.path())
+            .status();
+    }
+}
+
+/// A full disk is said in every tab: the save is refused (503), `#store-notice` says that
+/// changes are not being kept, and once space is freed the next save works and the notice
+/// goes. Nothing already kept is lost.
+#[tokio::test]
+#[ignore = "needs root, to mount a small disk"]
+async fn a_full_disk_is_said_in_the_page_until_saves_work_again() {
+    let disk = SmallDisk::mount("256k");
+    let (store, _) = datastar_ui::Store::open(disk.0.path());
+    assert!(store.is_persistent(), "{:?}", store.notice());
+    let server = TestServer::start_with(datastar_ui::Config {
+        store,
+        ..crate::util::shipped()
+    })
+    .await;
+    let mut tab = SseStream::new(
+        server
+            .action("/events", r#"{"tab": "other"}"#)
+            .send()
+            .await
+            .unwrap(),
+    );
+    assert_eq!(
+        server
+            .save(&saved("kept", "a"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        204
+    );
+
+    let filler = disk.fill();
+    let big = "x".repeat(10_000);
+    let response = server.save(&saved(&big, "a")).send().await.unwrap();
+    assert_eq!(response.status(), 503);
+    let notice = |event: &crate::util::SseEvent| {
+        event.event == "datastar-patch-elements"
+            && event.data.iter().any(|line| line.contains("store-notice"))
+    };
+    let mut next_notice = async || {
+        tokio::time::timeout(Duration::from_secs(5), async {
+            loop {
+                let event = tab.next_event().await.expect("the stream stays open");
+                if notice(&event) {
+                    break event;
+                }
+            }
+        })
+        .await
+        .expect("a patch of #store-notice")
+    };
+    let said = next_notice().await;
+    assert!(
+        said.data.iter().any(|line| line.contains("not being kept")),
+        "{said:?}"
+    );
+    let page = server.get("/").send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("Your changes are not being kept"));
+    assert_eq!(
+        server.app.store().state().input,
+        "kept",
+        "nothing kept is lost"
+    );
+
+    std::fs::remove_file(filler).unwrap();
+    assert_eq!(
+        server
+            .save(&saved(&big, "a"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        204
+    );
+    let cleared = next_notice().await;
+    assert!(
+        !cleared
+            .data
+            .iter()
+            .any(|line| line.contains("not being kept")),
+        "{cleared:?}"
+    );
+    assert_eq!(server.app.store().state().input, big);
+}

@@ -6,9 +6,12 @@
 //! that receives a change never posts it back. Each change goes to every tab but the one it
 //! came from, which has it already.
 
-use super::page_events::PageEvents;
+use super::{
+    page_events::PageEvents,
+    templates::{NOTICE, TemplateError, Templates},
+};
 use crate::store::{Store, StoreError};
-use datastar::prelude::PatchSignals;
+use datastar::prelude::{PatchElements, PatchSignals};
 use serde_json::{Map, Value, json};
 
 /// What a tab's user changed. Fields left `None` were not touched, and are not saved.
@@ -58,6 +61,23 @@ pub async fn toggle_feed(store: &Store, events: &PageEvents) -> Result<bool, Sto
     let show = store.toggle_show().await?;
     events.send(signals(json!({ "show": show })));
     Ok(show)
+}
+
+/// Tells every tab, when it changes, whether their changes are being kept: a save that
+/// fails (a full disk) puts the reason in `#store-notice`, and the next that works takes it
+/// away. Nothing kept is lost meanwhile; what is typed is kept once saves work again.
+pub fn report_save(
+    store: &Store,
+    events: &PageEvents,
+    templates: &Templates,
+    outcome: Result<(), &StoreError>,
+) -> Result<(), TemplateError> {
+    if store.record_save(outcome) {
+        let notice = store.current_notice().unwrap_or_default();
+        let element = templates.render(NOTICE, json!({ "notice": notice }))?;
+        events.send(PatchElements::new(element));
+    }
+    Ok(())
 }
 
 /// `text` as the page can show it after a reload: HTML cannot hold U+0000 (an attribute

@@ -19,11 +19,15 @@ pub const TARGET: &str = "target.html";
 /// The update panel, `#updates` (see [`super::updates`]).
 pub const UPDATES: &str = "updates.html";
 
+/// `#store-notice`: what the page should know about its saved state.
+pub const NOTICE: &str = "notice.html";
+
 /// Every template's name, and its text as built into the binary.
-pub const EMBEDDED: [(&str, &str); 3] = [
+pub const EMBEDDED: [(&str, &str); 4] = [
     (INDEX, include_str!("../../assets/index.html")),
     (TARGET, include_str!("../../assets/target.html")),
     (UPDATES, include_str!("../../assets/updates.html")),
+    (NOTICE, include_str!("../../assets/notice.html")),
 ];
 
 /// A template that does not parse, or that failed while it rendered.

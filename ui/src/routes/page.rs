@@ -50,7 +50,7 @@ pub(super) fn render_page(
         templates,
         &store.state(),
         &render::new_tab_id(),
-        store.notice(),
+        store.current_notice().as_deref(),
         &app.update_status(),
     )
 }

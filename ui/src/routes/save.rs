@@ -53,12 +53,20 @@ pub async fn save(
         input: input.map(changes::page_text),
         show,
     };
-    changes::keep_edit(app.store(), app.page_events(), &tab, edit)
-        .await
-        .map_err(|err| {
-            tracing::warn!(%err, "cannot save the page's state");
-            ApiError::NotSaved
-        })?;
+    let kept = changes::keep_edit(app.store(), app.page_events(), &tab, edit).await;
+    let reported = changes::report_save(
+        app.store(),
+        app.page_events(),
+        &app.templates(),
+        kept.as_ref().map(|_| ()),
+    );
+    if let Err(err) = reported {
+        tracing::error!(%err, "cannot tell the page how its saves go");
+    }
+    kept.map_err(|err| {
+        tracing::warn!(%err, "cannot save the page's state");
+        ApiError::NotSaved
+    })?;
     Ok(StatusCode::NO_CONTENT)
 }
 

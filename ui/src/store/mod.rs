@@ -148,6 +148,8 @@ struct Inner {
     preferences: Mutex<Preferences>,
     /// Why changes will not be kept, or what happened to the user's file: for the page.
     notice: Option<String>,
+    /// Why the last write failed, until one succeeds (a full disk, say): for the page.
+    failing: Mutex<Option<String>>,
 }
 
 impl Store {
@@ -163,6 +165,7 @@ impl Store {
                 state: Mutex::new(PageState::default()),
                 preferences: Mutex::new(Preferences::default()),
                 notice,
+                failing: Mutex::default(),
             }),
         }
     }
@@ -189,6 +192,7 @@ impl Store {
                         state: Mutex::new(state),
                         preferences: Mutex::new(preferences),
                         notice,
+                        failing: Mutex::default(),
                     }),
                 };
                 (store, opened)
@@ -222,9 +226,31 @@ impl Store {
         lock(&self.inner.preferences).clone()
     }
 
-    /// What the page should tell the user about its saved state, if anything.
+    /// What the page should tell the user about how its state was found, if anything.
     pub fn notice(&self) -> Option<&str> {
         self.inner.notice.as_deref()
+    }
+
+    /// What the page should tell the user about its saved state now: that saves are failing,
+    /// while they are, else [`Store::notice`].
+    pub fn current_notice(&self) -> Option<String> {
+        lock(&self.inner.failing)
+            .clone()
+            .or_else(|| self.notice().map(str::to_owned))
+    }
+
+    /// Records whether the last save worked: `Err` with why it failed. Returns whether that
+    /// changed what [`Store::current_notice`] says.
+    pub fn record_save(&self, outcome: Result<(), &StoreError>) -> bool {
+        let failing = outcome.err().map(|err| {
+            format!(
+                "Your changes are not being kept: the last save failed ({err}). They are kept again as soon as a save works."
+            )
+        });
+        let mut current = lock(&self.inner.failing);
+        let changed = current.is_some() != failing.is_some();
+        *current = failing;
+        changed
     }
 
     /// Whether changes reach the disk.
