@@ -15,11 +15,13 @@
 //! 3. download, reporting bytes as they come, within a stall timeout and a size cap; the
 //!    plugin checks the minisign signature against the public key in `tauri.conf.json`, and
 //!    that the signature was made for the version announced;
-//! 4. install (on Linux `pkexec dpkg -i`, which asks for the user's password), then restart.
+//! 4. install (on Linux `pkexec dpkg -i`, which asks for the user's password once, and a
+//!    cancelled prompt ends the install: [`system_install`]), then restart.
 //!
 //! Any refusal leaves the installed app as it was, and says why in the page.
 
 mod manifest;
+mod system_install;
 
 use datastar_ui::{AppState, NativeRequest, UpdateChecks, UpdateStatus};
 use manifest::{ManifestError, Offer};
@@ -30,6 +32,7 @@ use std::{
     },
     time::{Duration, Instant},
 };
+use system_install::InstallError;
 use tauri::{AppHandle, Manager, Runtime};
 use tauri_plugin_updater::{Update, UpdaterExt};
 use tokio::sync::mpsc::Receiver;
@@ -179,7 +182,9 @@ impl<R: Runtime> Updates<R> {
         self.server.show_update(UpdateStatus::Installing);
         let version = update.version.clone();
         // The system's installer runs for as long as its password prompt is open.
-        let installed = tauri::async_runtime::spawn_blocking(move || update.install(bytes)).await;
+        let installed =
+            tauri::async_runtime::spawn_blocking(move || system_install::install(&update, bytes))
+                .await;
         match installed {
             Ok(Ok(())) => {
                 tracing::info!(%version, "update installed; restarting");
@@ -195,7 +200,7 @@ impl<R: Runtime> Updates<R> {
             Ok(Err(err)) if is_refused_by_user(&err) => {
                 tracing::warn!(%version, "update not installed: {err}");
                 self.server.show_update(UpdateStatus::NotInstalled {
-                    why: "the system did not allow it (was the password prompt cancelled?)".into(),
+                    why: InstallError::NotAllowed.to_string(),
                 });
             }
             Ok(Err(err)) => {
@@ -318,12 +323,18 @@ fn describe(err: &tauri_plugin_updater::Error) -> String {
     }
 }
 
-/// The system's installer did not run: on Linux, the password prompt was cancelled, or no
-/// way to ask for one was found.
-fn is_refused_by_user(err: &tauri_plugin_updater::Error) -> bool {
+/// The system's installer did not run: the password prompt was cancelled, or no way to ask
+/// for one was found.
+fn is_refused_by_user(err: &InstallError) -> bool {
     use tauri_plugin_updater::Error;
-    matches!(
-        err,
-        Error::PackageInstallFailed | Error::AuthenticationFailed | Error::DebInstallFailed
-    ) || matches!(err, Error::Io(io) if io.kind() == std::io::ErrorKind::NotFound)
+    match err {
+        InstallError::NotAllowed | InstallError::NoPkexec(_) => true,
+        InstallError::Plugin(err) => {
+            matches!(
+                err,
+                Error::PackageInstallFailed | Error::AuthenticationFailed | Error::DebInstallFailed
+            ) || matches!(err, Error::Io(io) if io.kind() == std::io::ErrorKind::NotFound)
+        }
+        InstallError::Installer { .. } | InstallError::TempFile(_) => false,
+    }
 }

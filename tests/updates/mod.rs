@@ -187,8 +187,10 @@ async fn the_installed_app_updates_itself_from_the_page() -> Result<()> {
         );
     }
 
-    // The user cancels the password prompt: said, and the app keeps running.
+    // The user cancels the password prompt: said, and the app keeps running. One prompt
+    // for one click: no other is shown, and `sudo`, though it would work, never runs.
     server.answer(Answer::Good);
+    stubs.take_calls()?;
     stubs.refuse_password(true)?;
     offer_and_install(page).await?;
     wait_for_panel(
@@ -197,6 +199,11 @@ async fn the_installed_app_updates_itself_from_the_page() -> Result<()> {
     )
     .await?;
     assert_eq!(installed_version(PACKAGE)?.as_deref(), Some(OLD));
+    assert_eq!(
+        stubs.take_calls()?,
+        ["pkexec"],
+        "one prompt, and nothing after it"
+    );
     stubs.refuse_password(false)?;
 
     // Installed, with the download's progress in the page, then restarted.
@@ -438,20 +445,29 @@ impl Stubs {
         use std::os::unix::fs::PermissionsExt;
         let dir = work.join("stubs");
         std::fs::create_dir_all(&dir)?;
+        // Each stand-in first notes that it ran, in `calls`.
         let pkexec = "#!/bin/sh\n\
             # polkit's pkexec, as a user answers it: refused (126) or run as root.\n\
             [ -e \"$(dirname \"$0\")/refuse\" ] && exit 126\n\
             [ \"$(id -u)\" -eq 0 ] && exec \"$@\"\n\
             exec /usr/bin/sudo -n \"$@\"\n";
-        // The updater's fallbacks after pkexec: a cancelled dialog, no terminal for sudo.
+        // What tauri-plugin-updater falls back to after pkexec: password dialogs that the
+        // user cancels, and a `sudo` whose credentials are cached, which would install with
+        // no prompt at all. None of them may run.
         let refused = "#!/bin/sh\nexit 1\n";
+        let cached_sudo = "#!/bin/sh\nexec \"$@\"\n";
         for (name, script) in [
             ("pkexec", pkexec),
             ("zenity", refused),
             ("kdialog", refused),
-            ("sudo", refused),
+            ("sudo", cached_sudo),
         ] {
             let file = dir.join(name);
+            let script = script.replacen(
+                "\n",
+                &format!("\necho {name} >>\"$(dirname \"$0\")/calls\"\n"),
+                1,
+            );
             std::fs::write(&file, script)?;
             std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o755))?;
         }
@@ -462,6 +478,18 @@ impl Stubs {
             dir,
             path: path.into(),
         })
+    }
+
+    /// The stand-ins that ran since the last call, in order.
+    fn take_calls(&self) -> Result<Vec<String>> {
+        let file = self.dir.join("calls");
+        let calls = match std::fs::read_to_string(&file) {
+            Ok(calls) => calls.lines().map(str::to_owned).collect(),
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+            Err(err) => return Err(err.into()),
+        };
+        let _ = std::fs::remove_file(file);
+        Ok(calls)
     }
 
     fn refuse_password(&self, refuse: bool) -> Result<()> {
