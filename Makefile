@@ -19,7 +19,7 @@ test: setup-test
 	scripts/icons.sh --check
 	xvfb-run -a -s "-screen 0 1280x1024x24" cargo test --workspace --exclude datastar-desktop --locked -- --include-ignored
 	# One at a time: these tests share one X display, its keyboard focus and its windows.
-	xvfb-run -a -s "-screen 0 1280x1024x24" cargo test -p datastar-desktop --locked --lib --bins --test desktop -- --include-ignored --test-threads 1 --skip updates::
+	xvfb-run -a -s "-screen 0 1280x1024x24" cargo test -p datastar-desktop --locked --lib --bins --test desktop -- --include-ignored --test-threads 1 --skip self_update::
 	$(MAKE) check-deb
 	scripts/check-rpm.sh
 	scripts/check-release.sh
@@ -46,7 +46,7 @@ bundle: setup
 ## versions with a throwaway key, installs the older (root, or sudo), walks the page from the
 ## first-launch question to the restarted new version, and every refusal on the way.
 check-updates: setup-test
-	xvfb-run -a -s "-screen 0 1280x1024x24" cargo test -p datastar-desktop --locked --test desktop -- --include-ignored updates::
+	xvfb-run -a -s "-screen 0 1280x1024x24" cargo test -p datastar-desktop --locked --test desktop -- --include-ignored self_update::
 
 ## Build, install, start, check and remove the .deb, as a user would.
 check-deb: bundle

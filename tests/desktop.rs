@@ -11,5 +11,5 @@ mod navigation;
 mod recovery;
 mod shell;
 mod state;
-mod updates;
+mod self_update;
 mod window;

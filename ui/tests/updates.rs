@@ -1,7 +1,7 @@
 //! The update panel over HTTP: the page's buttons reach the native side as requests, the
 //! native side's steps reach every page as patches, and the answer to the first launch's
 //! question is kept. The native updater itself is tested in the real window
-//! (`tests/updates/`).
+//! (`tests/self_update/`).
 
 use crate::util::{PAGE_SIGNALS, SseStream, TestServer, shipped};
 use datastar_ui::{
