@@ -15,7 +15,6 @@
 
 use crate::page::{
     assets::PageFile,
-    escape,
     templates::{EMBEDDED, INDEX, Templates},
 };
 use axum::{
@@ -333,7 +332,7 @@ fn patch_for(
 fn broken(reason: &str) -> PatchElements {
     PatchElements::new(format!(
         r#"<div id="live-reload-error" role="alert">Live reload kept the last good page: {}</div>"#,
-        escape(reason)
+        minijinja::HtmlEscape(reason)
     ))
 }
 

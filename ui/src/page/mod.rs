@@ -13,12 +13,3 @@ pub mod render;
 pub(crate) mod subscription;
 pub mod templates;
 pub mod updates;
-
-/// `text`, safe inside an element or a quoted attribute.
-pub(crate) fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#39;")
-}
