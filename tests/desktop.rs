@@ -9,7 +9,7 @@ mod engine;
 mod lifecycle;
 mod navigation;
 mod recovery;
+mod self_update;
 mod shell;
 mod state;
-mod self_update;
 mod window;

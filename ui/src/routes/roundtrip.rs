@@ -18,7 +18,9 @@ pub struct Signals {
 }
 
 /// The extractor's own rejection is replaced by ours, which says what a valid request holds.
-/// The answer is kept before it is sent: a tab never posts back what the server pushed.
+/// The answer is kept before it is sent: a tab never posts back what the server pushed. If
+/// it cannot be kept (a full disk), the page still gets it, and every tab is told that
+/// changes are not being kept.
 pub async fn roundtrip(
     _: DatastarAction,
     State(app): State<AppState>,
@@ -27,12 +29,15 @@ pub async fn roundtrip(
     let ReadSignals(signals) = signals.map_err(|_| ApiError::InvalidSignals)?;
     let Signals { input, tab } = signals.ok_or(ApiError::MissingSignals)?;
     let output = describe(&changes::page_text(input))?;
-    changes::keep_answer(app.store(), app.page_events(), tab.as_deref(), &output)
-        .await
-        .map_err(|err| {
-            tracing::warn!(%err, "cannot save the roundtrip's answer");
-            ApiError::NotSaved
-        })?;
+    let kept = changes::keep_answer(app.store(), app.page_events(), tab.as_deref(), &output).await;
+    if let Err(err) = &kept {
+        tracing::warn!(%err, "cannot save the roundtrip's answer");
+        let reported =
+            changes::report_save(app.store(), app.page_events(), &app.templates(), Err(err));
+        if let Err(err) = reported {
+            tracing::error!(%err, "cannot tell the page how its saves go");
+        }
+    }
     let patch = serde_json::json!({ "output": output }).to_string();
     Ok(one_event(PatchSignals::new(patch)))
 }
