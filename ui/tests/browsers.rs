@@ -344,6 +344,73 @@ async fn two_tabs_stay_in_step() -> anyhow::Result<()> {
     session.close().await
 }
 
+/// One tab types for 20 s, in bursts, as a person does, while a second tab is open on the
+/// same server. The typing tab never loses a character, the other tab ends with the same
+/// text, and so does the store. A tab that posted back what it was sent would overwrite the
+/// typing with an older text, pushed back into the tab being typed in.
+#[tokio::test]
+#[ignore = "needs Debian's chromium and chromium-driver; `make test` runs it"]
+async fn typing_in_one_tab_while_another_is_open_loses_nothing() -> anyhow::Result<()> {
+    use fantoccini::Locator;
+    use ui_scenarios::state::input_value;
+    /// How long the user types.
+    const TYPING: Duration = Duration::from_secs(20);
+    let data = tempfile::tempdir()?;
+    let server = on_data_dir(data.path()).await;
+    let session = drivers::chromium(&server.url).await?;
+    let client = &session.client;
+    let typing_tab = client.window().await?;
+    let listening_tab = client.new_window(true).await?.handle;
+    client.switch_to_window(listening_tab.clone()).await?;
+    client.goto(&format!("{}/", server.base())).await?;
+    client.switch_to_window(typing_tab).await?;
+
+    let input = client.find(Locator::Css("#input")).await?;
+    // The user's rhythm, from a fixed sequence so that a failure repeats: a key every
+    // 50-150 ms, and after every few keys a pause of 250-400 ms, around the page's 300 ms
+    // debounce, so that saves and their pushes interleave with typing.
+    let mut seed: u32 = 7;
+    let mut next = |range: u32| {
+        seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+        (seed >> 16) % range
+    };
+    let mut typed = String::new();
+    let started = std::time::Instant::now();
+    while started.elapsed() < TYPING {
+        let key = char::from(b'a' + next(26) as u8);
+        input.send_keys(&key.to_string()).await?;
+        typed.push(key);
+        let pause = if next(6) == 0 {
+            250 + next(151)
+        } else {
+            50 + next(101)
+        };
+        tokio::time::sleep(Duration::from_millis(pause.into())).await;
+    }
+    wait_until(
+        Duration::from_secs(5),
+        "the store to hold what was typed",
+        async || {
+            let stored = datastar_ui::Store::peek(data.path())?.map(|state| state.input);
+            Ok((stored.as_deref() == Some(typed.as_str())).then_some(()))
+        },
+    )
+    .await?;
+    let shown = input_value(client).await?;
+    anyhow::ensure!(
+        shown == typed,
+        "the typing tab lost characters: {shown:?}, not {typed:?}"
+    );
+    client.switch_to_window(listening_tab).await?;
+    wait_until(
+        Duration::from_secs(5),
+        "the other tab to show it",
+        async || Ok((input_value(client).await? == typed).then_some(())),
+    )
+    .await?;
+    session.close().await
+}
+
 /// A damaged store is moved aside, never deleted, and the page starts afresh and says so; a
 /// store from a newer version, or a data directory the server cannot write, leaves the
 /// file alone and keeps the state in memory, and the page says that too.
