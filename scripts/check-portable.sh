@@ -3,7 +3,7 @@
 # Linux-only crate in it: GTK, WebKitGTK and D-Bus belong behind the platform seam
 # (`src-tauri/platform/`, and `[target.'cfg(target_os = "linux")'.dependencies]`).
 # Resolving the graph needs no target libraries, but it does need the manifests of crates a
-# Linux build never downloads, so cargo fetches them: never `--offline` here.
+# Linux build never downloads, so cargo fetches them here (a new machine has none cached).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

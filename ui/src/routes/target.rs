@@ -1,21 +1,14 @@
 //! Target HTML element: the server replaces `#target` with its local time, keeps it, and
 //! shows it in every tab.
 
-use super::{OneEvent, one_event};
+use super::{OneEvent, events::Tab, one_event};
 use crate::{ApiError, AppState, page::templates::TARGET, security::DatastarAction};
 use axum::{extract::State, response::Response};
 use chrono::Local;
 use datastar::{axum::ReadSignals, prelude::PatchElements};
-use serde::Deserialize;
 
 /// How `#target` shows the time (chrono's `strftime` syntax): `2026-11-26 14:03:59`.
 pub const TIME_FORMAT: &str = "%Y-%m-%d %H:%M:%S";
-
-/// The one signal this route reads: which tab asked, so that the others hear of it.
-#[derive(Debug, Default, Deserialize)]
-pub struct Tab {
-    tab: Option<String>,
-}
 
 /// The server remembers what `#target` shows, so that the page shows it again after a
 /// restart; a failed save costs only that, and is logged.
@@ -24,11 +17,8 @@ pub async fn target(
     State(app): State<AppState>,
     signals: Result<ReadSignals<Option<Tab>>, Response>,
 ) -> Result<OneEvent, ApiError> {
-    let tab = signals
-        .ok()
-        .and_then(|ReadSignals(signals)| signals)
-        .unwrap_or_default()
-        .tab;
+    // Which tab asked, so that the others hear of it.
+    let tab = Tab::of(signals);
     let time = Local::now().format(TIME_FORMAT).to_string();
     let element = app
         .templates()
