@@ -58,6 +58,24 @@ pub(crate) fn check_head(request: &Request) -> Result<(), ApiError> {
     Ok(())
 }
 
+/// `text`'s length in Unicode scalar values, or a refusal that names `field` if it is over
+/// `limit`.
+pub(crate) fn check_chars(
+    field: &'static str,
+    text: &str,
+    limit: usize,
+) -> Result<usize, ApiError> {
+    let chars = text.chars().count();
+    if chars > limit {
+        return Err(ApiError::TooLong {
+            field,
+            chars,
+            limit,
+        });
+    }
+    Ok(chars)
+}
+
 /// Refuses a query over [`MAX_QUERY_BYTES`].
 pub(crate) fn check_query(uri: &Uri) -> Result<(), ApiError> {
     let bytes = uri.query().map_or(0, str::len);

@@ -8,7 +8,7 @@
 
 use super::{
     page_events::PageEvents,
-    templates::{NOTICE, TemplateError, Templates},
+    templates::{NOTICE, Templates},
 };
 use crate::store::{Store, StoreError};
 use datastar::prelude::{PatchElements, PatchSignals};
@@ -71,13 +71,16 @@ pub fn report_save(
     events: &PageEvents,
     templates: &Templates,
     outcome: Result<(), &StoreError>,
-) -> Result<(), TemplateError> {
+) {
     if store.record_save(outcome) {
         let notice = store.current_notice().unwrap_or_default();
-        let element = templates.render(NOTICE, json!({ "notice": notice }))?;
-        events.send(PatchElements::new(element));
+        match templates.render(NOTICE, json!({ "notice": notice })) {
+            Ok(element) => {
+                events.send(PatchElements::new(element));
+            }
+            Err(err) => tracing::error!(%err, "cannot tell the page how its saves go"),
+        }
     }
-    Ok(())
 }
 
 /// `text` as the page can show it after a reload: HTML cannot hold U+0000 (an attribute

@@ -2,7 +2,12 @@
 //! which it keeps and tells the page's other tabs.
 
 use super::{OneEvent, one_event};
-use crate::{ApiError, AppState, limits::MAX_INPUT_CHARS, page::changes, security::DatastarAction};
+use crate::{
+    ApiError, AppState,
+    limits::{MAX_INPUT_CHARS, check_chars},
+    page::changes,
+    security::DatastarAction,
+};
 use axum::{extract::State, response::Response};
 use datastar::{axum::ReadSignals, prelude::PatchSignals};
 use serde::Deserialize;
@@ -32,11 +37,7 @@ pub async fn roundtrip(
     let kept = changes::keep_answer(app.store(), app.page_events(), tab.as_deref(), &output).await;
     if let Err(err) = &kept {
         tracing::warn!(%err, "cannot save the roundtrip's answer");
-        let reported =
-            changes::report_save(app.store(), app.page_events(), &app.templates(), Err(err));
-        if let Err(err) = reported {
-            tracing::error!(%err, "cannot tell the page how its saves go");
-        }
+        changes::report_save(app.store(), app.page_events(), &app.templates(), Err(err));
     }
     let patch = serde_json::json!({ "output": output }).to_string();
     Ok(one_event(PatchSignals::new(patch)))
@@ -45,14 +46,7 @@ pub async fn roundtrip(
 /// The sentence the page shows. Length is in Unicode scalar values, as the seed's
 /// Python `len()` counts: `héllo` is 5 long, `👍` is 1.
 fn describe(input: &str) -> Result<String, ApiError> {
-    let chars = input.chars().count();
-    if chars > MAX_INPUT_CHARS {
-        return Err(ApiError::TooLong {
-            field: "input",
-            chars,
-            limit: MAX_INPUT_CHARS,
-        });
-    }
+    let chars = check_chars("input", input, MAX_INPUT_CHARS)?;
     Ok(format!("Your input: {input}, is {chars} long."))
 }
 

@@ -4,7 +4,7 @@
 
 use crate::{
     ApiError, AppState,
-    limits::{MAX_INPUT_CHARS, MAX_SAVE_BYTES, MAX_TAB_CHARS},
+    limits::{MAX_INPUT_CHARS, MAX_SAVE_BYTES, MAX_TAB_CHARS, check_chars},
     page::changes::{self, Edit},
     security::DatastarAction,
 };
@@ -43,26 +43,23 @@ pub async fn save(
         }
     })?;
     let Saved { input, show, tab } = parse(&body)?;
-    check_length(
+    check_chars(
         "input",
         input.as_deref().unwrap_or_default(),
         MAX_INPUT_CHARS,
     )?;
-    check_length("tab", &tab, MAX_TAB_CHARS)?;
+    check_chars("tab", &tab, MAX_TAB_CHARS)?;
     let edit = Edit {
         input: input.map(changes::page_text),
         show,
     };
     let kept = changes::keep_edit(app.store(), app.page_events(), &tab, edit).await;
-    let reported = changes::report_save(
+    changes::report_save(
         app.store(),
         app.page_events(),
         &app.templates(),
         kept.as_ref().map(|_| ()),
     );
-    if let Err(err) = reported {
-        tracing::error!(%err, "cannot tell the page how its saves go");
-    }
     kept.map_err(|err| {
         tracing::warn!(%err, "cannot save the page's state");
         ApiError::NotSaved
@@ -76,18 +73,6 @@ fn parse(body: &[u8]) -> Result<Saved, ApiError> {
     let object: serde_json::Map<String, serde_json::Value> =
         serde_json::from_slice(body).map_err(|_| ApiError::InvalidSave)?;
     serde_json::from_value(serde_json::Value::Object(object)).map_err(|_| ApiError::InvalidSave)
-}
-
-fn check_length(field: &'static str, text: &str, limit: usize) -> Result<(), ApiError> {
-    let chars = text.chars().count();
-    if chars > limit {
-        return Err(ApiError::TooLong {
-            field,
-            chars,
-            limit,
-        });
-    }
-    Ok(())
 }
 
 #[cfg(test)]
@@ -108,7 +93,7 @@ mod tests {
 
     #[test]
     fn each_limit_names_its_field() {
-        let err = check_length("tab", &"t".repeat(MAX_TAB_CHARS + 1), MAX_TAB_CHARS).unwrap_err();
+        let err = check_chars("tab", &"t".repeat(MAX_TAB_CHARS + 1), MAX_TAB_CHARS).unwrap_err();
         assert_eq!(
             err.to_string(),
             format!(
@@ -116,6 +101,6 @@ mod tests {
                 MAX_TAB_CHARS + 1
             )
         );
-        assert!(check_length("input", "ok", MAX_INPUT_CHARS).is_ok());
+        assert_eq!(check_chars("input", "ok", MAX_INPUT_CHARS).unwrap(), 2);
     }
 }
