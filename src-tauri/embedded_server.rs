@@ -112,11 +112,6 @@ impl EmbeddedServer {
         self.app.launch_url()
     }
 
-    /// The page's open feeds: the sign that the window is signed in.
-    pub fn live_feeds(&self) -> usize {
-        self.app.live_feeds().count()
-    }
-
     /// A URL that signs the window in once more, after its renderer died with its cookie.
     pub fn issue_launch_url(&self) -> String {
         self.app.issue_launch_url()

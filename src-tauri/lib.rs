@@ -18,7 +18,9 @@
 //! - `main_window`: the one window, hidden until its page has loaded;
 //! - `navigation`: the lock that keeps the window on its own origin;
 //! - `renderer_recovery`: a crashed page process reloads the page, signed in afresh;
-//! - `session_watch`: so does a page that lost its session any other way;
+//! - `native_requests`: the page's requests of native code, through the server, each to the
+//!   module that answers it;
+//! - `session_watch`: a page that the server saw come back signed out is signed in afresh;
 //! - `updates`: signed updates, asked for, offered and installed from the page;
 //! - `about` and `fatal`: native dialogs, for About and for failures.
 
@@ -30,6 +32,7 @@ mod identifier_move;
 mod log_file;
 mod main_window;
 mod menu;
+mod native_requests;
 mod navigation;
 mod platform;
 mod renderer_recovery;
@@ -49,6 +52,7 @@ pub use embedded_server::PORT_VARIABLE;
 pub use engine_env::ENVIRONMENT_DEFAULTS;
 pub use identifier_move::LEGACY_IDENTIFIER;
 pub use log_file::{FILE_NAME as LOG_FILE_NAME, log_dir};
+pub use updates::DOWNLOAD_LIMITS;
 
 /// The app's name, as the user reads it in the window's title bar, About and every dialog.
 /// `tauri.conf.json` gives the same name to the window and the packages; a test checks that
@@ -87,6 +91,7 @@ pub fn run() -> ExitCode {
         .manage(fatal::Failed::default())
         .manage(menu::Zoom::default())
         .manage(updates::RestartAfterExit::default())
+        .manage(session_watch::SessionWatch::default())
         .menu(menu::build)
         .on_menu_event(menu::handle)
         .setup(|app| {
@@ -171,7 +176,7 @@ fn start(app: &tauri::AppHandle) -> Result<(), StartFailure> {
     })?;
     announce(&server.origin());
     let launch_url = server.launch_url();
-    updates::start(app, server.state().clone(), native_requests);
+    native_requests::serve(app, server.state().clone(), native_requests);
     app.manage(server);
     main_window::open(app, &launch_url)?;
     Ok(())

@@ -53,7 +53,6 @@ pub fn open(app: &AppHandle, url: &str) -> tauri::Result<()> {
         })
         .build()?;
     crate::renderer_recovery::watch(&window)?;
-    crate::session_watch::watch(&window);
     // Focus helps keyboard users start typing at once.
     let _ = window.set_focus();
     Ok(())

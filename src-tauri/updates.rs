@@ -8,41 +8,37 @@
 //! ([`datastar_ui::NativeRequests`]); each step goes back to every open page as an
 //! [`UpdateStatus`], through the server too ([`AppState::show_update`]). The work:
 //!
-//! 1. fetch the manifest, bounded in time and size, and refuse an older version
-//!    ([`manifest`]);
+//! 1. fetch the manifest, bounded in time and size, over HTTPS only, and refuse an older
+//!    version ([`manifest`], [`https_only`]);
 //! 2. hand it to `tauri-plugin-updater`, which picks this package's entry
 //!    (`linux-x86_64-deb`);
-//! 3. download, reporting bytes as they come, within a stall timeout and a size cap; the
-//!    plugin checks the minisign signature against the public key in `tauri.conf.json`, and
-//!    that the signature was made for the version announced;
+//! 3. download the package to a private file, bounded in size, time and pace, checking its
+//!    minisign signature against the key in `tauri.conf.json`, bound to the version
+//!    announced, as the bytes arrive ([`download`], [`signature`]); requests keep being
+//!    served meanwhile, so Cancel, Later and Check stop it at once;
 //! 4. install (on Linux `pkexec dpkg -i`, which asks for the user's password once, and a
 //!    cancelled prompt ends the install: [`system_install`]), then restart.
 //!
 //! Any refusal leaves the installed app as it was, and says why in the page.
 
+mod download;
+mod https_only;
 mod manifest;
+mod signature;
 mod system_install;
 
 use datastar_ui::{AppState, NativeRequest, UpdateChecks, UpdateStatus};
+pub use download::LIMITS as DOWNLOAD_LIMITS;
+use download::{DownloadError, Package};
+use https_only::HttpsOnly;
 use manifest::{ManifestError, Offer};
-use std::{
-    sync::{
-        Arc,
-        atomic::{AtomicU64, Ordering},
-    },
-    time::{Duration, Instant},
-};
+use signature::PackageSignature;
+use std::sync::atomic::Ordering;
 use system_install::InstallError;
 use tauri::{AppHandle, Manager, Runtime};
 use tauri_plugin_updater::{Update, UpdaterExt};
 use tokio::sync::mpsc::Receiver;
-
-/// The largest package the app will download: ours is a few MiB.
-const MAX_PACKAGE_BYTES: u64 = 512 * 1024 * 1024;
-/// A download that sends nothing for this long has failed.
-const STALL_TIMEOUT: Duration = Duration::from_secs(30);
-/// How often the page hears how far a download has got.
-const PROGRESS_INTERVAL: Duration = Duration::from_millis(100);
+use tokio_util::task::AbortOnDropHandle;
 
 /// Set once an update is installed: the app then starts again after it has quit.
 #[derive(Debug, Default)]
@@ -62,6 +58,7 @@ pub fn start<R: Runtime>(app: &AppHandle<R>, server: AppState, requests: Receive
         app: app.clone(),
         server,
         offer: None,
+        download: None,
     };
     tauri::async_runtime::spawn(updates.run(requests));
 }
@@ -71,6 +68,18 @@ struct Updates<R: Runtime> {
     server: AppState,
     /// The update on offer in the page, until it is installed or a new check replaces it.
     offer: Option<Update>,
+    /// The download under way, a task awaited beside the page's requests: dropping its
+    /// handle stops it and removes what it wrote.
+    download: Option<AbortOnDropHandle<(Update, Result<Package, DownloadError>)>>,
+}
+
+/// What the loop does next.
+enum Next {
+    Serve(NativeRequest),
+    Install(Box<Update>, Result<Package, DownloadError>),
+    /// The download's task panicked.
+    Failed(tokio::task::JoinError),
+    Stop,
 }
 
 impl<R: Runtime> Updates<R> {
@@ -81,12 +90,69 @@ impl<R: Runtime> Updates<R> {
             Some(UpdateChecks::Automatic) => self.check(false).await,
             Some(UpdateChecks::NotNow) => {}
         }
-        while let Some(request) = requests.recv().await {
-            match request {
-                NativeRequest::CheckForUpdates { asked_by_user } => self.check(asked_by_user).await,
-                NativeRequest::InstallUpdate => self.install().await,
+        loop {
+            let next = match self.download.as_mut() {
+                None => requests.recv().await.map_or(Next::Stop, Next::Serve),
+                Some(download) => tokio::select! {
+                    request = requests.recv() => request.map_or(Next::Stop, Next::Serve),
+                    finished = download => match finished {
+                        Ok((update, downloaded)) => Next::Install(Box::new(update), downloaded),
+                        Err(err) => Next::Failed(err),
+                    },
+                },
+            };
+            match next {
+                Next::Serve(request) => self.serve(request).await,
+                Next::Install(update, downloaded) => {
+                    self.download = None;
+                    self.install(*update, downloaded).await;
+                }
+                Next::Failed(err) => {
+                    self.download = None;
+                    tracing::error!(%err, "the update download stopped unexpectedly");
+                    self.server.show_update(UpdateStatus::Failed {
+                        why: "the download stopped unexpectedly".into(),
+                    });
+                }
+                Next::Stop => break,
             }
         }
+    }
+
+    async fn serve(&mut self, request: NativeRequest) {
+        match request {
+            NativeRequest::CheckForUpdates { asked_by_user } => {
+                self.stop_download("a new check");
+                self.check(asked_by_user).await;
+            }
+            NativeRequest::InstallUpdate if self.download.is_some() => {
+                tracing::debug!("install asked for while the update downloads");
+            }
+            NativeRequest::InstallUpdate => self.start_download(),
+            NativeRequest::CancelDownload => {
+                if self.stop_download("cancelled in the page") {
+                    self.server.show_update(UpdateStatus::NotInstalled {
+                        why: "the download was cancelled".into(),
+                    });
+                }
+            }
+            NativeRequest::Dismiss => {
+                self.stop_download("dismissed in the page");
+                self.server.show_update(UpdateStatus::Hidden);
+            }
+            NativeRequest::SignInAgain => {
+                tracing::debug!("a sign-in is the session watch's to answer");
+            }
+        }
+    }
+
+    /// Drops the download under way, if any: whether there was one.
+    fn stop_download(&mut self, why: &str) -> bool {
+        let stopped = self.download.take().is_some();
+        if stopped {
+            tracing::info!("update download stopped: {why}");
+        }
+        stopped
     }
 
     fn current_version(&self) -> &semver::Version {
@@ -152,39 +218,79 @@ impl<R: Runtime> Updates<R> {
 
     async fn find(&self) -> Result<Option<Update>, CheckError> {
         let updater = self.app.updater()?;
-        let endpoint = endpoint(&self.app)?;
-        // Made per check, not at start-up, which it would slow (it reads the system's
-        // certificates): checks are rare, and most launches make none.
-        let client = http_client()?;
-        let manifest = manifest::fetch(&client, &endpoint).await?;
+        let config = updater_config(&self.app)?;
+        let endpoint = config.endpoints.first().ok_or(CheckError::NoEndpoint)?;
+        let rule = HttpsOnly::new(endpoint, config.dangerous_insecure_transport_protocol);
+        rule.check(endpoint).map_err(ManifestError::from)?;
+        let client = rule
+            .client()
+            .map_err(|err| CheckError::Client(err.to_string()))?;
+        let manifest = manifest::fetch(&client, endpoint).await?;
         match manifest::offer(&manifest, self.current_version())? {
             Offer::UpToDate => Ok(None),
             Offer::Newer(_) => Ok(updater.restore_update(manifest)?),
         }
     }
 
-    /// Downloads, verifies and installs the update on offer, then restarts into it.
-    async fn install(&mut self) {
+    /// Starts downloading the update on offer; [`Self::run`] polls it beside the page's
+    /// requests, and installs what it brings.
+    fn start_download(&mut self) {
         let Some(update) = self.offer.take() else {
             self.server.show_update(UpdateStatus::Failed {
                 why: "there is no update on offer; check for updates first".into(),
             });
             return;
         };
-        let bytes = match self.download(&update).await {
-            Ok(bytes) => bytes,
-            Err(why) => {
-                tracing::warn!(version = %update.version, "update download: {why}");
-                self.server.show_update(UpdateStatus::Failed { why });
+        let prepared = updater_config(&self.app).and_then(|config| {
+            let endpoint = config.endpoints.first().ok_or(CheckError::NoEndpoint)?;
+            let rule = HttpsOnly::new(endpoint, config.dangerous_insecure_transport_protocol);
+            let signature = PackageSignature::new(&config.pubkey, &update.signature)
+                .map_err(DownloadError::from)?;
+            Ok((rule, signature))
+        });
+        let (rule, signature) = match prepared {
+            Ok(prepared) => prepared,
+            Err(err) => {
+                tracing::warn!(version = %update.version, "update download: {err}");
+                self.server.show_update(UpdateStatus::Failed {
+                    why: err.to_string(),
+                });
+                return;
+            }
+        };
+        let server = self.server.clone();
+        self.download = Some(AbortOnDropHandle::new(tokio::spawn(async move {
+            let downloaded = download::download(
+                &rule,
+                &signature,
+                &update,
+                system_install::package_suffix(),
+                |received, total| server.show_update(UpdateStatus::Downloading { received, total }),
+            )
+            .await;
+            (update, downloaded)
+        })));
+    }
+
+    /// Installs a downloaded, verified package, then restarts into it.
+    async fn install(&mut self, update: Update, downloaded: Result<Package, DownloadError>) {
+        let package = match downloaded {
+            Ok(package) => package,
+            Err(err) => {
+                tracing::warn!(version = %update.version, "update download: {err}");
+                self.server.show_update(UpdateStatus::Failed {
+                    why: err.to_string(),
+                });
                 return;
             }
         };
         self.server.show_update(UpdateStatus::Installing);
         let version = update.version.clone();
         // The system's installer runs for as long as its password prompt is open.
-        let installed =
-            tauri::async_runtime::spawn_blocking(move || system_install::install(&update, bytes))
-                .await;
+        let installed = tauri::async_runtime::spawn_blocking(move || {
+            system_install::install(&update, package.path())
+        })
+        .await;
         match installed {
             Ok(Ok(())) => {
                 tracing::info!(%version, "update installed; restarting");
@@ -217,55 +323,6 @@ impl<R: Runtime> Updates<R> {
             }
         }
     }
-
-    /// The package, verified, with its progress in the page. Ends with a reason if the
-    /// server stalls for [`STALL_TIMEOUT`] or sends more than [`MAX_PACKAGE_BYTES`].
-    async fn download(&self, update: &Update) -> Result<Vec<u8>, String> {
-        let received = Arc::new(AtomicU64::new(0));
-        let mut last_shown = Instant::now() - PROGRESS_INTERVAL;
-        let server = self.server.clone();
-        self.server.show_update(UpdateStatus::Downloading {
-            received: 0,
-            total: None,
-        });
-        let counted = received.clone();
-        let download = update.download(
-            move |chunk, total| {
-                let so_far = counted.fetch_add(chunk as u64, Ordering::Relaxed) + chunk as u64;
-                if last_shown.elapsed() >= PROGRESS_INTERVAL || Some(so_far) == total {
-                    last_shown = Instant::now();
-                    server.show_update(UpdateStatus::Downloading {
-                        received: so_far,
-                        total,
-                    });
-                }
-            },
-            || {},
-        );
-        let watchdog = async {
-            let mut seen = 0;
-            let mut since = Instant::now();
-            loop {
-                tokio::time::sleep(Duration::from_millis(250)).await;
-                let now = received.load(Ordering::Relaxed);
-                if now > MAX_PACKAGE_BYTES {
-                    return format!(
-                        "the download is larger than {} MiB",
-                        MAX_PACKAGE_BYTES / 1024 / 1024
-                    );
-                }
-                if now != seen {
-                    (seen, since) = (now, Instant::now());
-                } else if since.elapsed() >= STALL_TIMEOUT {
-                    return format!("the download stalled for {} s", STALL_TIMEOUT.as_secs());
-                }
-            }
-        };
-        tokio::select! {
-            downloaded = download => downloaded.map_err(|err| describe(&err)),
-            why = watchdog => Err(why),
-        }
-    }
 }
 
 /// Why a check found nothing to offer.
@@ -279,19 +336,16 @@ enum CheckError {
     NoEndpoint,
     #[error("no HTTP client: {0}")]
     Client(String),
+    #[error(transparent)]
+    Download(#[from] DownloadError),
 }
 
-/// An HTTP client with the system's TLS, as the updater plugin's own.
-fn http_client() -> Result<reqwest::Client, CheckError> {
-    reqwest::Client::builder()
-        .build()
-        .map_err(|err| CheckError::Client(err.to_string()))
-}
-
-/// The endpoint in `tauri.conf.json` (`plugins.updater.endpoints`, the first one). The
-/// plugin's own configuration check has refused a plain `http://` one unless the build
-/// allowed it (`dangerousInsecureTransportProtocol`, for tests only).
-fn endpoint<R: Runtime>(app: &AppHandle<R>) -> Result<url::Url, CheckError> {
+/// The updater's configuration in `tauri.conf.json` (`plugins.updater`). The plugin's own
+/// check has refused a plain `http://` endpoint unless the build allowed it
+/// (`dangerousInsecureTransportProtocol`, for tests only).
+fn updater_config<R: Runtime>(
+    app: &AppHandle<R>,
+) -> Result<tauri_plugin_updater::Config, CheckError> {
     let config = app
         .config()
         .plugins
@@ -299,13 +353,8 @@ fn endpoint<R: Runtime>(app: &AppHandle<R>) -> Result<url::Url, CheckError> {
         .get("updater")
         .cloned()
         .ok_or(CheckError::NoEndpoint)?;
-    let config: tauri_plugin_updater::Config = serde_json::from_value(config)
-        .map_err(|err| CheckError::Updater(tauri_plugin_updater::Error::Serialization(err)))?;
-    config
-        .endpoints
-        .into_iter()
-        .next()
-        .ok_or(CheckError::NoEndpoint)
+    serde_json::from_value(config)
+        .map_err(|err| CheckError::Updater(tauri_plugin_updater::Error::Serialization(err)))
 }
 
 /// The plugin's errors, in words for the page.
@@ -335,6 +384,6 @@ fn is_refused_by_user(err: &InstallError) -> bool {
                 Error::PackageInstallFailed | Error::AuthenticationFailed | Error::DebInstallFailed
             ) || matches!(err, Error::Io(io) if io.kind() == std::io::ErrorKind::NotFound)
         }
-        InstallError::Installer { .. } | InstallError::TempFile(_) => false,
+        InstallError::Installer { .. } | InstallError::Package(_) => false,
     }
 }

@@ -10,6 +10,7 @@ mod lifecycle;
 mod navigation;
 mod recovery;
 mod self_update;
+mod session_watch;
 mod shell;
 mod state;
 mod window;

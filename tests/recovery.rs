@@ -11,7 +11,7 @@ use tokio::{
     process::Child,
     time::{Instant, sleep, timeout},
 };
-use ui_scenarios::process::{NETWORK_PROCESS, WEB_PROCESS, children_named};
+use ui_scenarios::process::{WEB_PROCESS, children_named};
 
 /// How often the tests look at the window.
 const FRAME: Duration = Duration::from_millis(100);
@@ -44,7 +44,7 @@ pub(crate) async fn web_process(app: u32, previous: Option<u32>) -> u32 {
 }
 
 /// Waits for the app's child process called `name`, one that is not `previous`.
-async fn child_process(app: u32, name: &str, previous: Option<u32>) -> u32 {
+pub(crate) async fn child_process(app: u32, name: &str, previous: Option<u32>) -> u32 {
     ui_scenarios::wait_until(WINDOW_TIMEOUT, &format!("a {name}"), async || {
         Ok(children_named(app, name)
             .into_iter()
@@ -133,38 +133,6 @@ async fn a_crashed_renderer_brings_the_page_back_and_a_third_crash_in_a_minute_i
     let dialog = wait_for_dialog(&display, &mut app, window).await;
     let status = dismiss(&display, &mut app, dialog).await;
     assert!(!status.success(), "{status}");
-}
-
-/// WebKit's network process holds the incognito window's cookie. When it dies, the page
-/// loses its session without any event; the window must notice, and sign in afresh.
-#[tokio::test]
-#[ignore = "needs an X display; `make test` runs it under xvfb-run"]
-async fn a_lost_session_signs_in_afresh_when_the_network_process_dies() {
-    require_display();
-    let display = Display::open().unwrap();
-    let home = Home::new();
-    let Launched {
-        mut app,
-        pid,
-        window,
-        ..
-    } = home.launch(&display, &[]).await;
-    assert!(
-        ticks_within(&display, window, Duration::from_secs(5)).await,
-        "the feed ticks first"
-    );
-    kill(child_process(pid, NETWORK_PROCESS, None).await);
-    // The session watch's grace period, a reload, and a tick or two of the feed.
-    assert!(
-        ticks_within(&display, window, Duration::from_secs(5)).await,
-        "the feed ticks again after the network process's death"
-    );
-    display.request_close(window).unwrap();
-    let status = timeout(Duration::from_secs(5), app.wait())
-        .await
-        .expect("the app exits")
-        .unwrap();
-    assert!(status.success(), "{status}");
 }
 
 #[cfg(debug_assertions)]

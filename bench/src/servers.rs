@@ -85,7 +85,7 @@ impl Server {
             base_path,
             child,
             cookie: Some(cookie),
-            feed_event: "datastar-patch-elements",
+            feed_event: "datastar-patch-signals",
             _data_dir: Some(data_dir),
         })
     }

@@ -7,6 +7,7 @@
 //! (`Updater::restore_update`), which picks the entry for this package and, at download,
 //! checks the signature, bound to that version.
 
+use super::https_only::{HttpsOnly, NotHttps};
 use semver::Version;
 use std::time::Duration;
 
@@ -30,6 +31,8 @@ pub enum ManifestError {
     Malformed(String),
     #[error("the update server offers version {offered}, older than this one ({current})")]
     Older { offered: Version, current: Version },
+    #[error(transparent)]
+    NotHttps(#[from] NotHttps),
 }
 
 impl ManifestError {
@@ -47,7 +50,7 @@ pub enum Offer {
     Newer(Version),
 }
 
-/// Fetches the manifest at `url`, within [`CHECK_TIMEOUT`] and [`MAX_MANIFEST_BYTES`].
+/// Fetches the manifest at `url` with `client` (which follows only HTTPS redirects), within [`CHECK_TIMEOUT`] and [`MAX_MANIFEST_BYTES`].
 pub async fn fetch(
     client: &reqwest::Client,
     url: &url::Url,
@@ -68,8 +71,11 @@ async fn fetch_bounded(
         .await
         .map_err(|err| {
             tracing::debug!(%err, "update check");
-            ManifestError::Unreachable {
-                host: url.host_str().unwrap_or_default().to_owned(),
+            match HttpsOnly::refused(&err) {
+                Some(refused) => ManifestError::NotHttps(refused),
+                None => ManifestError::Unreachable {
+                    host: url.host_str().unwrap_or_default().to_owned(),
+                },
             }
         })?;
     if !response.status().is_success() {
@@ -174,18 +180,21 @@ mod tests {
         .into_bytes()
     }
 
-    /// As the app makes it.
-    fn client() -> reqwest::Client {
-        crate::updates::http_client().unwrap()
+    /// As the app makes it, for a test build whose endpoint is `url`.
+    fn client_for(url: &url::Url) -> reqwest::Client {
+        HttpsOnly::new(url, true).client().unwrap()
     }
 
     #[tokio::test]
     async fn a_manifest_is_read_whole_and_bad_ones_get_their_reason() {
-        let client = client();
         let good = serve(http("200 OK", r#"{"version":"1.0.0"}"#)).await;
-        assert_eq!(fetch(&client, &good).await.unwrap()["version"], "1.0.0");
+        assert_eq!(
+            fetch(&client_for(&good), &good).await.unwrap()["version"],
+            "1.0.0"
+        );
 
         let missing = serve(http("404 Not Found", "no")).await;
+        let client = client_for(&missing);
         assert_eq!(
             fetch(&client, &missing).await.unwrap_err().to_string(),
             "the update server answered 404 Not Found"
@@ -222,7 +231,7 @@ mod tests {
             std::future::pending::<()>().await;
             drop(connection);
         });
-        let err = fetch(&client(), &url).await.unwrap_err();
+        let err = fetch(&client_for(&url), &url).await.unwrap_err();
         assert!(matches!(err, ManifestError::TimedOut), "{err}");
         assert!(err.is_unreachable(), "an automatic check stays silent");
         held.abort();
@@ -238,7 +247,27 @@ mod tests {
         let url = format!("http://127.0.0.1:{port}/latest.json")
             .parse()
             .unwrap();
-        let err = fetch(&client(), &url).await.unwrap_err();
+        let err = fetch(&client_for(&url), &url).await.unwrap_err();
         assert!(err.is_unreachable(), "{err}");
+    }
+
+    #[tokio::test]
+    async fn a_redirect_to_plain_http_elsewhere_is_refused() {
+        let elsewhere = serve(http("200 OK", r#"{"version":"1.0.0"}"#)).await;
+        let elsewhere = elsewhere.as_str().replace("127.0.0.1", "localhost");
+        let redirect = format!(
+            "HTTP/1.1 302 Found\r\nLocation: {elsewhere}\r\nContent-Length: 0\r\n\
+             Connection: close\r\n\r\n"
+        );
+        let url = serve(redirect.into_bytes()).await;
+        let err = fetch(&client_for(&url), &url).await.unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!("{elsewhere} is not HTTPS, and the update is refused")
+        );
+        assert!(
+            !err.is_unreachable(),
+            "a refusal, not a server that is down"
+        );
     }
 }

@@ -8,6 +8,7 @@
 //! formats that need it. Other bundles (an AppImage, Windows, macOS) install through the
 //! plugin, which asks at most once there.
 
+use std::path::Path;
 use tauri_plugin_updater::Update;
 
 /// pkexec's own exit statuses: the user was not authorised, or dismissed the prompt.
@@ -27,49 +28,52 @@ pub enum InstallError {
     },
     #[error("cannot run pkexec, which asks for the password: {0}")]
     NoPkexec(std::io::Error),
-    #[error("cannot keep the package in a temporary file: {0}")]
-    TempFile(std::io::Error),
+    #[error("cannot read the downloaded package: {0}")]
+    Package(std::io::Error),
     #[error(transparent)]
     Plugin(#[from] tauri_plugin_updater::Error),
 }
 
-/// Installs `bytes`, the package of `update`, already verified against the app's key.
-pub fn install(update: &Update, bytes: Vec<u8>) -> Result<(), InstallError> {
+/// The file name ending the system's installer expects of this package.
+pub fn package_suffix() -> &'static str {
     #[cfg(target_os = "linux")]
     {
         use tauri::utils::{config::BundleType, platform::bundle_type};
         match bundle_type() {
-            Some(BundleType::Deb) => return with_pkexec("dpkg", "-i", ".deb", &bytes),
-            Some(BundleType::Rpm) => return with_pkexec("rpm", "-U", ".rpm", &bytes),
+            Some(BundleType::Deb) => return ".deb",
+            Some(BundleType::Rpm) => return ".rpm",
             _ => {}
         }
     }
+    ""
+}
+
+/// Installs `package`, the package of `update`, already verified against the app's key.
+pub fn install(update: &Update, package: &Path) -> Result<(), InstallError> {
+    #[cfg(target_os = "linux")]
+    {
+        use tauri::utils::{config::BundleType, platform::bundle_type};
+        match bundle_type() {
+            Some(BundleType::Deb) => return with_pkexec("dpkg", "-i", package),
+            Some(BundleType::Rpm) => return with_pkexec("rpm", "-U", package),
+            _ => {}
+        }
+    }
+    // The other bundles (an AppImage, Windows, macOS) are installed by the plugin, from
+    // memory, and it checks the signature once more.
+    let bytes = std::fs::read(package).map_err(InstallError::Package)?;
     Ok(update.install(bytes)?)
 }
 
 /// `pkexec <program> <argument> <package>`, once: whatever it answers ends the install.
+/// The package is a private file of the user's (0600); root, which reads it, needs no
+/// permission.
 #[cfg(target_os = "linux")]
-fn with_pkexec(
-    program: &'static str,
-    argument: &str,
-    extension: &str,
-    bytes: &[u8],
-) -> Result<(), InstallError> {
-    use std::io::Write;
-    // Private (0600), and removed when dropped; root, which reads it, needs no permission.
-    let mut package = tempfile::Builder::new()
-        .prefix("update-")
-        .suffix(extension)
-        .tempfile()
-        .map_err(InstallError::TempFile)?;
-    package
-        .write_all(bytes)
-        .and_then(|()| package.flush())
-        .map_err(InstallError::TempFile)?;
+fn with_pkexec(program: &'static str, argument: &str, package: &Path) -> Result<(), InstallError> {
     let status = std::process::Command::new("pkexec")
         .arg(program)
         .arg(argument)
-        .arg(package.path())
+        .arg(package)
         .status()
         .map_err(InstallError::NoPkexec)?;
     match status.code() {

@@ -21,7 +21,7 @@ use crate::support::{
     x11::{Display, keys},
 };
 use anyhow::{Context, Result, ensure};
-use datastar_desktop::LEGACY_IDENTIFIER;
+use datastar_desktop::{DOWNLOAD_LIMITS, LEGACY_IDENTIFIER};
 use datastar_ui::UpdateButton;
 use fantoccini::{Client, Locator};
 use packages::{Installed, KeyPair, installed_version};
@@ -169,7 +169,7 @@ async fn the_installed_app_updates_itself_from_the_page() -> Result<()> {
         ),
         (
             Answer::Unsigned,
-            "Update failed: the signature does not match",
+            "Update failed: the release's signature cannot be read",
         ),
         (
             Answer::Tampered,
@@ -186,6 +186,62 @@ async fn the_installed_app_updates_itself_from_the_page() -> Result<()> {
             "{answer:?}"
         );
     }
+
+    // Past the first hop, plain HTTP is refused, for the manifest and for the package,
+    // before a byte of either is read. (These builds may use plain HTTP to their own release
+    // server only; a release build refuses it everywhere.)
+    server.answer(Answer::ManifestToPlainHttp);
+    press(page, UpdateButton::Check).await?;
+    wait_for_panel(
+        page,
+        &format!(
+            "Update failed: {}/latest.json is not HTTPS",
+            server.elsewhere
+        ),
+    )
+    .await?;
+    for answer in [Answer::PlainHttpPackage, Answer::PackageToPlainHttp] {
+        server.answer(answer);
+        offer_and_install(page).await?;
+        wait_for_panel(
+            page,
+            &format!("Update failed: {}/download/", server.elsewhere),
+        )
+        .await?;
+        wait_for_panel(page, "is not HTTPS, and the update is refused.").await?;
+    }
+
+    // A server that drips its package holds the updater no longer than the user wants:
+    // Cancel stops the download at once, Check is answered in the middle of one, and one
+    // left alone is given up once a window passes below the minimum pace.
+    server.answer(Answer::Drips);
+    offer_and_install(page).await?;
+    wait_for_panel(page, "Downloading the update").await?;
+    press(page, UpdateButton::Cancel).await?;
+    wait_for_panel(
+        page,
+        "The update was not installed: the download was cancelled.",
+    )
+    .await?;
+    offer_and_install(page).await?;
+    wait_for_panel(page, "Downloading the update").await?;
+    post_from_page(page, UpdateButton::Check).await?;
+    wait_for_panel(page, &format!("Version {NEW} is available.")).await?;
+    press(page, UpdateButton::Install).await?;
+    wait_for_panel(page, "Downloading the update").await?;
+    // The app's window for the pace, and a step to say so.
+    wait_until(
+        DOWNLOAD_LIMITS.window + STEP,
+        "the dripping download to be given up",
+        async || {
+            Ok(panel(page)
+                .await?
+                .contains("Update failed: the download was too slow: less than 64 KiB in 30 s.")
+                .then_some(()))
+        },
+    )
+    .await?;
+    assert_eq!(installed_version(PACKAGE)?.as_deref(), Some(OLD));
 
     // The user cancels the password prompt: said, and the app keeps running. One prompt
     // for one click: no other is shown, and `sudo`, though it would work, never runs.
@@ -358,16 +414,38 @@ async fn panel(page: &Client) -> Result<String> {
 }
 
 async fn wait_for_panel(page: &Client, text: &str) -> Result<()> {
-    wait_until(STEP, &format!("the page to say {text:?}"), async || {
+    let waited = wait_until(STEP, &format!("the page to say {text:?}"), async || {
         Ok(panel(page).await?.contains(text).then_some(()))
     })
-    .await
+    .await;
+    match waited {
+        Ok(()) => Ok(()),
+        Err(err) => {
+            let says = panel(page).await.unwrap_or_default();
+            Err(err.context(format!("the panel says {says:?}")))
+        }
+    }
 }
 
 /// Presses one of the update panel's buttons.
 async fn press(page: &Client, button: UpdateButton) -> Result<()> {
     let selector = format!("#{}", button.id());
     page.find(Locator::Css(&selector)).await?.click().await?;
+    Ok(())
+}
+
+/// Sends a button's action from the page's own script, as a click on a button that the
+/// panel does not show at this step would.
+async fn post_from_page(page: &Client, button: UpdateButton) -> Result<()> {
+    let status = page
+        .execute_async(
+            "const [path, done] = arguments;
+             fetch(path, { method: 'POST', headers: { 'Datastar-Request': 'true' }, body: '{}' })
+                 .then((response) => done(response.status), (err) => done(String(err)));",
+            vec![button.path().into()],
+        )
+        .await?;
+    ensure!(status == 202, "{} answered {status}", button.path());
     Ok(())
 }
 

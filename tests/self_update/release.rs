@@ -6,7 +6,7 @@ use axum::{
     body::Body,
     extract::{Path, State},
     http::StatusCode,
-    response::{IntoResponse, Response},
+    response::{IntoResponse, Redirect, Response},
     routing::get,
 };
 use futures_util::StreamExt;
@@ -39,7 +39,18 @@ pub enum Answer {
     NotFound,
     /// Accepts, and never answers.
     Hangs,
+    /// Redirects the manifest to plain HTTP on another host.
+    ManifestToPlainHttp,
+    /// Names a package on plain HTTP on another host.
+    PlainHttpPackage,
+    /// Redirects the package to plain HTTP on another host.
+    PackageToPlainHttp,
+    /// The good release, whose package comes a byte at a time, one every [`DRIP`].
+    Drips,
 }
+
+/// How often a dripping download sends its next byte: often enough that it never stalls.
+pub const DRIP: Duration = Duration::from_secs(2);
 
 /// The package, and what the server knows of the newer release.
 pub struct Release {
@@ -53,6 +64,9 @@ pub struct Release {
 
 #[derive(Clone)]
 pub struct ReleaseServer {
+    /// The same server, named so that it is another origin than the one built into the app:
+    /// `http://localhost:<port>`.
+    pub elsewhere: String,
     release: Arc<Release>,
     answer: Arc<Mutex<Answer>>,
     /// Every request the app has made, so that a test can tell it made none.
@@ -68,7 +82,12 @@ impl ReleaseServer {
     /// Serves `release` on `listener` (bound before the app was built, so that its URL could
     /// be built into the app).
     pub fn start(listener: TcpListener, release: Release) -> Self {
+        let port = listener
+            .local_addr()
+            .map(|addr| addr.port())
+            .unwrap_or_default();
         let server = Self {
+            elsewhere: format!("http://localhost:{port}"),
             release: Arc::new(release),
             answer: Arc::new(Mutex::new(Answer::Good)),
             requests: Arc::default(),
@@ -99,7 +118,15 @@ async fn manifest(State(server): State<ReleaseServer>) -> Response {
     let mut manifest = server.release.manifest.clone();
     let deb = &mut manifest["platforms"]["linux-x86_64-deb"];
     match server.current() {
-        Answer::Good | Answer::Tampered => {}
+        Answer::Good | Answer::Tampered | Answer::Drips | Answer::PackageToPlainHttp => {}
+        Answer::ManifestToPlainHttp => {
+            return Redirect::to(&format!("{}/latest.json", server.elsewhere)).into_response();
+        }
+        Answer::PlainHttpPackage => {
+            let url = deb["url"].as_str().unwrap_or_default();
+            let path = url.splitn(4, '/').nth(3).unwrap_or_default();
+            deb["url"] = format!("{}/{path}", server.elsewhere).into();
+        }
         Answer::SignedByAnother => {
             deb["signature"] = server.release.foreign_signature.clone().into();
         }
@@ -119,9 +146,22 @@ async fn package(State(server): State<ReleaseServer>, Path(name): Path<String>) 
         return StatusCode::NOT_FOUND.into_response();
     };
     let mut bytes = bytes.clone();
-    if answer == Answer::Tampered {
-        let middle = bytes.len() / 2;
-        bytes[middle] ^= 0xff;
+    match answer {
+        Answer::Tampered => {
+            let middle = bytes.len() / 2;
+            bytes[middle] ^= 0xff;
+        }
+        Answer::PackageToPlainHttp => {
+            return Redirect::to(&format!("{}/download/{name}", server.elsewhere)).into_response();
+        }
+        Answer::Drips => {
+            let drip = futures_util::stream::iter(bytes).then(|byte| async move {
+                tokio::time::sleep(DRIP).await;
+                Ok::<_, std::convert::Infallible>(vec![byte])
+            });
+            return Body::from_stream(drip).into_response();
+        }
+        _ => {}
     }
     let length = bytes.len();
     let chunks = futures_util::stream::iter(

@@ -200,6 +200,12 @@ impl Display {
         self.ask_window_manager(window, "WM_CHANGE_STATE", [ICONIC_STATE, 0, 0, 0, 0])
     }
 
+    /// Asks the window manager to bring `window` back and focus it, as a taskbar does.
+    pub fn activate(&self, window: Window) -> Result<()> {
+        const FROM_A_PAGER: u32 = 2;
+        self.ask_window_manager(window, "_NET_ACTIVE_WINDOW", [FROM_A_PAGER, 0, 0, 0, 0])
+    }
+
     fn ask_window_manager(&self, window: Window, message: &str, data: [u32; 5]) -> Result<()> {
         let event = ClientMessageEvent::new(32, window, self.atom(message)?, data);
         self.conn.send_event(

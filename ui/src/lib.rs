@@ -21,13 +21,14 @@
 //! - [`state`]: [`AppState`], what every route shares, built from a [`Config`];
 //! - `routes/`: one thin handler per route, and [`router`], which puts them behind the guards;
 //! - `page/`: what the page is and hears: its embedded files, the live feeds, the events
-//!   native code sends it ([`PageEvents`]), the requests it sends native code
-//!   ([`NativeRequests`]), the update panel ([`UpdateStatus`]), its templates, the
+//!   native code sends it ([`PageEvents`]), the update panel ([`UpdateStatus`]), its templates, the
 //!   [`changes`] to its state that the server keeps and tells every tab, and, in debug
 //!   builds, live reload;
 //! - `security/`: the guards that let only our window in (Host, session, cross-site);
 //! - [`store`]: the page's state, in SQLite in the data directory;
 //! - [`limits`]: request sizes and timeouts, and the checks that apply them;
+//! - [`native_requests`]: what the page, and the guard on its behalf, ask of native code
+//!   ([`NativeRequests`]);
 //! - [`private_files`]: directories and files closed to other users;
 //! - `transport/`: the listener's side: [`serve`], the connection cap, the loopback address,
 //!   and the [`readiness`] line;
@@ -36,6 +37,7 @@
 mod error;
 pub mod limits;
 pub mod logging;
+pub mod native_requests;
 mod page;
 pub mod private_files;
 mod routes;
@@ -46,13 +48,13 @@ mod sync;
 mod transport;
 
 pub use error::ApiError;
+pub use native_requests::{NativeRequest, NativeRequests};
 #[cfg(debug_assertions)]
 pub use page::live_reload;
 pub use page::{
     assets::{DATASTAR_JS_PATH, DATASTAR_VERSION},
     changes,
     feeds::LiveFeeds,
-    native_requests::{NativeRequest, NativeRequests},
     page_events::{PageEvent, PageEvents},
     updates::{Button as UpdateButton, UpdateStatus},
 };

@@ -19,12 +19,12 @@ async fn feed_sends_a_new_hex_value_every_second_starting_at_once() {
             .expect("events keep coming")
             .expect("the stream stays open");
         arrivals.push(started.elapsed());
-        assert_eq!(event.event, "datastar-patch-elements");
-        let elements = event.datastar_field("elements").unwrap();
-        let value = elements
-            .strip_prefix(r#"<span id="feed">"#)
-            .and_then(|rest| rest.strip_suffix("</span>"))
-            .unwrap_or_else(|| panic!("unexpected element {elements}"))
+        assert_eq!(event.event, "datastar-patch-signals");
+        let signals = event.datastar_field("signals").unwrap();
+        let signals: serde_json::Value = serde_json::from_str(&signals).unwrap();
+        let value = signals["feed"]
+            .as_str()
+            .unwrap_or_else(|| panic!("unexpected signals {signals}"))
             .to_owned();
         assert_eq!(value.len(), 16, "{value}");
         assert!(

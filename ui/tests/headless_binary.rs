@@ -229,20 +229,7 @@ async fn a_token_file_must_be_small_regular_private_and_the_users_own() {
     let dir = tempfile::tempdir().unwrap();
     let held = std::net::TcpListener::bind("0.0.0.0:0").unwrap();
     let port = held.local_addr().unwrap().port().to_string();
-    let refusal = async |path: &std::path::Path| {
-        let output = tokio::time::timeout(
-            std::time::Duration::from_secs(5),
-            tokio::process::Command::new(env!("CARGO_BIN_EXE_datastar-headless"))
-                .args(["--port", &port, "--in-memory", "--token-file"])
-                .arg(path)
-                .output(),
-        )
-        .await
-        .expect("an answer at once, even for a FIFO")
-        .unwrap();
-        assert!(!output.status.success());
-        String::from_utf8(output.stderr).unwrap()
-    };
+    let refusal = async |path: &std::path::Path| refused_token_file(&port, path).await;
 
     let fifo = dir.path().join("fifo");
     let made = std::process::Command::new("mkfifo")
@@ -260,16 +247,43 @@ async fn a_token_file_must_be_small_regular_private_and_the_users_own() {
     std::fs::set_permissions(&huge, std::fs::Permissions::from_mode(0o600)).unwrap();
     let stderr = refusal(&huge).await;
     assert!(stderr.contains("bytes long"), "{stderr}");
+}
 
-    // Another user's file, mode 600: only root can make one, as CI runs.
-    if rustix::process::geteuid().is_root() {
-        let theirs = dir.path().join("theirs");
-        std::fs::write(&theirs, format!("{}\n", "t".repeat(32))).unwrap();
-        std::fs::set_permissions(&theirs, std::fs::Permissions::from_mode(0o600)).unwrap();
-        std::os::unix::fs::chown(&theirs, Some(65_534), Some(65_534)).unwrap();
-        let stderr = refusal(&theirs).await;
-        assert!(stderr.contains("belongs to another user"), "{stderr}");
-    }
+/// Another user's file, mode 600: only root can make one, as CI runs.
+#[tokio::test]
+#[ignore = "needs root, to give a file to another user; `make test` runs it in CI"]
+async fn a_token_file_of_another_user_is_refused() {
+    use std::os::unix::fs::PermissionsExt;
+    assert!(
+        rustix::process::geteuid().is_root(),
+        "needs root, to give a file to another user"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let held = std::net::TcpListener::bind("0.0.0.0:0").unwrap();
+    let port = held.local_addr().unwrap().port().to_string();
+    let theirs = dir.path().join("theirs");
+    std::fs::write(&theirs, format!("{}\n", "t".repeat(32))).unwrap();
+    std::fs::set_permissions(&theirs, std::fs::Permissions::from_mode(0o600)).unwrap();
+    std::os::unix::fs::chown(&theirs, Some(65_534), Some(65_534)).unwrap();
+    let stderr = refused_token_file(&port, &theirs).await;
+    assert!(stderr.contains("belongs to another user"), "{stderr}");
+}
+
+/// The headless server's stderr as it refuses the token file at `path`, at once, with the
+/// port `port` held by the test.
+async fn refused_token_file(port: &str, path: &std::path::Path) -> String {
+    let output = tokio::time::timeout(
+        std::time::Duration::from_secs(5),
+        tokio::process::Command::new(env!("CARGO_BIN_EXE_datastar-headless"))
+            .args(["--port", port, "--in-memory", "--token-file"])
+            .arg(path)
+            .output(),
+    )
+    .await
+    .expect("an answer at once, even for a FIFO")
+    .unwrap();
+    assert!(!output.status.success());
+    String::from_utf8(output.stderr).unwrap()
 }
 
 #[tokio::test]

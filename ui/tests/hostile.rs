@@ -329,7 +329,7 @@ async fn open_raw_feeds(server: &TestServer, count: usize) -> Vec<TcpStream> {
         let first_event = async {
             let mut buffer = [0u8; 512];
             let mut seen = Vec::new();
-            while !String::from_utf8_lossy(&seen).contains("datastar-patch-elements") {
+            while !String::from_utf8_lossy(&seen).contains("datastar-patch-signals") {
                 let n = stream.read(&mut buffer).await.unwrap();
                 assert!(n > 0, "feed closed early");
                 seen.extend_from_slice(&buffer[..n]);

@@ -313,9 +313,12 @@ async fn a_flood_of_held_heads_costs_bounded_memory_and_gives_it_back() {
             }
         }
     });
+    const SAMPLES_AFTER_THE_FLOOD: Duration = Duration::from_millis(500);
     let head_bytes = datastar_ui::limits::MAX_HEAD_BYTES - 1_024;
     let streams = ui_scenarios::flood::held_heads(addr, HEADS, IN_FLIGHT, head_bytes).await;
-    sleep(Duration::from_millis(500)).await;
+    // The peak is read by sampling, every 50 ms: ten samples after the last head is held,
+    // so that the reading is not the one taken before the server had read it all.
+    sleep(SAMPLES_AFTER_THE_FLOOD).await;
     let flooded = peak.load(std::sync::atomic::Ordering::Relaxed);
     drop(streams);
     let after = wait_until(

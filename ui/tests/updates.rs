@@ -93,15 +93,15 @@ async fn install_means_something_only_while_an_update_is_on_offer() {
             asked_by_user: true
         })
     );
-    assert_eq!(
-        press(&server, UpdateButton::Later)
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        204
-    );
-    assert_eq!(server.app.update_status(), UpdateStatus::Hidden);
+    // The native side answers these even while it downloads, and shows their outcome.
+    for (button, request) in [
+        (UpdateButton::Cancel, NativeRequest::CancelDownload),
+        (UpdateButton::Later, NativeRequest::Dismiss),
+    ] {
+        let response = press(&server, button).send().await.unwrap();
+        assert_eq!(response.status(), 202, "{button:?}");
+        assert_eq!(inbox.recv().await, Some(request));
+    }
 }
 
 #[tokio::test]
@@ -174,4 +174,27 @@ async fn a_server_without_a_native_side_has_no_update_routes() {
     }
     let page = server.get("/").send().await.unwrap().text().await.unwrap();
     assert!(page.contains(r#"<section id="updates" hidden></section>"#));
+}
+
+/// The page's cookie is gone (in the app, WebKit's network process died with it): the guard
+/// refuses its next request, and tells the native side, which signs the window in afresh.
+/// A request that does not know the secret path tells it nothing.
+#[tokio::test]
+async fn a_page_back_without_its_session_asks_the_native_side_to_sign_in() {
+    let (server, mut inbox) = desktop_server(Store::in_memory()).await;
+    let refused = server.anonymous("/feed").send().await.unwrap();
+    assert_eq!(refused.status(), 401);
+    assert_eq!(inbox.recv().await, Some(NativeRequest::SignInAgain));
+
+    let elsewhere = server
+        .url("/feed")
+        .replace(server.app.base_path(), "/s/0000");
+    let stranger = reqwest::get(elsewhere).await.unwrap();
+    assert!(stranger.status().is_client_error(), "{}", stranger.status());
+    // Answered after the stranger's: had the stranger's asked, it would be in the inbox.
+    assert_eq!(server.get("/").send().await.unwrap().status(), 200);
+    assert!(
+        inbox.try_recv().is_err(),
+        "a stranger's request asked for a sign-in"
+    );
 }

@@ -3,7 +3,7 @@
 //! The template decides where each value goes, and the engine escapes it. What the user
 //! typed (`input`, and `output`, the sentence around it) goes into an element's value and
 //! content, as text; the only signals written into the page are the server's own (`show`,
-//! `tab`), because Datastar compiles `data-signals` as an expression.
+//! `tab`, `feed`), because Datastar compiles `data-signals` as an expression.
 
 use super::{
     templates::{INDEX, TemplateError, Templates},
@@ -28,11 +28,13 @@ struct PageView<'a> {
     updates: Panel<'a>,
 }
 
-/// Only values the server makes: a boolean, and a tab id of hex digits.
+/// Only values the server makes: a boolean, a tab id of hex digits, and the feed's value,
+/// empty until its stream sends one.
 #[derive(Debug, Serialize)]
 struct Signals<'a> {
     show: bool,
     tab: &'a str,
+    feed: &'static str,
 }
 
 /// The page with `state`, `tab`, `notice` and `updates` in it.
@@ -49,6 +51,7 @@ pub fn render(
             signals: Signals {
                 show: state.show,
                 tab,
+                feed: "",
             },
             input: &state.input,
             output: &state.output,
@@ -91,7 +94,7 @@ mod tests {
         );
         assert!(page.contains(">Your input: x</output>"), "{page}");
         assert!(
-            page.contains(r#"data-signals__ifmissing='{"show": false, "tab": "t1"}'"#),
+            page.contains(r#"data-signals__ifmissing='{"show": false, "tab": "t1", "feed": ""}'"#),
             "{page}"
         );
         assert!(page.contains(r#"<div id="target"><b>2026-11-30 10:00:00</b></div>"#));

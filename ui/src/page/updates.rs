@@ -4,7 +4,7 @@
 //! as an [`UpdateStatus`] ([`crate::AppState::show_update`]); the server keeps the latest,
 //! renders it into `GET /`, and sends it to every open page as a patch of `#updates`. The
 //! panel's markup is `ui/assets/updates.html`. The page's buttons are Datastar actions that
-//! go back through the server as [`NativeRequest`](super::native_requests::NativeRequest)s.
+//! go back through the server as [`NativeRequest`](crate::native_requests::NativeRequest)s.
 //! No IPC either way.
 
 use super::templates::{TemplateError, Templates, UPDATES};
@@ -18,15 +18,18 @@ pub enum Button {
     NotNow,
     Check,
     Install,
+    /// Stops a download under way.
+    Cancel,
     Later,
 }
 
 impl Button {
-    pub const ALL: [Self; 5] = [
+    pub const ALL: [Self; 6] = [
         Self::Automatic,
         Self::NotNow,
         Self::Check,
         Self::Install,
+        Self::Cancel,
         Self::Later,
     ];
 
@@ -37,6 +40,7 @@ impl Button {
             Self::NotNow => "updates/not-now",
             Self::Check => "updates/check",
             Self::Install => "updates/install",
+            Self::Cancel => "updates/cancel",
             Self::Later => "updates/later",
         }
     }
@@ -200,6 +204,10 @@ mod tests {
             progress.contains(r#"<progress id="update-progress" value="3145728" max="6291456">"#)
         );
         assert!(progress.contains("3.0 MiB of 6.0 MiB"));
+        assert!(
+            progress.contains(r#"data-on:click="@post('updates/cancel')">Cancel<"#),
+            "a download can be stopped: {progress}"
+        );
 
         let failed = render(UpdateStatus::Failed {
             why: "bad <sig>".into(),

@@ -8,7 +8,7 @@ use axum::{
         sse::{Event, KeepAlive},
     },
 };
-use datastar::prelude::PatchElements;
+use datastar::prelude::PatchSignals;
 use futures_util::{Stream, StreamExt, stream};
 use std::{convert::Infallible, time::Duration};
 use tokio::time::{Instant, sleep_until};
@@ -71,8 +71,9 @@ fn feed_event() -> Result<Event, Infallible> {
     Ok(feed_patch().into())
 }
 
-fn feed_patch() -> PatchElements {
-    PatchElements::new(format!(r#"<span id="feed">{}</span>"#, random_hex()))
+/// The value as the `feed` signal, which `#feed` shows (`data-text`): data, not markup.
+fn feed_patch() -> PatchSignals {
+    PatchSignals::new(serde_json::json!({ "feed": random_hex() }).to_string())
 }
 
 /// 16 lowercase hex characters: 64 random bits.

@@ -54,6 +54,7 @@ pub fn router(app: AppState) -> security::Protected {
             .route(&button(Button::NotNow), post(updates::not_now))
             .route(&button(Button::Check), post(updates::check))
             .route(&button(Button::Install), post(updates::install))
+            .route(&button(Button::Cancel), post(updates::cancel))
             .route(&button(Button::Later), post(updates::later))
     } else {
         actions

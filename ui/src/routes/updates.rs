@@ -51,10 +51,18 @@ pub async fn install(
     ask(&app, NativeRequest::InstallUpdate)
 }
 
-/// "Later" and "Dismiss": the panel goes away until the next check.
-pub async fn later(_: DatastarAction, State(app): State<AppState>) -> StatusCode {
-    app.show_update(UpdateStatus::Hidden);
-    StatusCode::NO_CONTENT
+/// "Cancel", while a download runs.
+pub async fn cancel(
+    _: DatastarAction,
+    State(app): State<AppState>,
+) -> Result<StatusCode, ApiError> {
+    ask(&app, NativeRequest::CancelDownload)
+}
+
+/// "Later" and "Dismiss": the panel goes away until the next check, and so does a download
+/// under way. The native side does it, as it is the one that would show its next step.
+pub async fn later(_: DatastarAction, State(app): State<AppState>) -> Result<StatusCode, ApiError> {
+    ask(&app, NativeRequest::Dismiss)
 }
 
 /// Keeps the user's answer to the first launch's question, and puts the question away.

@@ -20,7 +20,7 @@ pub mod token_rules {
 }
 
 use crate::transport::connections::Connection;
-use crate::{ApiError, AppState, limits};
+use crate::{ApiError, AppState, limits, native_requests::NativeRequest};
 use axum::{
     Router,
     body::{Body, Bytes, HttpBody},
@@ -124,8 +124,12 @@ async fn answer(app: &AppState, request: Request, routes: Router) -> Response {
             }
         }
         Err(refusal) => {
-            if let ApiError::WrongToken = refusal {
-                app.launch_tokens().after_wrong_guess().await;
+            match refusal {
+                ApiError::WrongToken => app.launch_tokens().after_wrong_guess().await,
+                ApiError::MissingSession | ApiError::StaleSession => {
+                    page_came_back_signed_out(app, &request);
+                }
+                _ => {}
             }
             // A refused client gets its answer and no kept-alive connection to hold.
             let mut response = refusal.into_response();
@@ -134,6 +138,26 @@ async fn answer(app: &AppState, request: Request, routes: Router) -> Response {
                 .insert(header::CONNECTION, HeaderValue::from_static("close"));
             response
         }
+    }
+}
+
+/// A request under the secret path without a valid session comes from a page that knew
+/// the path and lost its cookie (in the desktop app, because WebKit's network process died
+/// with it): the native side, if any, signs the window in afresh. Only the path is a sign of
+/// ours; a stranger who does not know it is just refused.
+fn page_came_back_signed_out(app: &AppState, request: &Request) {
+    let Some(native) = app.native() else { return };
+    let under_base = request
+        .uri()
+        .path()
+        .strip_prefix(app.base_path())
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'));
+    if !under_base {
+        return;
+    }
+    // A full queue already holds requests the shell has yet to read; the page keeps asking.
+    if let Err(err) = native.send(NativeRequest::SignInAgain) {
+        tracing::debug!(%err, "the native side was not told of a signed-out page");
     }
 }
 

@@ -1,9 +1,11 @@
-//! The page's way to the native side: the mirror image of [`PageEvents`](super::page_events).
+//! The page's way to the native side: the mirror image of
+//! [`PageEvents`](crate::page::page_events).
 //!
 //! [`PageEvents`](crate::PageEvents) carries native → server → page. This carries
 //! page → server → native: a Datastar action from the page, behind the same guards as every
 //! other route, becomes a [`NativeRequest`] that the desktop shell reads from the receiving
-//! end of [`NativeRequests::channel`]. The page still never gets Tauri IPC, and the shell
+//! end of [`NativeRequests::channel`]. So does the guard, on the page's behalf, when the page
+//! comes back without its session. The page still never gets Tauri IPC, and the shell
 //! learns only the few named things listed here, never anything the page makes up.
 //!
 //! The headless server has no native side (`Config::native` is `None`), and so none of the
@@ -20,10 +22,18 @@ pub enum NativeRequest {
     CheckForUpdates { asked_by_user: bool },
     /// Download, verify and install the update on offer, then restart.
     InstallUpdate,
+    /// Stop the download under way; nothing is installed.
+    CancelDownload,
+    /// Put the update panel away, and stop any download under way.
+    Dismiss,
+    /// The page asked for something under the secret path without a valid session: its
+    /// cookie is gone (WebKit's network process died with it), and the window must sign in
+    /// afresh. Sent by the guard, not by a route.
+    SignInAgain,
 }
 
-/// How many requests may wait for the shell: it handles one at a time, and a page that
-/// sends more than this while it is busy is told so.
+/// How many requests may wait for the shell: it reads them as they come, even while it
+/// downloads, and a page that sends more than this before it has read them is told so.
 const QUEUE: usize = 8;
 
 /// The sending end, cheap to clone: the server's routes hold one, and so may native code

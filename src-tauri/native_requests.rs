@@ -1,0 +1,37 @@
+//! The page's requests of the native side, each to the part of the shell that answers it.
+//!
+//! The server hands over every [`NativeRequest`] in one queue: the update panel's buttons,
+//! Help → Check for Updates…, and the guard's word that the page came back signed out. The
+//! updates keep their own order in a queue of their own, so that a sign-in never waits for
+//! a check.
+
+use crate::{session_watch, updates};
+use datastar_ui::{AppState, NativeRequest};
+use tauri::{AppHandle, Runtime};
+use tokio::sync::mpsc::{self, Receiver};
+
+/// As many as the server's own queue holds.
+const UPDATES_QUEUE: usize = 8;
+
+/// Reads the server's queue for as long as the server runs.
+pub fn serve<R: Runtime>(
+    app: &AppHandle<R>,
+    server: AppState,
+    mut requests: Receiver<NativeRequest>,
+) {
+    let (to_updates, updates_requests) = mpsc::channel(UPDATES_QUEUE);
+    updates::start(app, server, updates_requests);
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        while let Some(request) = requests.recv().await {
+            match request {
+                NativeRequest::SignInAgain => session_watch::page_signed_out(&app),
+                request => {
+                    if to_updates.send(request).await.is_err() {
+                        tracing::warn!(?request, "the updater has stopped");
+                    }
+                }
+            }
+        }
+    });
+}
