@@ -7,15 +7,17 @@
 //!   rendered with the page's state, as a `datastar-patch-elements` event: Datastar morphs it
 //!   into the page, so elements with the same `id` (the typed input, the feed) keep their
 //!   state.
-//! - A broken edit (a file missing mid-save, a template that does not parse, a page without
-//!   its `<body>`) keeps the last good templates, and says why in the page and in the log.
+//! - A broken edit (a file missing mid-save, a template that does not parse) keeps the last
+//!   good templates, and says why in the page and in the log. A page that renders but has no
+//!   `body` block says so in the page.
 //!
-//! The page learns of edits through a hidden element this module adds to its `<body>`, which
-//! opens [`LIVE_RELOAD_PATH`]. Release builds have neither the element nor the route.
+//! The page learns of edits through a hidden element, `live-reload.html`, that `index.html`
+//! includes while live reload is on; it opens [`LIVE_RELOAD_PATH`]. The patches are rendered
+//! from that file too. Release builds have neither the element nor the route.
 
 use crate::page::{
     assets::PageFile,
-    templates::{EMBEDDED, INDEX, Templates},
+    templates::{EMBEDDED, LIVE_RELOAD, Templates},
 };
 use axum::{
     http::{HeaderValue, StatusCode, header},
@@ -25,6 +27,7 @@ use datastar::prelude::{ElementPatchMode, PatchElements};
 use futures_util::StreamExt;
 use notify::RecursiveMode;
 use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
+use serde::Serialize;
 use std::{
     path::{Path, PathBuf},
     sync::{
@@ -38,27 +41,10 @@ use tokio::sync::broadcast;
 /// The SSE route that carries edits to the page, under the server's base path.
 pub const LIVE_RELOAD_PATH: &str = "/dev/reload";
 
-/// A route as the page names it: relative to the page, which lives at the base path.
-fn relative(path: &str) -> &str {
-    path.trim_start_matches('/')
-}
-
 const STYLESHEET_FILE: &str = "style.css";
 const FAVICON_FILE: &str = "favicon.svg";
 /// Editors save in several steps (truncate, write, rename): wait for the burst to end.
 const SETTLE: Duration = Duration::from_millis(30);
-
-/// What the page's hidden element holds: the stream that carries edits, and the place for
-/// an error. Its ids let a morph keep it as it is.
-fn hook() -> String {
-    format!(
-        r#"<div id="live-reload" hidden data-init="@get('{}', {{openWhenHidden: true}})"></div><div id="live-reload-error" role="alert"></div>"#,
-        relative(LIVE_RELOAD_PATH)
-    )
-}
-
-/// The error slot, empty, marked as connected to the edit stream.
-const CONNECTED: &str = r#"<div id="live-reload-error" role="alert" data-connected></div>"#;
 
 /// The default assets directory of a debug build: `$DATASTAR_ASSETS_DIR`, else the source
 /// tree's `ui/assets/`, if it is there and private to this user (`trusted`). Otherwise
@@ -165,8 +151,7 @@ impl LiveReload {
         live
     }
 
-    /// The templates as they are on disk now (the last good version). A page rendered from
-    /// them gets the live-reload hook from [`with_hook`].
+    /// The templates as they are on disk now (the last good version).
     pub fn templates(&self) -> Arc<Templates> {
         self.last_good.lock().map_or_else(
             |poisoned| poisoned.into_inner().clone(),
@@ -198,21 +183,27 @@ impl LiveReload {
         }
     }
 
-    /// Every edit from now on, as Datastar events for one page, which `render_page` renders
-    /// afresh from the templates when they change. The first event marks the page as
+    /// Every edit from now on, as Datastar events for one page, whose `<body>` `render_body`
+    /// renders afresh from the templates when they change. The first event marks the page as
     /// connected, so that a test knows when its edits will be seen.
     pub fn subscribe<R>(
         self: &Arc<Self>,
-        render_page: R,
+        render_body: R,
     ) -> impl futures_util::Stream<Item = PatchElements> + use<R>
     where
         R: Fn(&Templates) -> Result<String, String> + Send + 'static,
     {
-        let connected = PatchElements::new(CONNECTED);
+        let connected = part(
+            Some(&self.templates()),
+            Part::Status {
+                connected: true,
+                reason: None,
+            },
+        );
         let live = Arc::downgrade(self);
         let edits = crate::page::subscription::messages(self.edits.subscribe()).map(move |edit| {
             let templates = live.upgrade().map(|live| live.templates());
-            patch_for(edit, templates.as_deref(), &render_page)
+            patch_for(edit, templates.as_deref(), &render_body)
         });
         futures_util::stream::once(std::future::ready(connected)).chain(edits)
     }
@@ -280,60 +271,64 @@ fn read_templates(dir: &Path) -> Result<Templates, String> {
         let text = read_file(dir, name)
             .and_then(|bytes| String::from_utf8(bytes).map_err(std::io::Error::other))
             .map_err(|err| format!("cannot read {}: {err}", path.display()))?;
-        if name == INDEX {
-            body_of(&text).map_err(|reason| format!("{}: {reason}", path.display()))?;
-        }
         files.push((name.to_owned(), text));
     }
     Templates::with(&files).map_err(|err| err.to_string())
 }
 
-/// `<body …>…</body>`, or why there is none.
-fn body_of(page: &str) -> Result<&str, &'static str> {
-    let start = page.find("<body").ok_or("no <body> element")?;
-    let body = &page[start..];
-    let end = body
-        .rfind("</body>")
-        .ok_or("the <body> element is not closed")?;
-    Ok(&body[..end + "</body>".len()])
-}
-
-/// Puts [`hook`] first in the `<body>`, wherever the page has one.
-pub fn with_hook(page: &str) -> String {
-    let Some(open_end) = page
-        .find("<body")
-        .and_then(|start| page[start..].find('>').map(|end| start + end + 1))
-    else {
-        return page.to_owned();
-    };
-    format!("{}{}{}", &page[..open_end], hook(), &page[open_end..])
-}
-
+/// What an edit changes in the page. `render_body` renders the page's `<body>` with its
+/// state from the templates as they are now.
 fn patch_for(
     edit: Edit,
     templates: Option<&Templates>,
-    render_page: &impl Fn(&Templates) -> Result<String, String>,
+    render_body: &impl Fn(&Templates) -> Result<String, String>,
 ) -> PatchElements {
     match edit {
-        Edit::Stylesheet { version } => PatchElements::new(format!(
-            r#"<link rel="stylesheet" href="assets/{STYLESHEET_FILE}?v={version}">"#
-        ))
-        .selector(r#"link[rel="stylesheet"][href^="assets/style.css"]"#)
-        .mode(ElementPatchMode::Outer),
-        Edit::Page => match templates.map(render_page) {
-            Some(Ok(page)) => PatchElements::new(with_hook(body_of(&page).unwrap_or_default())),
-            Some(Err(reason)) => broken(&reason),
-            None => broken("the server is stopping"),
+        Edit::Stylesheet { version } => part(templates, Part::Stylesheet { version })
+            .selector(r#"link[rel="stylesheet"][href^="assets/style.css"]"#)
+            .mode(ElementPatchMode::Outer),
+        Edit::Page => match templates.map(render_body) {
+            Some(Ok(body)) => PatchElements::new(body),
+            Some(Err(reason)) => broken(templates, reason),
+            None => broken(templates, "the server is stopping".into()),
         },
-        Edit::Broken { reason } => broken(&reason),
+        Edit::Broken { reason } => broken(templates, reason),
     }
 }
 
-fn broken(reason: &str) -> PatchElements {
-    PatchElements::new(format!(
-        r#"<div id="live-reload-error" role="alert">Live reload kept the last good page: {}</div>"#,
-        minijinja::HtmlEscape(reason)
-    ))
+fn broken(templates: Option<&Templates>, reason: String) -> PatchElements {
+    part(
+        templates,
+        Part::Status {
+            connected: true,
+            reason: Some(reason),
+        },
+    )
+}
+
+/// One of `live-reload.html`'s parts, as `part` there names it.
+#[derive(Debug, Serialize)]
+#[serde(tag = "part", rename_all = "kebab-case")]
+enum Part {
+    Stylesheet {
+        version: u64,
+    },
+    /// The alert under the hook: marked connected once the edit stream is open, and saying
+    /// why an edit could not be used.
+    Status {
+        connected: bool,
+        reason: Option<String>,
+    },
+}
+
+/// `part` from the live templates, or, if an edit broke that, from the built-in ones (whose
+/// rendering the tests check).
+fn part(templates: Option<&Templates>, part: Part) -> PatchElements {
+    let rendered = templates
+        .and_then(|templates| templates.render(LIVE_RELOAD, &part).ok())
+        .or_else(|| Templates::built_in().render(LIVE_RELOAD, &part).ok())
+        .unwrap_or_default();
+    PatchElements::new(rendered)
 }
 
 #[cfg(test)]
@@ -406,19 +401,36 @@ mod tests {
     }
 
     #[test]
-    fn the_hook_goes_first_in_the_body() {
-        let page = r#"<html><body class="x"><main></main></body></html>"#;
-        let hooked = with_hook(page);
-        assert!(hooked.starts_with(r#"<html><body class="x"><div id="live-reload""#));
-        assert!(hooked.ends_with("<main></main></body></html>"));
-    }
-
-    #[test]
-    fn a_page_without_a_whole_body_cannot_be_used() {
-        assert_eq!(body_of("<body><p></p></body>"), Ok("<body><p></p></body>"));
-        assert!(body_of("<html><body><p>").is_err());
-        assert!(body_of("").is_err());
-        assert!(body_of("</body><body>").is_err());
+    fn the_hook_opens_this_route_and_each_part_renders() {
+        let templates = Templates::built_in();
+        let hook = templates.render(LIVE_RELOAD, ()).unwrap();
+        assert!(
+            hook.contains(&format!(
+                "@get('{}'",
+                LIVE_RELOAD_PATH.trim_start_matches('/')
+            )),
+            "{hook}"
+        );
+        let connected = templates
+            .render(
+                LIVE_RELOAD,
+                Part::Status {
+                    connected: true,
+                    reason: None,
+                },
+            )
+            .unwrap();
+        assert_eq!(
+            connected,
+            r#"<div id="live-reload-error" role="alert" data-connected></div>"#
+        );
+        let stylesheet = templates
+            .render(LIVE_RELOAD, Part::Stylesheet { version: 3 })
+            .unwrap();
+        assert_eq!(
+            stylesheet,
+            format!(r#"<link rel="stylesheet" href="assets/{STYLESHEET_FILE}?v=3">"#)
+        );
     }
 
     #[test]

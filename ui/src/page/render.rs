@@ -6,7 +6,7 @@
 //! `tab`, `feed`), because Datastar compiles `data-signals` as an expression.
 
 use super::{
-    templates::{INDEX, TemplateError, Templates},
+    templates::{BODY, INDEX, TemplateError, Templates},
     updates::{Panel, UpdateStatus},
 };
 use crate::store::PageState;
@@ -26,6 +26,8 @@ struct PageView<'a> {
     /// The update panel (`updates.html`).
     #[serde(flatten)]
     updates: Panel<'a>,
+    /// Whether the page includes live reload's hook (`live-reload.html`).
+    live_reload: bool,
 }
 
 /// Only values the server makes: a boolean, a tab id of hex digits, and the feed's value,
@@ -37,29 +39,45 @@ struct Signals<'a> {
     feed: &'static str,
 }
 
-/// The page with `state`, `tab`, `notice` and `updates` in it.
-pub fn render(
-    templates: &Templates,
-    state: &PageState,
-    tab: &str,
-    notice: Option<&str>,
-    updates: &UpdateStatus,
-) -> Result<String, TemplateError> {
-    templates.render(
-        INDEX,
+/// What a page is rendered from.
+#[derive(Debug)]
+pub struct Page<'a> {
+    pub state: &'a PageState,
+    /// This tab's id (`$tab`), from [`new_tab_id`].
+    pub tab: &'a str,
+    /// What the page should know about its saved state.
+    pub notice: Option<&'a str>,
+    pub updates: &'a UpdateStatus,
+    /// Whether live reload is on (debug builds), so that the page listens for edits.
+    pub live_reload: bool,
+}
+
+impl Page<'_> {
+    /// The whole page.
+    pub fn render(&self, templates: &Templates) -> Result<String, TemplateError> {
+        templates.render(INDEX, self.view())
+    }
+
+    /// Only its `<body>`, as live reload sends it.
+    pub fn render_body(&self, templates: &Templates) -> Result<String, TemplateError> {
+        templates.render_block(INDEX, BODY, self.view())
+    }
+
+    fn view(&self) -> PageView<'_> {
         PageView {
             signals: Signals {
-                show: state.show,
-                tab,
+                show: self.state.show,
+                tab: self.tab,
                 feed: "",
             },
-            input: &state.input,
-            output: &state.output,
-            time: &state.target,
-            notice: notice.unwrap_or_default(),
-            updates: updates.panel(),
-        },
-    )
+            input: &self.state.input,
+            output: &self.state.output,
+            time: &self.state.target,
+            notice: self.notice.unwrap_or_default(),
+            updates: self.updates.panel(),
+            live_reload: self.live_reload,
+        }
+    }
 }
 
 /// A new tab id: 128 random bits, hex-encoded.
@@ -73,7 +91,15 @@ mod tests {
     use super::*;
 
     fn page(state: &PageState, notice: Option<&str>, updates: &UpdateStatus) -> String {
-        render(&Templates::built_in(), state, "t1", notice, updates).unwrap()
+        Page {
+            state,
+            tab: "t1",
+            notice,
+            updates,
+            live_reload: false,
+        }
+        .render(&Templates::built_in())
+        .unwrap()
     }
 
     #[test]
@@ -103,6 +129,32 @@ mod tests {
         assert!(page.contains(&panel), "{page}");
         assert_eq!(new_tab_id().len(), 32);
         assert_ne!(new_tab_id(), new_tab_id());
+    }
+
+    #[test]
+    fn live_reload_gets_the_body_with_its_hook_first() {
+        let state = PageState::default();
+        let page = Page {
+            state: &state,
+            tab: "t1",
+            notice: None,
+            updates: &UpdateStatus::Hidden,
+            live_reload: true,
+        };
+        let templates = Templates::built_in();
+        let body = page.render_body(&templates).unwrap();
+        assert!(
+            body.starts_with(r#"<body><div id="live-reload" hidden data-init="@get('"#),
+            "{body}"
+        );
+        assert!(body.ends_with("</body>"), "{body}");
+        let whole = page.render(&templates).unwrap();
+        assert!(whole.contains(&body));
+        let without = Page {
+            live_reload: false,
+            ..page
+        };
+        assert!(!without.render(&templates).unwrap().contains("live-reload"));
     }
 
     /// Datastar compiles every `data-*` value as an expression: nothing typed may reach one.

@@ -22,12 +22,19 @@ pub const UPDATES: &str = "updates.html";
 /// `#store-notice`: what the page should know about its saved state.
 pub const NOTICE: &str = "notice.html";
 
+/// Live reload's hook in the page, and the patches it sends (debug builds).
+pub const LIVE_RELOAD: &str = "live-reload.html";
+
+/// The block of [`INDEX`] that is the page's `<body>`: what live reload sends.
+pub const BODY: &str = "body";
+
 /// Every template's name, and its text as built into the binary.
-pub const EMBEDDED: [(&str, &str); 4] = [
+pub const EMBEDDED: [(&str, &str); 5] = [
     (INDEX, include_str!("../../assets/index.html")),
     (TARGET, include_str!("../../assets/target.html")),
     (UPDATES, include_str!("../../assets/updates.html")),
     (NOTICE, include_str!("../../assets/notice.html")),
+    (LIVE_RELOAD, include_str!("../../assets/live-reload.html")),
 ];
 
 /// A template that does not parse, or that failed while it rendered.
@@ -69,10 +76,7 @@ impl Templates {
                 .find(|(file, _)| file == name)
                 .map_or_else(|| text.to_owned(), |(_, text)| text.clone());
             env.add_template_owned(name, text)
-                .map_err(|source| TemplateError {
-                    name: name.to_owned(),
-                    source,
-                })?;
+                .map_err(|source| TemplateError::new(name, source))?;
         }
         Ok(Self { env })
     }
@@ -82,7 +86,7 @@ impl Templates {
         let mut env = minijinja::Environment::new();
         for (name, _) in EMBEDDED {
             // Plain text, escaped by the engine: nothing here can fail to parse.
-            let _ = env.add_template_owned(name, "<p>{{ error }}</p>");
+            let _ = env.add_template_owned(name, "{{ error }}");
         }
         env.add_global("error", err.to_string());
         Self { env }
@@ -90,15 +94,41 @@ impl Templates {
 
     /// Renders the template `name` with `context`.
     pub fn render(&self, name: &str, context: impl Serialize) -> Result<String, TemplateError> {
-        let error = |source| TemplateError {
-            name: name.to_owned(),
-            source,
-        };
+        self.template(name)?
+            .render(Self::value(&context))
+            .map_err(|source| TemplateError::new(name, source))
+    }
+
+    /// Renders only the block `block` of the template `name`, with `context`.
+    pub fn render_block(
+        &self,
+        name: &str,
+        block: &str,
+        context: impl Serialize,
+    ) -> Result<String, TemplateError> {
+        self.template(name)?
+            .render_captured(Self::value(&context))
+            .and_then(|mut rendered| rendered.with_state_mut(|state| state.render_block(block)))
+            .map_err(|source| TemplateError::new(name, source))
+    }
+
+    fn template(&self, name: &str) -> Result<minijinja::Template<'_, '_>, TemplateError> {
         self.env
             .get_template(name)
-            .map_err(error)?
-            .render(minijinja::Value::from(minijinja::value::Serde(&context)))
-            .map_err(error)
+            .map_err(|source| TemplateError::new(name, source))
+    }
+
+    fn value(context: &impl Serialize) -> minijinja::Value {
+        minijinja::Value::from(minijinja::value::Serde(context))
+    }
+}
+
+impl TemplateError {
+    fn new(name: &str, source: minijinja::Error) -> Self {
+        Self {
+            name: name.to_owned(),
+            source,
+        }
     }
 }
 

@@ -9,7 +9,6 @@
 
 use super::templates::{TemplateError, Templates, UPDATES};
 use serde::Serialize;
-use std::collections::BTreeMap;
 
 /// The panel's buttons, each a Datastar action (`ui/src/routes/updates.rs`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,7 +44,8 @@ impl Button {
         }
     }
 
-    /// The button's element id, for tests and styles: `update-install`.
+    /// The button's element id, for tests and styles: `update-install`. `updates.html`
+    /// writes both from the name after `updates/`.
     pub fn id(self) -> String {
         self.path().replace("updates/", "update-")
     }
@@ -117,20 +117,6 @@ impl UpdateStatus {
             look: self.look(),
             received,
             total,
-            buttons: Button::ALL
-                .into_iter()
-                .map(|button| {
-                    let name = button
-                        .path()
-                        .trim_start_matches("updates/")
-                        .replace('-', "_");
-                    let id = button.id();
-                    // A path of ours, never text from outside: marked safe, so that the markup
-                    // says `updates/install` rather than its slash escaped.
-                    let path = minijinja::Value::from_safe_string(button.path().to_owned());
-                    (name, ButtonView { id, path })
-                })
-                .collect(),
         }
     }
 
@@ -157,14 +143,6 @@ pub(crate) struct Panel<'a> {
     /// The download's progress, in MiB, as the panel words it.
     received: String,
     total: Option<String>,
-    /// Each button by its name (`not_now`): its element id and its action's path.
-    buttons: BTreeMap<String, ButtonView>,
-}
-
-#[derive(Debug, Serialize)]
-struct ButtonView {
-    id: String,
-    path: minijinja::Value,
 }
 
 fn mib(bytes: u64) -> String {
@@ -174,6 +152,34 @@ fn mib(bytes: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_button_in_the_panel_is_a_route() {
+        let (_, template) = crate::page::templates::EMBEDDED
+            .into_iter()
+            .find(|(name, _)| *name == UPDATES)
+            .unwrap();
+        let named: Vec<&str> = template
+            .match_indices("button(\"")
+            .map(|(at, _)| {
+                let name = &template[at + "button(\"".len()..];
+                &name[..name.find('"').unwrap()]
+            })
+            .collect();
+        for name in &named {
+            assert!(
+                Button::ALL
+                    .iter()
+                    .any(|button| button.path() == format!("updates/{name}")),
+                "updates.html has a button with no route: {name}"
+            );
+        }
+        for button in Button::ALL {
+            let name = button.path().trim_start_matches("updates/");
+            assert!(named.contains(&name), "no {name} button in updates.html");
+            assert_eq!(button.id(), format!("update-{name}"));
+        }
+    }
 
     #[test]
     fn every_status_is_one_panel_with_its_buttons() {

@@ -23,7 +23,8 @@ pub async fn live_reload(
     let page_app = app.clone();
     let edits = live
         .subscribe(move |templates| {
-            super::page::render_page(&page_app, templates).map_err(|err| err.to_string())
+            super::page::render_page(&page_app, templates, super::page::Part::Body)
+                .map_err(|err| err.to_string())
         })
         .map(|patch| Ok(patch.into()))
         .take_until(shutdown);

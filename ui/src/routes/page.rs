@@ -5,7 +5,8 @@ use crate::{
     ApiError, AppState,
     page::{
         assets::{DATASTAR_JS, PageFile},
-        render,
+        render::{Page, new_tab_id},
+        templates::{TemplateError, Templates},
     },
 };
 use axum::{
@@ -15,17 +16,12 @@ use axum::{
 };
 
 /// The page, as the user left it: `ui/assets/index.html`, rendered with the stored state
-/// ([`render`]).
+/// ([`Page`]).
 pub async fn index(State(app): State<AppState>) -> Result<Response, ApiError> {
-    let page = render_page(&app, &app.templates()).map_err(|err| {
+    let page = render_page(&app, &app.templates(), Part::Whole).map_err(|err| {
         tracing::error!(%err, "cannot render the page");
         ApiError::Internal
     })?;
-    #[cfg(debug_assertions)]
-    let page = match app.live_reload() {
-        Some(_) => crate::page::live_reload::with_hook(&page),
-        None => page,
-    };
     Ok((
         [
             (
@@ -40,19 +36,43 @@ pub async fn index(State(app): State<AppState>) -> Result<Response, ApiError> {
         .into_response())
 }
 
+/// How much of the page to render.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Part {
+    Whole,
+    /// The `<body>` only, as live reload sends it.
+    Body,
+}
+
 /// The page for a new tab, from `templates`.
 pub(super) fn render_page(
     app: &AppState,
-    templates: &crate::page::templates::Templates,
-) -> Result<String, crate::page::templates::TemplateError> {
+    templates: &Templates,
+    part: Part,
+) -> Result<String, TemplateError> {
     let store = app.store();
-    render::render(
-        templates,
-        &store.state(),
-        &render::new_tab_id(),
-        store.current_notice().as_deref(),
-        &app.update_status(),
-    )
+    let (state, notice, updates) = (store.state(), store.current_notice(), app.update_status());
+    let page = Page {
+        state: &state,
+        tab: &new_tab_id(),
+        notice: notice.as_deref(),
+        updates: &updates,
+        live_reload: live_reload_is_on(app),
+    };
+    match part {
+        Part::Whole => page.render(templates),
+        Part::Body => page.render_body(templates),
+    }
+}
+
+#[cfg(debug_assertions)]
+fn live_reload_is_on(app: &AppState) -> bool {
+    app.live_reload().is_some()
+}
+
+#[cfg(not(debug_assertions))]
+fn live_reload_is_on(_: &AppState) -> bool {
+    false
 }
 
 pub async fn style(State(app): State<AppState>, headers: HeaderMap) -> Response {
