@@ -26,6 +26,7 @@ mod flood;
 mod latency;
 mod live_reload;
 mod report;
+mod run;
 mod saves;
 mod servers;
 mod stats;
@@ -35,7 +36,8 @@ use anyhow::{Context, Result, bail};
 use clap::{Parser, ValueEnum};
 use cpus::{Cpus, Role};
 use feeds::FanOut;
-use report::{Latency, Report, ServerRun};
+use report::Report;
+use run::{Latency, ServerRun};
 use servers::Server;
 use std::{
     path::{Path, PathBuf},

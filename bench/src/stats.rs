@@ -1,6 +1,10 @@
 //! Medians over runs: every figure the report shows is one.
 
-use crate::{feeds::FanOut, report::ServerRun, wrk::Load};
+use crate::{
+    feeds::FanOut,
+    run::{Latency, ServerRun},
+    wrk::Load,
+};
 use std::time::Duration;
 
 /// The middle value (the upper one of an even count), or `None` for no values.
@@ -72,7 +76,7 @@ fn median_of(fan_outs: &[&FanOut], unpinned: bool) -> Option<FanOutMedian> {
 }
 
 /// Each figure's median over runs, and the errors of all runs together.
-pub fn load_median(runs: &[ServerRun], pick: fn(&crate::report::Latency) -> Load) -> Option<Load> {
+pub fn load_median(runs: &[ServerRun], pick: fn(&Latency) -> Load) -> Option<Load> {
     let loads: Vec<Load> = runs
         .iter()
         .filter_map(|r| r.latency.as_ref())

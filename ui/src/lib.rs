@@ -16,23 +16,26 @@
 //! # }
 //! ```
 
-//! The crate, by folder:
+//! The crate, by room, from the top down. A room imports only rooms below it, and code
+//! imports a thing from the module that defines it, not through these re-exports:
 //!
+//! - `routes/`: one thin handler per route, [`router`], which puts them behind the guards,
+//!   and [`serve`], which puts that on the transport;
 //! - [`state`]: [`AppState`], what every route shares, built from a [`Config`];
-//! - `routes/`: one thin handler per route, and [`router`], which puts them behind the guards;
-//! - `page/`: what the page is and hears: its embedded files, the live feeds, the events
-//!   native code sends it ([`PageEvents`]), the update panel ([`UpdateStatus`]), its templates, the
-//!   [`changes`] to its state that the server keeps and tells every tab, and, in debug
+//! - `security/`: the guards that let only our window in (Host, session, cross-site), which
+//!   read only their own `Policy`; a request that proves itself sets the connection's
+//!   [`sign_in_mark`];
+//! - `page/`: what the page is and hears: its templates and embedded files, the live feeds,
+//!   the events native code sends it ([`PageEvents`]), the update panel ([`UpdateStatus`]),
+//!   the [`changes`] to its state that the server keeps and tells every tab, and, in debug
 //!   builds, live reload;
-//! - `security/`: the guards that let only our window in (Host, session, cross-site);
 //! - [`store`]: the page's state, in SQLite in the data directory;
-//! - [`limits`]: request sizes and timeouts, and the checks that apply them;
-//! - [`native_requests`]: what the page, and the guard on its behalf, ask of native code
-//!   ([`NativeRequests`]);
-//! - [`private_files`]: directories and files closed to other users;
-//! - `transport/`: the listener's side: [`serve`], the connection cap, the loopback address,
-//!   and the [`readiness`] line;
-//! - [`error`](ApiError): every refusal, with its status and message.
+//! - `transport/`: the listener's side, handed a service: the connection cap, the loopback
+//!   address, and the [`readiness`] line;
+//! - below them all: [`native_requests`] (what the page, and the guard on its behalf, ask of
+//!   native code), [`limits`] (request sizes and timeouts), [`private_files`] (directories
+//!   and files closed to other users), [`sign_in_mark`], and [`error`](ApiError), every
+//!   refusal with its status and message.
 
 mod error;
 pub mod limits;
@@ -42,6 +45,7 @@ mod page;
 pub mod private_files;
 mod routes;
 mod security;
+pub mod sign_in_mark;
 pub mod state;
 pub mod store;
 mod sync;
@@ -58,7 +62,7 @@ pub use page::{
     page_events::{PageEvent, PageEvents},
     updates::{Button as UpdateButton, UpdateStatus},
 };
-pub use routes::{TIME_FORMAT, router};
+pub use routes::{TIME_FORMAT, router, serve};
 pub use security::{
     Auth, CONTENT_SECURITY_POLICY, Protected, Token, TokenError, session_cookie_name, token_rules,
 };
@@ -67,7 +71,6 @@ pub use store::{Opened, PageState, Preferences, Store, StoreError, UpdateChecks}
 pub use transport::{
     connections::{self, raise_open_file_limit},
     loopback, readiness,
-    server::serve,
 };
 
 /// Points a debug build's live reload at a directory other than the source tree's

@@ -1,7 +1,7 @@
 //! Limits that protect the server from oversized or abusive requests, and the checks that
 //! apply the request-size ones before anything else reads a request.
 
-use crate::ApiError;
+use crate::error::ApiError;
 use axum::{extract::Request, http::Uri};
 use std::time::Duration;
 

@@ -1,5 +1,4 @@
-//! The page's way to the native side: the mirror image of
-//! [`PageEvents`](crate::page::page_events).
+//! The page's way to the native side: the mirror image of `PageEvents`.
 //!
 //! [`PageEvents`](crate::PageEvents) carries native → server → page. This carries
 //! page → server → native: a Datastar action from the page, behind the same guards as every
@@ -11,7 +10,7 @@
 //! The headless server has no native side (`Config::native` is `None`), and so none of the
 //! routes that would send one.
 
-use crate::ApiError;
+use crate::error::ApiError;
 use tokio::sync::mpsc;
 
 /// Something the page asks of the native side.

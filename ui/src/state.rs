@@ -1,10 +1,13 @@
 //! The application state every route shares, built once per listening address.
 
 use crate::{
-    NativeRequests, PageEvents, Store, UpdateStatus, limits,
+    limits,
+    native_requests::NativeRequests,
+    page::page_events::PageEvents,
+    page::updates::{UpdatePanel, UpdateStatus},
     page::{feeds::LiveFeeds, templates::Templates},
-    security::{AllowedHosts, Auth, LaunchTokens, SessionCookie},
-    sync::lock,
+    security::{Auth, Policy, SessionCookie},
+    store::Store,
     transport::connections::Connections,
 };
 use std::{net::SocketAddr, sync::Arc, time::Duration};
@@ -41,7 +44,7 @@ impl Default for Config {
     /// A fresh random token, so that forgetting to configure auth never means no auth.
     fn default() -> Self {
         Self {
-            auth: Auth::Token(crate::Token::generate()),
+            auth: Auth::Token(crate::security::Token::generate()),
             max_feeds: limits::DEFAULT_MAX_FEEDS,
             header_read_timeout: limits::HEADER_READ_TIMEOUT,
             keep_alive: limits::KEEP_ALIVE,
@@ -65,14 +68,8 @@ pub struct AppState {
 
 #[derive(Debug)]
 struct Inner {
-    addr: SocketAddr,
-    /// `/s/<128 random bits>`: every route lives under it, and the session cookie is scoped
-    /// to it ([`crate::security::SessionCookie`]).
-    base_path: String,
-    auth: Auth,
-    launch_tokens: LaunchTokens,
-    allowed_hosts: AllowedHosts,
-    session_cookie: SessionCookie,
+    /// Who may come in: what the guard reads.
+    policy: Arc<Policy>,
     feeds: LiveFeeds,
     header_read_timeout: Duration,
     keep_alive: Duration,
@@ -81,7 +78,7 @@ struct Inner {
     store: Store,
     native: Option<NativeRequests>,
     /// The update panel as it stands, for pages loaded from now on.
-    update_status: std::sync::Mutex<UpdateStatus>,
+    updates: UpdatePanel,
     #[cfg(debug_assertions)]
     live_reload: Option<Arc<crate::page::live_reload::LiveReload>>,
     shutdown: CancellationToken,
@@ -91,18 +88,9 @@ impl AppState {
     /// `addr` is the address the listener actually bound (port 0 resolved), because the
     /// Host check and the session cookie's name both depend on the real port.
     pub fn new(addr: SocketAddr, config: Config) -> Self {
-        let base_path = crate::security::secret_base_path();
         Self {
             inner: Arc::new(Inner {
-                addr,
-                allowed_hosts: AllowedHosts::for_addr(addr),
-                session_cookie: SessionCookie::new(addr.port(), &base_path),
-                base_path,
-                launch_tokens: LaunchTokens::new(match &config.auth {
-                    Auth::Token(token) => Some(token.clone()),
-                    Auth::Disabled => None,
-                }),
-                auth: config.auth,
+                policy: Arc::new(Policy::new(addr, config.auth, config.native.clone())),
                 feeds: LiveFeeds::new(config.max_feeds),
                 header_read_timeout: config.header_read_timeout,
                 keep_alive: config.keep_alive,
@@ -114,7 +102,7 @@ impl AppState {
                 page_events: PageEvents::default(),
                 store: config.store,
                 native: config.native,
-                update_status: std::sync::Mutex::default(),
+                updates: UpdatePanel::default(),
                 #[cfg(debug_assertions)]
                 live_reload: config
                     .live_reload
@@ -125,13 +113,18 @@ impl AppState {
     }
 
     pub fn addr(&self) -> SocketAddr {
-        self.inner.addr
+        self.inner.policy.addr()
+    }
+
+    /// Who may come in: what the guard reads.
+    pub fn policy(&self) -> &Arc<Policy> {
+        &self.inner.policy
     }
 
     /// `http://IP:PORT/`: where the server listens, which opens nothing by itself. The
     /// readiness line prints it.
     pub fn origin(&self) -> String {
-        let addr = self.inner.addr;
+        let addr = self.addr();
         // A wildcard bind is reachable on loopback, and a browser cannot open `0.0.0.0`.
         let ip = if addr.ip().is_unspecified() {
             std::net::Ipv4Addr::LOCALHOST.into()
@@ -143,7 +136,7 @@ impl AppState {
 
     /// `/s/<secret>`, the path every route lives under.
     pub fn base_path(&self) -> &str {
-        &self.inner.base_path
+        self.inner.policy.base_path()
     }
 
     /// The URL of `path` (`/get`, `/assets/style.css`) under [`AppState::base_path`].
@@ -151,7 +144,7 @@ impl AppState {
         format!(
             "{}{}{path}",
             self.origin().trim_end_matches('/'),
-            self.inner.base_path
+            self.base_path()
         )
     }
 
@@ -163,7 +156,7 @@ impl AppState {
     /// The URL to open first. With a token it carries `?token=…`, which the server swaps,
     /// once, for a session cookie, and redirects to [`AppState::base_url`].
     pub fn launch_url(&self) -> String {
-        match &self.inner.auth {
+        match self.auth() {
             Auth::Token(token) => self.url_with(token),
             Auth::Disabled => self.base_url(),
         }
@@ -172,31 +165,23 @@ impl AppState {
     /// A new URL that signs one more browser in, once: for a window that lost its session
     /// (a renderer that crashed out of an incognito session), or a second client.
     pub fn issue_launch_url(&self) -> String {
-        match &self.inner.auth {
-            Auth::Token(_) => self.url_with(&self.inner.launch_tokens.issue()),
-            Auth::Disabled => self.base_url(),
+        match self.inner.policy.issue_token() {
+            Some(token) => self.url_with(&token),
+            None => self.base_url(),
         }
     }
 
-    fn url_with(&self, token: &crate::Token) -> String {
+    fn url_with(&self, token: &crate::security::Token) -> String {
         format!("{}?token={}", self.base_url(), token.reveal())
     }
 
-    pub(crate) fn launch_tokens(&self) -> &LaunchTokens {
-        &self.inner.launch_tokens
-    }
-
     pub fn auth(&self) -> &Auth {
-        &self.inner.auth
-    }
-
-    pub(crate) fn allowed_hosts(&self) -> &AllowedHosts {
-        &self.inner.allowed_hosts
+        self.inner.policy.auth()
     }
 
     /// The cookie that carries this server's session; its name depends on the port.
     pub fn session_cookie(&self) -> &SessionCookie {
-        &self.inner.session_cookie
+        self.inner.policy.session_cookie()
     }
 
     /// The live `/feed` streams: their count falls as clients leave, which tests watch.
@@ -240,23 +225,15 @@ impl AppState {
 
     /// The update panel as it stands.
     pub fn update_status(&self) -> UpdateStatus {
-        lock(&self.inner.update_status).clone()
+        self.inner.updates.status()
     }
 
     /// Shows `status` in the update panel of every open page, and of every page loaded
     /// from now on.
     pub fn show_update(&self, status: UpdateStatus) {
-        let panel = status.render(&self.templates());
-        // Sent under the lock, so that pages hear the steps in the order they are kept.
-        let mut current = lock(&self.inner.update_status);
-        *current = status;
-        match panel {
-            Ok(panel) => {
-                self.page_events()
-                    .send(datastar::prelude::PatchElements::new(panel));
-            }
-            Err(err) => tracing::error!(%err, "cannot show the update panel"),
-        }
+        self.inner
+            .updates
+            .show(status, &self.templates(), self.page_events());
     }
 
     /// The open connections and their cap: tests watch the count.

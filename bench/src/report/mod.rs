@@ -13,9 +13,9 @@ mod targets;
 
 use crate::{
     desktop::{APP_PROCESS, Desktop, Footprint},
-    feeds::FanOut,
     flood::Flood,
     live_reload::LiveReload,
+    run::{Latency, ServerRun},
     saves::Saves,
     stats::{
         fan_out_medians, load_median, median, median_load, median_of_readings, unpinned_median,
@@ -25,24 +25,6 @@ use crate::{
 use std::{fmt::Write, time::Duration};
 use table::Table;
 use ui_scenarios::process::{NETWORK_PROCESS, WEB_PROCESS, machine};
-
-pub struct ServerRun {
-    /// `None` in `feeds` mode, which measures fan-out only.
-    pub latency: Option<Latency>,
-    pub fan_outs: Vec<FanOut>,
-    /// One more fan-out, on a server free to use every core (the default configuration).
-    pub unpinned: Option<FanOut>,
-}
-
-#[derive(Clone, Copy)]
-pub struct Latency {
-    pub get_c1: Load,
-    pub get_c64: Load,
-    pub first_feed: Duration,
-    pub first_get: Duration,
-    /// What the server wrote to storage while wrk loaded `/get` (`None`: not readable).
-    pub get_disk_writes: Option<u64>,
-}
 
 pub struct Report {
     /// `full`, `smoke` or `feeds`: what the report calls itself.

@@ -7,8 +7,14 @@
 //! go back through the server as [`NativeRequest`](crate::native_requests::NativeRequest)s.
 //! No IPC either way.
 
-use super::templates::{TemplateError, Templates, UPDATES};
+use super::{
+    page_events::PageEvents,
+    templates::{TemplateError, Templates, UPDATES},
+};
+use crate::sync::lock;
+use datastar::prelude::PatchElements;
 use serde::Serialize;
+use std::sync::Mutex;
 
 /// The panel's buttons, each a Datastar action (`ui/src/routes/updates.rs`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -131,6 +137,33 @@ impl UpdateStatus {
             Self::UpToDate { .. } | Self::Updated { .. } => "done",
             Self::Unreachable { .. } | Self::Failed { .. } | Self::NotInstalled { .. } => "failed",
             Self::Available { .. } => "offer",
+        }
+    }
+}
+
+/// The update panel as it stands: the step that pages loaded from now on show, and that
+/// every open page hears of as it changes.
+#[derive(Debug, Default)]
+pub struct UpdatePanel {
+    status: Mutex<UpdateStatus>,
+}
+
+impl UpdatePanel {
+    pub fn status(&self) -> UpdateStatus {
+        lock(&self.status).clone()
+    }
+
+    /// Keeps `status`, and sends it, rendered from `templates`, to every page on `events`.
+    pub fn show(&self, status: UpdateStatus, templates: &Templates, events: &PageEvents) {
+        let panel = status.render(templates);
+        // Sent under the lock, so that pages hear the steps in the order they are kept.
+        let mut current = lock(&self.status);
+        *current = status;
+        match panel {
+            Ok(panel) => {
+                events.send(PatchElements::new(panel));
+            }
+            Err(err) => tracing::error!(%err, "cannot show the update panel"),
         }
     }
 }

@@ -1,7 +1,7 @@
 //! The stream that carries [`crate::PageEvents`] to the page: native controls, and the
 //! changes the page's other tabs make, through the server, as Datastar events.
 
-use crate::{AppState, security::DatastarAction};
+use crate::{security::DatastarAction, state::AppState};
 use axum::{
     extract::State,
     response::{

@@ -1,6 +1,6 @@
 //! Feed: an endless stream of random hex, one value a second, one stream per client.
 
-use crate::{ApiError, AppState, page::feeds::FeedPermit, security::DatastarAction};
+use crate::{error::ApiError, page::feeds::FeedPermit, security::DatastarAction, state::AppState};
 use axum::{
     extract::State,
     response::{

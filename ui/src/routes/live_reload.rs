@@ -1,6 +1,6 @@
 //! Debug builds only: the stream that carries edits of `ui/assets/` to the page.
 
-use crate::{ApiError, AppState, security::DatastarAction};
+use crate::{error::ApiError, security::DatastarAction, state::AppState};
 use axum::{
     extract::State,
     response::{

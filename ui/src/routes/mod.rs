@@ -1,4 +1,5 @@
-//! The router: which path goes to which handler, and which guards stand in front.
+//! The router: which path goes to which handler, and which guards stand in front; and the
+//! server, whole: that router on the transport.
 
 mod events;
 mod feed;
@@ -12,7 +13,14 @@ mod updates;
 
 pub use target::TIME_FORMAT;
 
-use crate::{ApiError, AppState, limits::MAX_SAVE_BYTES, page::updates::Button, security};
+use crate::{
+    error::ApiError,
+    limits::MAX_SAVE_BYTES,
+    page::updates::Button,
+    security,
+    state::AppState,
+    transport::{self, server::Transport},
+};
 use axum::{
     Router,
     extract::DefaultBodyLimit,
@@ -24,9 +32,24 @@ use axum::{
 use futures_util::stream::{self, Once};
 use std::{convert::Infallible, future::Ready};
 
+/// Serves `app` on `listener` until `shutdown` completes, then shuts down gracefully:
+/// it stops accepting, ends every open feed, lets in-flight responses finish and returns.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    app: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send,
+) -> std::io::Result<()> {
+    let transport = Transport {
+        header_read_timeout: app.header_read_timeout(),
+        connections: app.connections().clone(),
+        stopping: app.shutdown_token().clone(),
+    };
+    transport::server::serve(listener, router(app), transport, shutdown).await
+}
+
 /// The whole application: the page, its assets, its Datastar actions and every guard.
 ///
-/// [`crate::serve`] is the transport around it; a caller that brings its own transport
+/// [`serve`] puts it on the transport; a caller that brings its own transport
 /// (a unit test with `tower::ServiceExt::oneshot`, another server) gets every guard too.
 pub fn router(app: AppState) -> security::Protected {
     // Every route lives under the secret base path, which the session cookie is scoped to;
@@ -80,7 +103,7 @@ pub fn router(app: AppState) -> security::Protected {
         .method_not_allowed_fallback(method_not_allowed)
         .with_state(app.clone());
 
-    security::protect(routes, app)
+    security::protect(routes, app.policy().clone())
 }
 
 async fn not_found(uri: Uri) -> ApiError {

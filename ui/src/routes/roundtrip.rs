@@ -3,10 +3,11 @@
 
 use super::{OneEvent, one_event};
 use crate::{
-    ApiError, AppState,
+    error::ApiError,
     limits::{MAX_INPUT_CHARS, check_chars},
     page::changes,
     security::DatastarAction,
+    state::AppState,
 };
 use axum::{extract::State, response::Response};
 use datastar::{axum::ReadSignals, prelude::PatchSignals};

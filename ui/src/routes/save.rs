@@ -3,10 +3,11 @@
 //! tabs ([`changes::keep_edit`]).
 
 use crate::{
-    ApiError, AppState,
+    error::ApiError,
     limits::{MAX_INPUT_CHARS, MAX_SAVE_BYTES, MAX_TAB_CHARS, check_chars},
     page::changes::{self, Edit},
     security::DatastarAction,
+    state::AppState,
 };
 use axum::{
     body::Bytes,

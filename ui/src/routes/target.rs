@@ -2,7 +2,7 @@
 //! shows it in every tab.
 
 use super::{OneEvent, events::Tab, one_event};
-use crate::{ApiError, AppState, page::templates::TARGET, security::DatastarAction};
+use crate::{error::ApiError, page::templates::TARGET, security::DatastarAction, state::AppState};
 use axum::{extract::State, response::Response};
 use chrono::Local;
 use datastar::{axum::ReadSignals, prelude::PatchElements};

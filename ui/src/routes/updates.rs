@@ -3,7 +3,8 @@
 //! Only a server with a native side (the desktop app) has these routes.
 
 use crate::{
-    ApiError, AppState, NativeRequest, UpdateChecks, UpdateStatus, security::DatastarAction,
+    error::ApiError, native_requests::NativeRequest, page::updates::UpdateStatus,
+    security::DatastarAction, state::AppState, store::UpdateChecks,
 };
 use axum::{extract::State, http::StatusCode};
 

@@ -3,7 +3,7 @@
 //! The session cookie is `SameSite=Strict`, so such requests would fail anyway; this check
 //! turns them away before any handler runs and says why.
 
-use crate::ApiError;
+use crate::error::ApiError;
 use axum::http::{HeaderMap, HeaderName, header};
 
 pub fn check(headers: &HeaderMap) -> Result<(), ApiError> {

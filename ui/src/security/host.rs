@@ -5,7 +5,7 @@
 //! name addresses we do not hold, which another local user could bind to receive a sign-in
 //! URL meant for us.
 
-use crate::ApiError;
+use crate::error::ApiError;
 use axum::http::{HeaderMap, Uri, header};
 use std::net::{Ipv4Addr, SocketAddr};
 

@@ -7,11 +7,13 @@
 mod cross_site;
 mod headers;
 mod host;
+mod policy;
 mod session;
 mod token;
 
 pub use headers::CONTENT_SECURITY_POLICY;
 pub use host::AllowedHosts;
+pub use policy::Policy;
 pub use session::{SessionCookie, cookie_name as session_cookie_name, secret_base_path};
 pub use token::{Auth, LaunchTokens, Token, TokenError};
 pub mod token_rules {
@@ -19,8 +21,7 @@ pub mod token_rules {
     pub use super::token::{MIN_CHOSEN_LEN, WRONG_GUESS_MAX, WRONG_GUESS_STEP};
 }
 
-use crate::transport::connections::Connection;
-use crate::{ApiError, AppState, limits, native_requests::NativeRequest};
+use crate::{error::ApiError, limits, native_requests::NativeRequest, sign_in_mark::SignInMark};
 use axum::{
     Router,
     body::{Body, Bytes, HttpBody},
@@ -41,9 +42,9 @@ use std::{
 use tower::{BoxError, Service, ServiceExt};
 use tracing::Instrument;
 
-/// Puts the whole router behind the guard.
-pub fn protect(routes: Router, app: AppState) -> Protected {
-    Protected { routes, app }
+/// Puts the whole router behind the guard, which lets in what `policy` allows.
+pub fn protect(routes: Router, policy: Arc<Policy>) -> Protected {
+    Protected { routes, policy }
 }
 
 /// The routes behind the guard, as one tower service: what [`crate::router`] returns.
@@ -58,7 +59,7 @@ pub fn protect(routes: Router, app: AppState) -> Protected {
 #[derive(Clone)]
 pub struct Protected {
     routes: Router,
-    app: AppState,
+    policy: Arc<Policy>,
 }
 
 impl<B> Service<axum::http::Request<B>> for Protected
@@ -77,7 +78,7 @@ where
 
     fn call(&mut self, request: axum::http::Request<B>) -> Self::Future {
         let guarded = guard(
-            self.app.clone(),
+            self.policy.clone(),
             request.map(Body::new),
             self.routes.clone(),
         );
@@ -87,14 +88,14 @@ where
 
 /// Runs every check in the order below; the first that fails answers. Every response,
 /// refusals and panics included, leaves with the security headers.
-async fn guard(app: AppState, request: Request, routes: Router) -> Response {
-    let span = request_span(&app, &request);
+async fn guard(policy: Arc<Policy>, request: Request, routes: Router) -> Response {
+    let span = request_span(&policy, &request);
     async move {
         let started = Instant::now();
         // Last line of defence: handlers do not panic, but if one ever does, the client
         // gets a message and the server keeps serving. A panic while a body streams (after
         // this returns) ends only that connection's task, which tokio catches.
-        let mut response = AssertUnwindSafe(answer(&app, request, routes))
+        let mut response = AssertUnwindSafe(answer(&policy, request, routes))
             .catch_unwind()
             .await
             .unwrap_or_else(panic_response);
@@ -107,13 +108,13 @@ async fn guard(app: AppState, request: Request, routes: Router) -> Response {
 }
 
 /// The route's response if every check passes, else the first refusal.
-async fn answer(app: &AppState, request: Request, routes: Router) -> Response {
-    match admit(app, &request) {
+async fn answer(policy: &Policy, request: Request, routes: Router) -> Response {
+    match admit(policy, &request) {
         Ok(admission) => {
             // A connection that proved itself is never evicted to make room. Only requests
-            // on a connection not yet signed in carry its slot.
-            if let Some(slot) = request.extensions().get::<Arc<Connection>>() {
-                slot.mark_signed_in();
+            // on a connection not yet signed in carry the mark.
+            if let Some(mark) = request.extensions().get::<SignInMark>() {
+                mark.set();
             }
             match admission {
                 Admission::Proceed => match routes.oneshot(request).await {
@@ -125,9 +126,9 @@ async fn answer(app: &AppState, request: Request, routes: Router) -> Response {
         }
         Err(refusal) => {
             match refusal {
-                ApiError::WrongToken => app.launch_tokens().after_wrong_guess().await,
+                ApiError::WrongToken => policy.launch_tokens().after_wrong_guess().await,
                 ApiError::MissingSession | ApiError::StaleSession => {
-                    page_came_back_signed_out(app, &request);
+                    page_came_back_signed_out(policy, &request);
                 }
                 _ => {}
             }
@@ -145,12 +146,14 @@ async fn answer(app: &AppState, request: Request, routes: Router) -> Response {
 /// the path and lost its cookie (in the desktop app, because WebKit's network process died
 /// with it): the native side, if any, signs the window in afresh. Only the path is a sign of
 /// ours; a stranger who does not know it is just refused.
-fn page_came_back_signed_out(app: &AppState, request: &Request) {
-    let Some(native) = app.native() else { return };
+fn page_came_back_signed_out(policy: &Policy, request: &Request) {
+    let Some(native) = policy.native() else {
+        return;
+    };
     let under_base = request
         .uri()
         .path()
-        .strip_prefix(app.base_path())
+        .strip_prefix(policy.base_path())
         .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'));
     if !under_base {
         return;
@@ -161,13 +164,13 @@ fn page_came_back_signed_out(app: &AppState, request: &Request) {
     }
 }
 
-fn admit(app: &AppState, request: &Request) -> Result<Admission, ApiError> {
+fn admit(policy: &Policy, request: &Request) -> Result<Admission, ApiError> {
     limits::check_head(request)?;
-    host::check(app.allowed_hosts(), request.headers())?;
+    host::check(policy.allowed_hosts(), request.headers())?;
     host::check_target(request.uri(), request.headers())?;
     limits::check_query(request.uri())?;
     cross_site::check(request.headers())?;
-    session::check(app, request)
+    session::check(policy, request)
 }
 
 /// A `HeaderName`, not a `&str`: a string is parsed into a name on every lookup.
@@ -214,9 +217,9 @@ fn single<'a>(
 
 /// Logs the path only, and without the secret base path: the query may carry the launch
 /// token or the user's input, and the base path is half of what opens the server.
-fn request_span(app: &AppState, request: &Request) -> tracing::Span {
+fn request_span(policy: &Policy, request: &Request) -> tracing::Span {
     let path = request.uri().path();
-    let path = path.strip_prefix(app.base_path()).unwrap_or(path);
+    let path = path.strip_prefix(policy.base_path()).unwrap_or(path);
     tracing::debug_span!("request", method = %request.method(), path)
 }
 
@@ -233,14 +236,13 @@ fn panic_response(panic: Box<dyn Any + Send + 'static>) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Config;
     use axum::{body::Body, http::StatusCode, routing::get};
     use tower::ServiceExt;
 
-    fn request(app: &AppState, path: &str) -> Request {
+    fn request(policy: &Policy, path: &str) -> Request {
         Request::builder()
             .uri(path)
-            .header("host", app.addr().to_string())
+            .header("host", policy.addr().to_string())
             .body(Body::empty())
             .expect("a valid request")
     }
@@ -252,16 +254,14 @@ mod tests {
         async fn planted() -> &'static str {
             panic!("planted")
         }
-        let app = AppState::new(
+        let policy = Arc::new(Policy::new(
             "127.0.0.1:4000".parse().unwrap(),
-            Config {
-                auth: Auth::Disabled,
-                ..Config::default()
-            },
-        );
+            Auth::Disabled,
+            None,
+        ));
         let routes = Router::new().route("/panic", get(planted));
-        let response = protect(routes, app.clone())
-            .oneshot(request(&app, "/panic"))
+        let response = protect(routes, policy.clone())
+            .oneshot(request(&policy, "/panic"))
             .await
             .unwrap();
         assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);

@@ -11,7 +11,8 @@
 //! same-site. With the path, the browser sends the cookie only to URLs under it, which the
 //! other port's owner cannot guess.
 
-use crate::{ApiError, AppState, Auth, Token};
+use super::{Auth, Policy, Token};
+use crate::error::ApiError;
 use axum::{
     extract::{Query, Request},
     http::{HeaderMap, HeaderValue, StatusCode, header},
@@ -112,18 +113,18 @@ pub enum Admission {
     SignedIn(Response),
 }
 
-pub fn check(app: &AppState, request: &Request) -> Result<Admission, ApiError> {
-    if let Auth::Disabled = app.auth() {
+pub fn check(policy: &Policy, request: &Request) -> Result<Admission, ApiError> {
+    if let Auth::Disabled = policy.auth() {
         return Ok(Admission::Proceed);
     }
-    let cookie = app.session_cookie();
+    let cookie = policy.session_cookie();
     // A signed-in browser that opens its launch URL again just goes on.
     let verdict = cookie.verify(request.headers());
     if verdict == Verdict::Valid {
         return Ok(Admission::Proceed);
     }
     if let Some(offered) = offered_token(request) {
-        if !app.launch_tokens().redeem(&offered) {
+        if !policy.launch_tokens().redeem(&offered) {
             return Err(ApiError::WrongToken);
         }
         return Ok(Admission::SignedIn(sign_in(cookie)));

@@ -6,7 +6,9 @@
 //! client, keeps no queue of small events per connection. It also caps open connections
 //! (see [`crate::transport::connections`]).
 
-use crate::{AppState, router};
+use super::connections::Connections;
+use crate::sign_in_mark::SignInMark;
+use axum::{extract::Request, response::Response};
 use futures_util::FutureExt;
 use hyper::server::conn::http1;
 use hyper_util::{
@@ -14,30 +16,46 @@ use hyper_util::{
     server::graceful::GracefulShutdown,
     service::TowerToHyperService,
 };
-use std::{future::Future, io, time::Duration};
+use std::{convert::Infallible, future::Future, io, sync::Arc, time::Duration};
 use tokio::net::TcpListener;
-use tower::ServiceExt;
+use tokio_util::sync::CancellationToken;
+use tower::{Service, ServiceExt};
 
 /// How long `accept` rests after failing (out of descriptors, usually).
 const ACCEPT_BACK_OFF: Duration = Duration::from_millis(5);
 /// The longest the accept loop waits for an evicted connection to close.
 const EVICTION_GRACE: Duration = Duration::from_millis(100);
 
-/// Serves `app` on `listener` until `shutdown` completes, then shuts down gracefully:
+/// What the transport needs to know: no routes, no state.
+#[derive(Debug, Clone)]
+pub struct Transport {
+    /// How long a client may take to send a request's head.
+    pub header_read_timeout: Duration,
+    /// The cap on open connections.
+    pub connections: Arc<Connections>,
+    /// Cancelled as the server stops, so that responses that last (feeds) end.
+    pub stopping: CancellationToken,
+}
+
+/// Serves `service` on `listener` until `shutdown` completes, then shuts down gracefully:
 /// it stops accepting, ends every open feed, lets in-flight responses finish and returns.
-pub async fn serve(
+pub async fn serve<S>(
     listener: TcpListener,
-    app: AppState,
+    service: S,
+    transport: Transport,
     shutdown: impl Future<Output = ()> + Send,
-) -> io::Result<()> {
-    let router = router(app.clone());
+) -> io::Result<()>
+where
+    S: Service<Request, Response = Response, Error = Infallible> + Clone + Send + 'static,
+    S::Future: Send + 'static,
+{
     let mut http = http1::Builder::new();
     http.timer(TokioTimer::new())
-        .header_read_timeout(app.header_read_timeout())
+        .header_read_timeout(transport.header_read_timeout)
         .max_buf_size(crate::limits::MAX_HEAD_BYTES)
         .writev(false);
     let connections = GracefulShutdown::new();
-    let memory = tokio::spawn(give_back_memory_after_floods(app.clone()));
+    let memory = tokio::spawn(give_back_memory_after_floods(transport.connections.clone()));
     let mut shutdown = std::pin::pin!(shutdown);
 
     loop {
@@ -55,19 +73,23 @@ pub async fn serve(
             () = &mut shutdown => break,
         };
         // Over the cap with every slot signed in: turn the newcomer away at once.
-        let Some(slot) = app.connections().open() else {
+        let Some(slot) = transport.connections.open() else {
             continue;
         };
         // Latency matters more than packet count for small SSE events.
         let _ = stream.set_nodelay(true);
-        // Each request on a connection not yet signed in learns its connection, so that
-        // signing in marks the slot. Once it is marked, requests skip the insert (a hash map
-        // insert on the hottest path): on a kept-alive connection, every request but the first.
-        let service = TowerToHyperService::new(router.clone().map_request({
+        // Each request on a connection not yet signed in carries a mark for the guard to
+        // set. Once it is set, requests skip the insert (a hash map insert on the hottest
+        // path): on a kept-alive connection, every request but the first.
+        let service = TowerToHyperService::new(service.clone().map_request({
             let slot = slot.clone();
-            move |mut request: axum::extract::Request<hyper::body::Incoming>| {
+            move |request: hyper::Request<hyper::body::Incoming>| {
+                let mut request = request.map(axum::body::Body::new);
                 if !slot.is_signed_in() {
-                    request.extensions_mut().insert(slot.clone());
+                    let slot = slot.clone();
+                    request
+                        .extensions_mut()
+                        .insert(SignInMark::new(move || slot.mark_signed_in()));
                 }
                 request
             }
@@ -80,13 +102,13 @@ pub async fn serve(
             None => tracing::debug!("connection evicted to make room"),
         }));
         // A connection this one evicted gives its descriptor back before the next accept.
-        app.connections().evictions_closed(EVICTION_GRACE).await;
+        transport.connections.evictions_closed(EVICTION_GRACE).await;
     }
 
     tracing::debug!("shutting down");
     memory.abort();
     drop(listener);
-    app.shutdown_token().cancel();
+    transport.stopping.cancel();
     connections.shutdown().await;
     Ok(())
 }
@@ -97,10 +119,10 @@ const FLOOD_CHECK: Duration = Duration::from_secs(2);
 /// After a flood of connections that never signed in has been turned away, hands the memory
 /// they used back to the system. glibc keeps freed memory in its per-thread arenas for
 /// reuse, so without this a flood's tens of MiB stay in the server's RSS long after.
-async fn give_back_memory_after_floods(app: AppState) {
+async fn give_back_memory_after_floods(connections: Arc<Connections>) {
     loop {
         tokio::time::sleep(FLOOD_CHECK).await;
-        if app.connections().take_flood() {
+        if connections.take_flood() {
             tracing::debug!("a flood has ended: giving its memory back");
             trim_freed_memory();
         }
