@@ -186,7 +186,7 @@ fn start(app: &tauri::AppHandle) -> Result<(), StartFailure> {
 /// beside the log. Without one, in memory, and the page says so.
 fn page_store(app: &tauri::AppHandle) -> datastar_ui::Store {
     match app.path().app_data_dir() {
-        Ok(dir) => datastar_ui::Store::open(&dir).0,
+        Ok(dir) => datastar_ui::Store::open(&dir),
         Err(err) => {
             tracing::warn!(%err, "no data directory: keeping the page's state in memory");
             datastar_ui::Store::in_memory()

@@ -22,7 +22,7 @@ pub struct Saves {
 
 pub async fn measure(repo: &Path, count: usize) -> Result<Saves> {
     let dir = crate::scratch_dir(repo)?;
-    let (store, _) = Store::open(dir.path());
+    let store = Store::open(dir.path());
     anyhow::ensure!(store.is_persistent(), "{:?}", store.notice());
     let mut latencies = Vec::with_capacity(count);
     let started = Instant::now();

@@ -157,7 +157,7 @@ pub fn private_dir(dir: &Path) -> io::Result<()> {
 /// Opens `file` (creating it 0600 if it is missing), checks it again on the open file, and
 /// makes it 0600 through that file, not its path: never through a link, and never blocking
 /// on a FIFO.
-pub fn open_private_file(file: &Path) -> Result<(), NotPrivate> {
+pub fn open_private_file(file: &Path) -> Result<std::fs::File, NotPrivate> {
     let unreadable = |source| NotPrivate::Unreadable {
         path: file.to_owned(),
         source,
@@ -190,7 +190,7 @@ pub fn open_private_file(file: &Path) -> Result<(), NotPrivate> {
             .set_permissions(std::fs::Permissions::from_mode(0o600))
             .map_err(unreadable)?;
     }
-    Ok(())
+    Ok(opened)
 }
 
 /// Makes `file` 0600, if it exists.

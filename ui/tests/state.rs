@@ -211,7 +211,7 @@ impl Drop for SmallDisk {
 #[ignore = "needs root, to mount a small disk"]
 async fn a_full_disk_is_said_in_the_page_until_saves_work_again() {
     let disk = SmallDisk::mount("256k");
-    let (store, _) = datastar_ui::Store::open(disk.0.path());
+    let store = datastar_ui::Store::open(disk.0.path());
     assert!(store.is_persistent(), "{:?}", store.notice());
     let server = TestServer::start_with(datastar_ui::Config {
         store,

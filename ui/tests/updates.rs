@@ -27,7 +27,7 @@ fn press(server: &TestServer, button: UpdateButton) -> reqwest::RequestBuilder {
 #[tokio::test]
 async fn the_first_launch_question_is_answered_once_and_kept() {
     let dir = tempfile::tempdir().unwrap();
-    let (store, _) = Store::open(dir.path());
+    let store = Store::open(dir.path());
     let (server, mut inbox) = desktop_server(store.clone()).await;
     server.app.show_update(UpdateStatus::Question);
     let page = server.get("/").send().await.unwrap().text().await.unwrap();
@@ -49,7 +49,7 @@ async fn the_first_launch_question_is_answered_once_and_kept() {
     let page = server.get("/").send().await.unwrap().text().await.unwrap();
     assert!(!page.contains("Check Automatically"), "asked once");
     assert_eq!(
-        Store::open(dir.path()).0.preferences().update_checks,
+        Store::peek_preferences(dir.path()).unwrap().update_checks,
         Some(UpdateChecks::Automatic),
         "on disk"
     );

@@ -90,7 +90,7 @@ async fn run() -> anyhow::Result<()> {
             .clone()
             .or_else(|| dirs::data_local_dir().map(|data| data.join(DATA_DIR_NAME)))
             .context("this system has no data directory: pass --data-dir or --in-memory")?;
-        Store::open(&dir).0
+        Store::open(&dir)
     };
     let listener = match args.host {
         Some(host) => loopback::listen(SocketAddr::new(host, args.port))

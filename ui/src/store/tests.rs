@@ -1,4 +1,7 @@
-use super::*;
+use super::{
+    file::{SHM, WAL},
+    *,
+};
 
 fn state(input: &str) -> PageState {
     PageState {
@@ -12,7 +15,8 @@ fn state(input: &str) -> PageState {
 #[tokio::test]
 async fn what_is_saved_is_there_after_a_restart() {
     let dir = tempfile::tempdir().unwrap();
-    let (store, opened) = Store::open(dir.path());
+    let store = Store::open(dir.path());
+    let opened = store.opened().clone();
     assert_eq!(opened, Opened::Fresh);
     assert!(store.is_persistent() && store.notice().is_none());
     assert_eq!(store.state(), PageState::default());
@@ -20,7 +24,8 @@ async fn what_is_saved_is_there_after_a_restart() {
     store.save_target("later".into()).await.unwrap();
     drop(store);
 
-    let (again, opened) = Store::open(dir.path());
+    let again = Store::open(dir.path());
+    let opened = again.opened().clone();
     assert_eq!(opened, Opened::Existing);
     assert_eq!(
         again.state(),
@@ -34,14 +39,14 @@ async fn what_is_saved_is_there_after_a_restart() {
 #[tokio::test]
 async fn another_directory_starts_empty() {
     let (one, two) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-    Store::open(one.path()).0.save(state("one")).await.unwrap();
-    assert_eq!(Store::open(two.path()).0.state(), PageState::default());
+    Store::open(one.path()).save(state("one")).await.unwrap();
+    assert_eq!(Store::open(two.path()).state(), PageState::default());
 }
 
 #[test]
 fn the_file_is_in_write_ahead_mode_and_private() {
     let dir = tempfile::tempdir().unwrap();
-    let (_store, _) = Store::open(dir.path());
+    let _store = Store::open(dir.path());
     let connection = Connection::open(dir.path().join(FILE_NAME)).unwrap();
     let mode: String = connection
         .query_row("PRAGMA journal_mode", [], |row| row.get(0))
@@ -61,7 +66,8 @@ fn a_file_that_is_not_a_database_is_moved_aside_not_deleted() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join(FILE_NAME);
     std::fs::write(&path, "not a database, but the user's file all the same").unwrap();
-    let (store, opened) = Store::open(dir.path());
+    let store = Store::open(dir.path());
+    let opened = store.opened().clone();
     let Opened::MovedAside(moved) = opened else {
         panic!("{opened:?}");
     };
@@ -87,7 +93,7 @@ async fn a_corrupt_database_is_moved_aside_not_deleted() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join(FILE_NAME);
     {
-        let (store, _) = Store::open(dir.path());
+        let store = Store::open(dir.path());
         store
             .save(state("x".repeat(20_000).as_str()))
             .await
@@ -103,7 +109,8 @@ async fn a_corrupt_database_is_moved_aside_not_deleted() {
     bytes[4096..8192].fill(0xA5);
     std::fs::write(&path, &bytes).unwrap();
 
-    let (store, opened) = Store::open(dir.path());
+    let store = Store::open(dir.path());
+    let opened = store.opened().clone();
     let Opened::MovedAside(moved) = opened else {
         panic!("{opened:?}");
     };
@@ -122,7 +129,8 @@ fn a_newer_schema_is_refused_and_left_untouched() {
             .unwrap();
     }
     let before = std::fs::read(&path).unwrap();
-    let (store, opened) = Store::open(dir.path());
+    let store = Store::open(dir.path());
+    let opened = store.opened().clone();
     assert_eq!(opened, Opened::Fresh);
     assert!(!store.is_persistent(), "kept in memory");
     let notice = store.notice().unwrap();
@@ -139,7 +147,8 @@ async fn an_unwritable_directory_keeps_the_state_in_memory_and_says_so() {
     // Under a file, no directory can be made, not even by root.
     let home = tempfile::tempdir().unwrap();
     std::fs::write(home.path().join("a-file"), "").unwrap();
-    let (store, opened) = Store::open(&home.path().join("a-file/data"));
+    let store = Store::open(&home.path().join("a-file/data"));
+    let opened = store.opened().clone();
     assert_eq!(opened, Opened::Fresh);
     assert!(!store.is_persistent());
     assert!(store.notice().unwrap().contains("will not be kept"));
@@ -156,7 +165,8 @@ fn a_file_of_the_first_schema_migrates_with_its_state() {
         .execute_batch(include_str!("fixtures/schema-1.sql"))
         .unwrap();
     drop(connection);
-    let (store, opened) = Store::open(dir.path());
+    let store = Store::open(dir.path());
+    let opened = store.opened().clone();
     assert_eq!(opened, Opened::Existing);
     assert_eq!(store.state().input, "typed before an upgrade");
     assert!(!store.state().show);
@@ -166,7 +176,7 @@ fn a_file_of_the_first_schema_migrates_with_its_state() {
 #[tokio::test]
 async fn the_answers_are_kept_beside_the_page() {
     let dir = tempfile::tempdir().unwrap();
-    let (store, _) = Store::open(dir.path());
+    let store = Store::open(dir.path());
     store.save(state("kept")).await.unwrap();
     assert!(
         store
@@ -182,7 +192,7 @@ async fn the_answers_are_kept_beside_the_page() {
     );
     store.save_last_version("0.1.0".into()).await.unwrap();
     drop(store);
-    let (again, _) = Store::open(dir.path());
+    let again = Store::open(dir.path());
     assert_eq!(
         again.preferences(),
         Preferences {
@@ -197,27 +207,9 @@ async fn the_answers_are_kept_beside_the_page() {
         .unwrap();
     drop(again);
     assert_eq!(
-        Store::open(dir.path()).0.preferences().update_checks,
+        Store::open(dir.path()).preferences().update_checks,
         Some(UpdateChecks::NotNow)
     );
-}
-
-#[tokio::test]
-async fn two_servers_on_one_directory_do_not_corrupt_it() {
-    let dir = tempfile::tempdir().unwrap();
-    let (one, _) = Store::open(dir.path());
-    let (two, _) = Store::open(dir.path());
-    let writes = (0..50).map(|i| {
-        let store = if i % 2 == 0 { one.clone() } else { two.clone() };
-        tokio::spawn(async move { store.save(state(&format!("{i}"))).await })
-    });
-    for write in writes {
-        write.await.unwrap().unwrap();
-    }
-    drop((one, two));
-    let (again, opened) = Store::open(dir.path());
-    assert_eq!(opened, Opened::Existing, "still a sound database");
-    assert!(again.state().input.parse::<u32>().is_ok());
 }
 
 /// What another local user could plant in a data directory, each refused before it is
@@ -233,7 +225,7 @@ mod planted {
     }
 
     fn refused(dir: &Path, says: &str) {
-        let (store, _) = Store::open(dir);
+        let store = Store::open(dir);
         assert!(!store.is_persistent(), "{} was used", dir.display());
         let notice = store.notice().unwrap_or_default();
         assert!(notice.contains(says), "the notice says {notice:?}");
@@ -333,4 +325,24 @@ mod planted {
         rustix::fs::chown(mine.path().join(FILE_NAME), nobody, None).unwrap();
         refused(mine.path(), "belongs to another user");
     }
+}
+
+/// Each server keeps the row in memory: two on one directory would overwrite each other's
+/// saves. The second is refused the directory, says why, and keeps its state in memory.
+#[test]
+fn a_second_server_on_the_directory_is_refused_until_the_first_has_gone() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = Store::open(dir.path());
+    assert!(first.is_persistent());
+    let second = Store::open(dir.path());
+    assert!(!second.is_persistent());
+    let notice = second.notice().unwrap();
+    assert!(
+        notice.contains("another server is already using")
+            && notice.contains("one server at a time"),
+        "{notice}"
+    );
+    drop(first);
+    let third = Store::open(dir.path());
+    assert!(third.is_persistent(), "the lock goes with the server");
 }
