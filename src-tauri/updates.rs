@@ -224,7 +224,7 @@ impl<R: Runtime> Updates<R> {
         rule.check(endpoint).map_err(ManifestError::from)?;
         let client = rule
             .client()
-            .map_err(|err| CheckError::Client(err.to_string()))?;
+            .map_err(CheckError::Client)?;
         let manifest = manifest::fetch(&client, endpoint).await?;
         match manifest::offer(&manifest, self.current_version())? {
             Offer::UpToDate => Ok(None),
@@ -335,7 +335,7 @@ enum CheckError {
     #[error("no update endpoint is configured")]
     NoEndpoint,
     #[error("no HTTP client: {0}")]
-    Client(String),
+    Client(reqwest::Error),
     #[error(transparent)]
     Download(#[from] DownloadError),
 }

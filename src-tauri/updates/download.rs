@@ -48,7 +48,7 @@ pub enum DownloadError {
     #[error(transparent)]
     NotHttps(#[from] NotHttps),
     #[error("the download failed: {0}")]
-    Network(String),
+    Network(reqwest::Error),
     #[error("the update server answered {0} for the package")]
     Status(reqwest::StatusCode),
     #[error("the download is larger than {} MiB", LIMITS.max_bytes / 1024 / 1024)]
@@ -100,7 +100,7 @@ pub async fn download(
     let mut pace = Pace::new(LIMITS, Instant::now());
     let client = rule
         .client()
-        .map_err(|err| DownloadError::Network(err.to_string()))?;
+        .map_err(DownloadError::Network)?;
     let request = client
         .get(update.download_url.clone())
         .header(reqwest::header::ACCEPT, "application/octet-stream")
@@ -108,7 +108,7 @@ pub async fn download(
     let mut response = tokio::time::timeout(LIMITS.window, request)
         .await
         .map_err(|_| DownloadError::Stalled)?
-        .map_err(|err| network(&err))?;
+        .map_err(network)?;
     if !response.status().is_success() {
         return Err(DownloadError::Status(response.status()));
     }
@@ -135,7 +135,7 @@ pub async fn download(
                 }
             }
             Ok(Ok(None)) => break,
-            Ok(Err(err)) => return Err(network(&err)),
+            Ok(Err(err)) => return Err(network(err)),
             Err(_no_bytes_this_tick) => {}
         }
         pace.judge(Instant::now())?;
@@ -146,10 +146,10 @@ pub async fn download(
     Ok(Package { file })
 }
 
-fn network(err: &reqwest::Error) -> DownloadError {
-    match HttpsOnly::refused(err) {
+fn network(err: reqwest::Error) -> DownloadError {
+    match HttpsOnly::refused(&err) {
         Some(refused) => DownloadError::NotHttps(refused),
-        None => DownloadError::Network(err.to_string()),
+        None => DownloadError::Network(err),
     }
 }
 

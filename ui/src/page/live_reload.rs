@@ -17,7 +17,7 @@
 
 use crate::page::{
     assets::PageFile,
-    templates::{EMBEDDED, LIVE_RELOAD, Templates},
+    templates::{EMBEDDED, LIVE_RELOAD, TemplateError, Templates},
 };
 use axum::{
     http::{HeaderValue, StatusCode, header},
@@ -72,8 +72,8 @@ fn dir_from(variable: Option<std::ffi::OsString>) -> Option<PathBuf> {
 /// the path is baked into debug builds at compile time, and another user who could create it
 /// (under `/tmp`, say) or write into it would have their markup served into the signed-in
 /// page.
-fn trusted(dir: &Path) -> Result<PathBuf, String> {
-    crate::private_files::users_own_dir(dir).map_err(|err| err.to_string())
+fn trusted(dir: &Path) -> Result<PathBuf, crate::private_files::NotPrivate> {
+    crate::private_files::users_own_dir(dir)
 }
 
 /// Reads one of the page's files from the watched directory, never through a symlink: a
@@ -107,8 +107,28 @@ enum Edit {
     /// The templates changed: each page is rendered afresh, with its state.
     Page,
     Broken {
-        reason: String,
+        reason: LiveReloadError,
     },
+}
+
+/// Why an edit could not be shown: the page keeps its last good version, and says this.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum LiveReloadError {
+    #[error("cannot read {path}: {source}")]
+    Unreadable {
+        path: PathBuf,
+        source: Arc<std::io::Error>,
+    },
+    #[error(transparent)]
+    Template(Arc<TemplateError>),
+    #[error("the server is stopping")]
+    Stopping,
+}
+
+impl From<TemplateError> for LiveReloadError {
+    fn from(err: TemplateError) -> Self {
+        Self::Template(Arc::new(err))
+    }
 }
 
 /// The watched directory, the last templates that could be used, and the open pages' channel.
@@ -191,7 +211,7 @@ impl LiveReload {
         render_body: R,
     ) -> impl futures_util::Stream<Item = PatchElements> + use<R>
     where
-        R: Fn(&Templates) -> Result<String, String> + Send + 'static,
+        R: Fn(&Templates) -> Result<String, TemplateError> + Send + 'static,
     {
         let connected = part(
             Some(&self.templates()),
@@ -264,16 +284,18 @@ fn watch(
 
 /// Every template in `dir`, if they can be used: readable, UTF-8, each one parsing, and the
 /// page with a whole `<body>`.
-fn read_templates(dir: &Path) -> Result<Templates, String> {
+fn read_templates(dir: &Path) -> Result<Templates, LiveReloadError> {
     let mut files = Vec::new();
     for (name, _) in EMBEDDED {
-        let path = dir.join(name);
         let text = read_file(dir, name)
             .and_then(|bytes| String::from_utf8(bytes).map_err(std::io::Error::other))
-            .map_err(|err| format!("cannot read {}: {err}", path.display()))?;
+            .map_err(|source| LiveReloadError::Unreadable {
+                path: dir.join(name),
+                source: Arc::new(source),
+            })?;
         files.push((name.to_owned(), text));
     }
-    Templates::with(&files).map_err(|err| err.to_string())
+    Ok(Templates::with(&files)?)
 }
 
 /// What an edit changes in the page. `render_body` renders the page's `<body>` with its
@@ -281,7 +303,7 @@ fn read_templates(dir: &Path) -> Result<Templates, String> {
 fn patch_for(
     edit: Edit,
     templates: Option<&Templates>,
-    render_body: &impl Fn(&Templates) -> Result<String, String>,
+    render_body: &impl Fn(&Templates) -> Result<String, TemplateError>,
 ) -> PatchElements {
     match edit {
         Edit::Stylesheet { version } => part(templates, Part::Stylesheet { version })
@@ -289,19 +311,19 @@ fn patch_for(
             .mode(ElementPatchMode::Outer),
         Edit::Page => match templates.map(render_body) {
             Some(Ok(body)) => PatchElements::new(body),
-            Some(Err(reason)) => broken(templates, reason),
-            None => broken(templates, "the server is stopping".into()),
+            Some(Err(err)) => broken(templates, err.into()),
+            None => broken(templates, LiveReloadError::Stopping),
         },
         Edit::Broken { reason } => broken(templates, reason),
     }
 }
 
-fn broken(templates: Option<&Templates>, reason: String) -> PatchElements {
+fn broken(templates: Option<&Templates>, reason: LiveReloadError) -> PatchElements {
     part(
         templates,
         Part::Status {
             connected: true,
-            reason: Some(reason),
+            reason: Some(reason.to_string()),
         },
     )
 }
@@ -358,6 +380,7 @@ mod tests {
         assert!(
             trusted(&open)
                 .unwrap_err()
+                .to_string()
                 .contains("other users may write")
         );
         assert_eq!(dir_from(Some(open.clone().into())), None);
@@ -366,7 +389,12 @@ mod tests {
         let inner = open.join("assets");
         std::fs::create_dir(&inner).unwrap();
         std::fs::set_permissions(&inner, std::fs::Permissions::from_mode(0o700)).unwrap();
-        assert!(trusted(&inner).unwrap_err().contains("above it"));
+        assert!(
+            trusted(&inner)
+                .unwrap_err()
+                .to_string()
+                .contains("above it")
+        );
 
         // `/tmp`'s sticky bit keeps others from replacing what is ours there.
         std::fs::set_permissions(&open, std::fs::Permissions::from_mode(0o1777)).unwrap();
@@ -381,7 +409,12 @@ mod tests {
         let theirs = home.path().join("theirs");
         std::fs::create_dir(&theirs).unwrap();
         std::os::unix::fs::chown(&theirs, Some(65_534), Some(65_534)).unwrap();
-        assert!(trusted(&theirs).unwrap_err().contains("another user"));
+        assert!(
+            trusted(&theirs)
+                .unwrap_err()
+                .to_string()
+                .contains("another user")
+        );
     }
 
     #[cfg(unix)]
@@ -437,7 +470,10 @@ mod tests {
     fn errors_are_shown_as_text() {
         let patch = patch_for(
             Edit::Broken {
-                reason: "<script>".into(),
+                reason: LiveReloadError::Unreadable {
+                    path: "<script>".into(),
+                    source: Arc::new(std::io::ErrorKind::NotFound.into()),
+                },
             },
             None,
             &|_| Ok(String::new()),

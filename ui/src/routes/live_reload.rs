@@ -24,7 +24,6 @@ pub async fn live_reload(
     let edits = live
         .subscribe(move |templates| {
             super::page::render_page(&page_app, templates, super::page::Part::Body)
-                .map_err(|err| err.to_string())
         })
         .map(|patch| Ok(patch.into()))
         .take_until(shutdown);
