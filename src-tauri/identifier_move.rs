@@ -61,7 +61,9 @@ impl Outcome {
 }
 
 /// Moves the directories of [`LEGACY_IDENTIFIER`] to `identifier`, in each of the platform's
-/// base directories that Tauri puts an app's directory in (data, local data, config).
+/// base directories that Tauri puts an app's directory in (data, local data, config). It
+/// runs before the app exists, and with it Tauri's path resolver, so the bases come from
+/// `dirs`, the crate that resolver itself reads them from.
 pub fn move_legacy_dirs(identifier: &str) -> Vec<Outcome> {
     let mut bases: Vec<PathBuf> = [dirs::data_dir(), dirs::data_local_dir(), dirs::config_dir()]
         .into_iter()

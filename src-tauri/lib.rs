@@ -78,7 +78,6 @@ pub fn run() -> ExitCode {
     let moves = identifier_move::move_legacy_dirs(&context.config().identifier);
     let log_file = log_file::init(&context.config().identifier);
     moves.iter().for_each(identifier_move::Outcome::log);
-    window_memory::prepare(&context.config().identifier);
     let mut builder = tauri::Builder::default();
     // First, so that a second launch hands over to the first before starting anything.
     if let Some(guard) = single_instance::guard() {
@@ -95,6 +94,7 @@ pub fn run() -> ExitCode {
         .menu(menu::build)
         .on_menu_event(menu::handle)
         .setup(|app| {
+            window_memory::prepare(app.handle());
             // Tauri turns an error from here into a panic, so each failure is told to the
             // user here, and ends the app, which then exits non-zero.
             if let Err(failure) = start(app.handle()) {

@@ -33,6 +33,8 @@ pub fn log_dir(data_dir: &Path, identifier: &str) -> PathBuf {
 /// Installs logging to stderr and, if its directory can be written, to the log file.
 /// Returns the file's path, or `None` (after saying why on stderr) when only stderr works.
 pub fn init(identifier: &str) -> Option<PathBuf> {
+    // Logging starts before the app exists, and with it Tauri's path resolver (`app.path()`),
+    // so the base comes from `dirs`, the crate that resolver itself reads it from.
     let dir = dirs::data_local_dir().map(|data| log_dir(&data, identifier));
     let file = dir
         .as_deref()

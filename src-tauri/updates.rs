@@ -222,9 +222,7 @@ impl<R: Runtime> Updates<R> {
         let endpoint = config.endpoints.first().ok_or(CheckError::NoEndpoint)?;
         let rule = HttpsOnly::new(endpoint, config.dangerous_insecure_transport_protocol);
         rule.check(endpoint).map_err(ManifestError::from)?;
-        let client = rule
-            .client()
-            .map_err(CheckError::Client)?;
+        let client = rule.client().map_err(CheckError::Client)?;
         let manifest = manifest::fetch(&client, endpoint).await?;
         match manifest::offer(&manifest, self.current_version())? {
             Offer::UpToDate => Ok(None),

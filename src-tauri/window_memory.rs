@@ -22,10 +22,11 @@ pub fn plugin<R: Runtime>() -> TauriPlugin<R> {
         .build()
 }
 
-/// Makes the plugin's directory private before the plugin first writes into it, so that its
-/// file, whatever mode the plugin gives it, is out of other users' reach.
-pub fn prepare(identifier: &str) {
-    let Some(dir) = dirs::config_dir().map(|config| config.join(identifier)) else {
+/// Makes the plugin's directory private before the plugin first writes into it (it writes
+/// only as the app exits), so that its file, whatever mode the plugin gives it, is out of
+/// other users' reach.
+pub fn prepare<R: Runtime>(app: &AppHandle<R>) {
+    let Ok(dir) = app.path().app_config_dir() else {
         return;
     };
     if let Err(err) = private_dir(&dir) {

@@ -98,9 +98,7 @@ pub async fn download(
         .tempfile()
         .map_err(DownloadError::Disk)?;
     let mut pace = Pace::new(LIMITS, Instant::now());
-    let client = rule
-        .client()
-        .map_err(DownloadError::Network)?;
+    let client = rule.client().map_err(DownloadError::Network)?;
     let request = client
         .get(update.download_url.clone())
         .header(reqwest::header::ACCEPT, "application/octet-stream")

@@ -34,7 +34,7 @@
 //!   address, and the [`readiness`] line;
 //! - below them all: [`native_requests`] (what the page, and the guard on its behalf, ask of
 //!   native code), [`limits`] (request sizes and timeouts), [`private_files`] (directories
-//!   and files closed to other users), [`sign_in_mark`], and [`error`](ApiError), every
+//!   and files closed to other users), `random` (hex secrets and ids), [`sign_in_mark`], and [`error`](ApiError), every
 //!   refusal with its status and message.
 
 mod error;
@@ -43,6 +43,7 @@ pub mod logging;
 pub mod native_requests;
 mod page;
 pub mod private_files;
+mod random;
 mod routes;
 mod security;
 pub mod sign_in_mark;

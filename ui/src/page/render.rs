@@ -82,8 +82,7 @@ impl Page<'_> {
 
 /// A new tab id: 128 random bits, hex-encoded.
 pub fn new_tab_id() -> String {
-    let bytes: [u8; 16] = rand::random();
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    crate::random::hex::<16>()
 }
 
 #[cfg(test)]

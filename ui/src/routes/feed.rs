@@ -73,25 +73,12 @@ fn feed_event() -> Result<Event, Infallible> {
 
 /// The value as the `feed` signal, which `#feed` shows (`data-text`): data, not markup.
 fn feed_patch() -> PatchSignals {
-    PatchSignals::new(serde_json::json!({ "feed": random_hex() }).to_string())
-}
-
-/// 16 lowercase hex characters: 64 random bits.
-fn random_hex() -> String {
-    format!("{:016x}", rand::random::<u64>())
+    PatchSignals::new(serde_json::json!({ "feed": crate::random::hex::<8>() }).to_string())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn random_hex_is_sixteen_lowercase_hex_digits() {
-        let value = random_hex();
-        assert_eq!(value.len(), 16);
-        assert!(value.chars().all(|c| matches!(c, '0'..='9' | 'a'..='f')));
-        assert_ne!(value, random_hex(), "two draws of 64 bits should differ");
-    }
 
     #[test]
     fn an_on_time_tick_keeps_the_schedule() {

@@ -27,9 +27,7 @@ pub fn cookie_name(port: u16) -> String {
 
 /// `/s/` and 128 random bits: the path every route of one server run lives under.
 pub fn secret_base_path() -> String {
-    let bytes: [u8; 16] = rand::random();
-    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-    format!("/s/{hex}")
+    format!("/s/{}", crate::random::hex::<16>())
 }
 
 /// The session cookie: its name, its path, and the secret it carries for this server's

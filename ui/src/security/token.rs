@@ -42,8 +42,7 @@ pub enum TokenError {
 impl Token {
     /// 192 random bits, hex-encoded, from the operating system's CSPRNG (via `rand`).
     pub fn generate() -> Self {
-        let bytes: [u8; 24] = rand::random();
-        Self(bytes.iter().map(|b| format!("{b:02x}")).collect())
+        Self(crate::random::hex::<24>())
     }
 
     /// A user-chosen token, at least [`MIN_CHOSEN_LEN`] characters. Restricted to
