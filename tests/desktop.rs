@@ -7,10 +7,13 @@ mod support;
 
 mod engine;
 mod lifecycle;
+mod log_file;
+mod menu;
 mod navigation;
 mod recovery;
 mod self_update;
 mod session_watch;
-mod shell;
+mod single_instance;
 mod state;
 mod window;
+mod window_memory;

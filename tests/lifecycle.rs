@@ -1,7 +1,9 @@
 //! The desktop app's life: it opens, it closes cleanly, and it fails loudly.
 
 use crate::support::{
-    Home, Launched, TITLE, WINDOW_TIMEOUT, readiness_address, require_display, x11::Display,
+    Home, Launched, TITLE, WINDOW_TIMEOUT, close, launch_and_measure, readiness_address,
+    require_display,
+    x11::{Display, keys},
 };
 use std::time::Duration;
 use tokio::{
@@ -75,4 +77,44 @@ async fn a_server_that_cannot_start_shows_an_error_dialog_and_exits_nonzero() {
         None,
         "a server that never listened announces nothing"
     );
+}
+
+/// Ctrl+Q (File → Quit) closes the window and stops the server, as the close button does.
+#[tokio::test]
+#[ignore = "needs an X display; `make test` runs it under xvfb-run"]
+async fn ctrl_q_quits_cleanly() {
+    require_display();
+    let display = Display::open().unwrap();
+    let home = Home::new();
+    let (mut app, window, _) = launch_and_measure(&home, &display).await;
+    display.press(window, &[keys::CONTROL, keys::Q]).unwrap();
+    let status = timeout(Duration::from_secs(5), app.wait())
+        .await
+        .expect("Ctrl+Q ends the app")
+        .unwrap();
+    assert!(status.success(), "{status}");
+}
+
+/// Every connection is a file: the app raises its soft open-file limit to the hard one, as
+/// the headless server does, so a desktop's usual 1,024 does not cap its connections.
+#[tokio::test]
+#[ignore = "needs an X display; `make test` runs it under xvfb-run"]
+async fn the_app_raises_its_open_file_limit() {
+    require_display();
+    let display = Display::open().unwrap();
+    let home = Home::new();
+    let mut command = home.command(&[]);
+    // SAFETY: `setrlimit` is a single system call, safe between fork and exec.
+    unsafe {
+        command.pre_exec(|| rlimit::setrlimit(rlimit::Resource::NOFILE, 1_024, 4_096));
+    }
+    let mut app = command.spawn().unwrap();
+    readiness_address(&mut app).await.expect("the app starts");
+    let pid = app.id().unwrap();
+    assert_eq!(ui_scenarios::soft_open_file_limit(pid).unwrap(), 4_096);
+    let window = display
+        .wait_for_window(pid, TITLE, WINDOW_TIMEOUT)
+        .await
+        .unwrap();
+    close(&display, &mut app, window).await;
 }

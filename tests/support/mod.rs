@@ -148,3 +148,41 @@ pub async fn readiness_address(child: &mut tokio::process::Child) -> Option<Stri
         .ok()??;
     datastar_ui::readiness::authority_from_line(&line).map(str::to_owned)
 }
+
+/// Closes the window, checks that the app exits cleanly, and returns what it wrote on stderr.
+pub async fn close(display: &x11::Display, app: &mut tokio::process::Child, window: u32) -> String {
+    display.request_close(window).unwrap();
+    let status = tokio::time::timeout(Duration::from_secs(5), app.wait())
+        .await
+        .expect("the app exits once its window closes")
+        .unwrap();
+    let mut stderr = String::new();
+    if let Some(mut pipe) = app.stderr.take() {
+        use tokio::io::AsyncReadExt;
+        let _ =
+            tokio::time::timeout(Duration::from_secs(2), pipe.read_to_string(&mut stderr)).await;
+    }
+    assert!(status.success(), "{status}; stderr: {stderr}");
+    stderr
+}
+
+/// Launches the app and reads its window's place once the window manager has stopped moving
+/// it: two readings a frame apart that agree.
+pub async fn launch_and_measure(
+    home: &Home,
+    display: &x11::Display,
+) -> (tokio::process::Child, u32, x11::Geometry) {
+    let Launched { app, window, .. } = home.launch(display, &[]).await;
+    let mut last = display.geometry(window).unwrap();
+    let geometry =
+        ui_scenarios::wait_until(Duration::from_secs(5), "the window to settle", async || {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            let now = display.geometry(window)?;
+            let settled = now == last;
+            last = now;
+            Ok(settled.then_some(now))
+        })
+        .await
+        .unwrap();
+    (app, window, geometry)
+}
