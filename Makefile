@@ -4,7 +4,7 @@
 CARGO_BIN := $(or $(CARGO_HOME),$(HOME)/.cargo)/bin
 export PATH := $(CARGO_BIN):$(CURDIR)/node_modules/.bin:$(PATH)
 
-.PHONY: run test setup setup-test headless bundle check-deb check-updates check-portable icons lint bench bench-smoke mutants clean
+.PHONY: run test setup setup-test headless bundle check-deb check-updates check-portable check-platforms icons lint bench bench-smoke mutants clean
 
 ## Run the desktop app (installs what is missing, builds, opens the window).
 run: setup
@@ -16,6 +16,7 @@ test: setup-test
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets --locked -- -D warnings
 	$(MAKE) check-portable
+	$(MAKE) check-platforms
 	scripts/icons.sh --check
 	xvfb-run -a -s "-screen 0 1280x1024x24" cargo test --workspace --exclude datastar-desktop --locked -- --include-ignored
 	# One at a time: these tests share one X display, its keyboard focus and its windows.
@@ -51,6 +52,11 @@ check-updates: setup-test
 ## Build, install, start, check and remove the .deb, as a user would.
 check-deb: bundle
 	scripts/check-deb.sh
+
+## Windows and macOS, compiled: type-checks both, builds the Windows server with mingw and
+## runs its HTTP tests under Wine (Debian 12's own Rust, with -Zbuild-std).
+check-platforms: setup-test
+	scripts/check-platforms.sh
 
 ## The desktop app's dependencies resolve for Windows and macOS with no Linux-only crate.
 check-portable:

@@ -20,6 +20,11 @@ test_packages=(
   xvfb xauth x11-utils webkit2gtk-driver chromium chromium-driver wrk dbus rpm openbox iproute2
 )
 
+# For `make check-platforms`: Debian 12's own Rust with the standard library's sources (to
+# build std for Windows and macOS), mingw to link a Windows .exe, and Wine to run it.
+platform_packages=(gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 wine64)
+platform_rust_packages=(rustc-web cargo-web rust-web-src)
+
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
 as_root() {
@@ -52,6 +57,17 @@ packages=("${run_packages[@]}")
 command -v npm >/dev/null || packages+=(nodejs npm)
 [ "$purpose" != run ] && packages+=("${test_packages[@]}")
 install_packages "${packages[@]}"
+
+# Debian 12 only: rustc-web and rust-web-src come from bookworm-security.
+if [ "$purpose" != run ] && grep -q '^VERSION_CODENAME=bookworm$' /etc/os-release 2>/dev/null; then
+  install_packages "${platform_packages[@]}"
+  mapfile -t missing < <(missing_packages "${platform_rust_packages[@]}")
+  if [ "${#missing[@]}" -gt 0 ]; then
+    say "Installing Debian's Rust for the platform checks: ${missing[*]}"
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+      -t bookworm-security "${missing[@]}"
+  fi
+fi
 
 # The Tauri CLI, as a prebuilt binary from npm (seconds, where `cargo install` takes minutes).
 if [ ! -x node_modules/.bin/tauri ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then

@@ -375,13 +375,17 @@ fn describe(err: &tauri_plugin_updater::Error) -> String {
 fn is_refused_by_user(err: &InstallError) -> bool {
     use tauri_plugin_updater::Error;
     match err {
-        InstallError::NotAllowed | InstallError::NoPkexec(_) => true,
+        InstallError::NotAllowed => true,
+        #[cfg(target_os = "linux")]
+        InstallError::NoPkexec(_) => true,
         InstallError::Plugin(err) => {
             matches!(
                 err,
                 Error::PackageInstallFailed | Error::AuthenticationFailed | Error::DebInstallFailed
             ) || matches!(err, Error::Io(io) if io.kind() == std::io::ErrorKind::NotFound)
         }
-        InstallError::Installer { .. } | InstallError::Package(_) => false,
+        #[cfg(target_os = "linux")]
+        InstallError::Installer { .. } => false,
+        InstallError::Package(_) => false,
     }
 }

@@ -8,8 +8,8 @@
 //! | whether one-instance can work | a D-Bus session bus | always | always |
 //! | native dialogs | GTK's own, on the main thread | `rfd` | `rfd` |
 //!
-//! Only Linux is built and tested by this project; the others are written to compile, and
-//! are checked by reading (README, "Other platforms").
+//! Only Linux is built and tested by this project; the others are type-checked by
+//! `make check-platforms` (README, "Other platforms").
 
 #[cfg(target_os = "linux")]
 mod linux;

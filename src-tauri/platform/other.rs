@@ -1,5 +1,5 @@
 //! Windows (WebView2) and macOS (WKWebView): what they share is all they need so far.
-//! Written to compile, not yet built or run by this project (README, "Other platforms").
+//! Type-checked by `make check-platforms`, not yet run (README, "Other platforms").
 
 use super::{DialogLevel, OnDeath};
 use tauri::WebviewWindow;

@@ -21,11 +21,13 @@ pub enum InstallError {
     /// The password prompt was cancelled, or the user may not install packages.
     #[error("the system did not allow it (was the password prompt cancelled?)")]
     NotAllowed,
+    #[cfg(target_os = "linux")]
     #[error("{program} failed ({status})")]
     Installer {
         program: &'static str,
         status: std::process::ExitStatus,
     },
+    #[cfg(target_os = "linux")]
     #[error("cannot run pkexec, which asks for the password: {0}")]
     NoPkexec(std::io::Error),
     #[error("cannot read the downloaded package: {0}")]

@@ -5,9 +5,11 @@
 //! request) and `local_attackers` (other local servers and users, many connections).
 
 //!
-//! The suites that drive the headless binary (`browsers`, `headless_binary`,
-//! `local_attackers`) use Unix signals, open-file limits and `/proc`, so they build on Linux
-//! only; the others are portable, and run on Windows and macOS in `.github/workflows/ci.yml`.
+//! The suites that drive the headless binary with Unix signals, open-file limits and
+//! `/proc` (`browsers`, `headless_binary`, `local_attackers`) build on Linux only; the
+//! others are portable, and run on Windows and macOS in `.github/workflows/ci.yml`.
+//! `portable` drives the binary over HTTP alone, and `make check-platforms` runs it against
+//! the Windows build under Wine.
 
 mod util;
 
@@ -22,6 +24,7 @@ mod live_reload;
 #[cfg(target_os = "linux")]
 mod local_attackers;
 mod page_events;
+mod portable;
 mod routes;
 mod state;
 mod updates;

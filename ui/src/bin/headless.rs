@@ -2,7 +2,7 @@
 
 use anyhow::{Context, bail};
 use clap::Parser;
-use datastar_ui::{AppState, Auth, Config, Store, Token, changes, limits, loopback, readiness};
+use datastar_ui::{AppState, Auth, Config, Store, Token, limits, loopback, readiness};
 use std::{
     io::Read,
     io::Write,
@@ -137,7 +137,7 @@ fn forward_toggle_signal(app: &AppState) {
         let app = app.clone();
         tokio::spawn(async move {
             while toggles.recv().await.is_some() {
-                match changes::toggle_feed(app.store(), app.page_events()).await {
+                match datastar_ui::changes::toggle_feed(app.store(), app.page_events()).await {
                     Ok(shown) => tracing::info!(shown, "SIGUSR1: toggled the feed"),
                     Err(err) => tracing::warn!(%err, "SIGUSR1: cannot toggle the feed"),
                 }

@@ -1,7 +1,4 @@
-use super::{
-    file::{SHM, WAL},
-    *,
-};
+use super::*;
 
 fn state(input: &str) -> PageState {
     PageState {
@@ -217,7 +214,10 @@ async fn the_answers_are_kept_beside_the_page() {
 /// directory changes.
 #[cfg(unix)]
 mod planted {
-    use super::*;
+    use super::{
+        file::{SHM, WAL},
+        *,
+    };
     use std::os::unix::fs::{MetadataExt, PermissionsExt, symlink};
 
     fn mode(path: &Path) -> u32 {
@@ -276,14 +276,12 @@ mod planted {
     #[test]
     fn a_fifo_is_refused_without_blocking() {
         let data = tempfile::tempdir().unwrap();
-        rustix::fs::mknodat(
-            rustix::fs::CWD,
-            data.path().join(FILE_NAME),
-            rustix::fs::FileType::Fifo,
-            rustix::fs::Mode::from_raw_mode(0o600),
-            0,
-        )
-        .unwrap();
+        let made = std::process::Command::new("mkfifo")
+            .args(["-m", "600"])
+            .arg(data.path().join(FILE_NAME))
+            .status()
+            .unwrap();
+        assert!(made.success());
         // Were it opened for reading, this would never return.
         refused(data.path(), "not a regular file");
     }

@@ -1,15 +1,26 @@
 //! The `datastar-headless` binary, run as a user would run it.
 
 use std::{process::Stdio, time::Duration};
+
+/// How long the server gets to print its first line: seconds here, but a Windows build
+/// under Wine starts Wine's own services first.
+const FIRST_LINE: Duration = Duration::from_secs(60);
 use tokio::{
     io::{AsyncBufReadExt, BufReader},
     process::{Child, ChildStderr, Command},
 };
 
+/// Names another build of the server for the portable tests to drive: a command line.
+pub const OTHER_BUILD: &str = "DATASTAR_HEADLESS_COMMAND";
+
 pub struct Headless {
     pub child: Child,
     /// The URL from the first stdout line, exactly as printed.
     pub url: String,
+    #[cfg_attr(
+        not(target_os = "linux"),
+        expect(dead_code, reason = "read by the Linux-only suites")
+    )]
     pub stderr: Option<ChildStderr>,
 }
 
@@ -20,13 +31,30 @@ impl Headless {
     }
 
     pub async fn spawn_with_env(args: &[&str], env: &[(&str, &std::path::Path)]) -> Self {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_datastar-headless"));
+        let mut command = Self::command();
         command.args(args).envs(env.iter().copied());
         Self::start(command).await
     }
 
+    /// The binary cargo built for these tests; or, with [`OTHER_BUILD`] set (to a command
+    /// line such as `wine64 …/datastar-headless.exe`), another build of it, which the
+    /// portable tests then drive instead (`make check-platforms`).
+    fn command() -> Command {
+        let other = std::env::var(OTHER_BUILD).unwrap_or_default();
+        let mut words = other.split_whitespace();
+        match words.next() {
+            Some(program) => {
+                let mut command = Command::new(program);
+                command.args(words);
+                command
+            }
+            None => Command::new(env!("CARGO_BIN_EXE_datastar-headless")),
+        }
+    }
+
     /// Runs the binary with its open-file limit set to `soft` and `hard`, as a desktop
     /// session sets it (often 1,024, and sometimes no room above that).
+    #[cfg(target_os = "linux")]
     pub async fn spawn_with_file_limit(args: &[&str], soft: u64, hard: u64) -> Self {
         let mut command = Command::new(env!("CARGO_BIN_EXE_datastar-headless"));
         command.args(args);
@@ -38,6 +66,7 @@ impl Headless {
     }
 
     /// The server process's soft open-file limit, as the kernel reports it.
+    #[cfg(target_os = "linux")]
     pub fn soft_file_limit(&self) -> u64 {
         ui_scenarios::soft_open_file_limit(self.child.id().expect("running")).expect("limits")
     }
@@ -61,9 +90,10 @@ impl Headless {
             .expect("start datastar-headless");
         let stdout = child.stdout.take().expect("stdout");
         let mut lines = BufReader::new(stdout).lines();
-        let first = tokio::time::timeout(Duration::from_secs(10), lines.next_line())
+        // Wine starts its own services with a program's first start there.
+        let first = tokio::time::timeout(FIRST_LINE, lines.next_line())
             .await
-            .expect("a first line within 10 s")
+            .expect("a first line in time")
             .expect("readable stdout")
             .expect("a first line");
         let url = datastar_ui::readiness::url_from_line(&first)
@@ -84,11 +114,19 @@ impl Headless {
     }
 
     /// The server's process id.
+    #[cfg_attr(
+        not(target_os = "linux"),
+        expect(dead_code, reason = "used by the Linux-only suites")
+    )]
     pub fn pid(&self) -> u32 {
         self.child.id().expect("running")
     }
 
     /// The name of the session cookie this server sets.
+    #[cfg_attr(
+        not(target_os = "linux"),
+        expect(dead_code, reason = "used by the Linux-only suites")
+    )]
     pub fn cookie_name(&self) -> String {
         let port = datastar_ui::readiness::authority(self.origin())
             .and_then(|authority| authority.rsplit_once(':'))
@@ -128,11 +166,13 @@ impl Headless {
     }
 
     /// Sends SIGTERM, as a service manager would.
+    #[cfg(target_os = "linux")]
     pub fn terminate(&self) {
         self.signal("-TERM");
     }
 
     /// Sends a signal (`"-TERM"`, `"-USR1"`) with `kill`.
+    #[cfg(target_os = "linux")]
     pub fn signal(&self, signal: &str) {
         let pid = self.child.id().expect("running").to_string();
         let status = std::process::Command::new("kill")

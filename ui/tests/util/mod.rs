@@ -1,6 +1,5 @@
 //! A real server on a free loopback port, a real HTTP client, and a small SSE parser.
 
-#[cfg(target_os = "linux")]
 pub mod headless;
 pub mod sse;
 
@@ -52,6 +51,7 @@ impl TestServer {
     }
 
     /// On `addr` exactly, as a restarted server on the same address would be.
+    #[cfg(target_os = "linux")]
     pub async fn start_at(addr: std::net::SocketAddr, config: Config) -> Self {
         Self::serve(TcpListener::bind(addr).await.expect("bind"), config).await
     }
