@@ -33,12 +33,17 @@ use download::{DownloadError, Package};
 use https_only::HttpsOnly;
 use manifest::{ManifestError, Offer};
 use signature::PackageSignature;
-use std::sync::atomic::Ordering;
+use std::sync::{Arc, Mutex, PoisonError, atomic::Ordering};
 use system_install::InstallError;
 use tauri::{AppHandle, Manager, Runtime};
 use tauri_plugin_updater::{Update, UpdaterExt};
 use tokio::sync::mpsc::Receiver;
 use tokio_util::task::AbortOnDropHandle;
+
+/// The flag behind `mutex`: a bool that a panic elsewhere cannot leave half-written.
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
 
 /// Set once an update is installed: the app then starts again after it has quit.
 #[derive(Debug, Default)]
@@ -68,9 +73,25 @@ struct Updates<R: Runtime> {
     server: AppState,
     /// The update on offer in the page, until it is installed or a new check replaces it.
     offer: Option<Update>,
-    /// The download under way, a task awaited beside the page's requests: dropping its
-    /// handle stops it and removes what it wrote.
-    download: Option<AbortOnDropHandle<(Update, Result<Package, DownloadError>)>>,
+    /// The download under way, awaited beside the page's requests.
+    download: Option<Downloading>,
+}
+
+/// A download under way: a task, which dropping its handle stops (removing what it wrote),
+/// and whether it may still show its progress.
+struct Downloading {
+    task: AbortOnDropHandle<(Update, Result<Package, DownloadError>)>,
+    /// Cleared, under its lock, before the download is stopped: the task may be in the middle
+    /// of a poll on another thread, and its last progress must not land after the step that
+    /// replaces it ("cancelled", a new check).
+    shows_progress: Arc<Mutex<bool>>,
+}
+
+impl Downloading {
+    fn stop(self) {
+        *lock(&self.shows_progress) = false;
+        drop(self.task);
+    }
 }
 
 /// What the loop does next.
@@ -95,7 +116,7 @@ impl<R: Runtime> Updates<R> {
                 None => requests.recv().await.map_or(Next::Stop, Next::Serve),
                 Some(download) => tokio::select! {
                     request = requests.recv() => request.map_or(Next::Stop, Next::Serve),
-                    finished = download => match finished {
+                    finished = &mut download.task => match finished {
                         Ok((update, downloaded)) => Next::Install(Box::new(update), downloaded),
                         Err(err) => Next::Failed(err),
                     },
@@ -146,13 +167,14 @@ impl<R: Runtime> Updates<R> {
         }
     }
 
-    /// Drops the download under way, if any: whether there was one.
+    /// Stops the download under way, if any: whether there was one.
     fn stop_download(&mut self, why: &str) -> bool {
-        let stopped = self.download.take().is_some();
-        if stopped {
-            tracing::info!("update download stopped: {why}");
-        }
-        stopped
+        let Some(download) = self.download.take() else {
+            return false;
+        };
+        download.stop();
+        tracing::info!("update download stopped: {why}");
+        true
     }
 
     fn current_version(&self) -> &semver::Version {
@@ -257,17 +279,28 @@ impl<R: Runtime> Updates<R> {
             }
         };
         let server = self.server.clone();
-        self.download = Some(AbortOnDropHandle::new(tokio::spawn(async move {
+        let shows_progress = Arc::new(Mutex::new(true));
+        let progress = shows_progress.clone();
+        let task = tokio::spawn(async move {
             let downloaded = download::download(
                 &rule,
                 &signature,
                 &update,
                 system_install::package_suffix(),
-                |received, total| server.show_update(UpdateStatus::Downloading { received, total }),
+                |received, total| {
+                    let shows = lock(&progress);
+                    if *shows {
+                        server.show_update(UpdateStatus::Downloading { received, total });
+                    }
+                },
             )
             .await;
             (update, downloaded)
-        })));
+        });
+        self.download = Some(Downloading {
+            task: AbortOnDropHandle::new(task),
+            shows_progress,
+        });
     }
 
     /// Installs a downloaded, verified package, then restarts into it.
