@@ -3,10 +3,8 @@
 //! desktop session's. What the server's memory does: before, at its peak, and after.
 
 use crate::{cpus::Cpus, servers::Server};
-use anyhow::{Context, Result};
+use anyhow::Result;
 use std::time::Duration;
-use tokio::time::{Instant, sleep};
-use ui_scenarios::process;
 
 /// How the server came through one flood.
 #[derive(Debug, Clone, Copy)]
@@ -20,13 +18,11 @@ pub struct Flood {
     pub given_back_in: Duration,
 }
 
-/// Connection attempts in flight at once.
-const IN_FLIGHT: usize = 256;
-/// How long the server gets to give its memory back.
-const GIVE_BACK_WITHIN: Duration = Duration::from_secs(30);
-/// Within this much of idle counts as given back.
-pub const GIVEN_BACK_KIB: u64 = 32 * 1024;
+/// Within this much of idle counts as given back, as the test holds it.
+pub const GIVEN_BACK_KIB: u64 = ui_scenarios::flood::GIVEN_BACK_KIB;
 
+/// Starts our server at `file_limit` and measures it through a flood of `heads`
+/// ([`ui_scenarios::flood::memory_through_flood`], which the test uses too).
 pub async fn measure(
     repo: &std::path::Path,
     cpus: &Cpus,
@@ -34,39 +30,14 @@ pub async fn measure(
     file_limit: u64,
 ) -> Result<Flood> {
     let server = Server::ours_with_file_limit(repo, cpus, file_limit).await?;
-    let pid = server.pid();
-    let rss = || process::rss_kib(pid).context("the server's RSS");
-    let idle_kib = rss()?;
-    let peak = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(idle_kib));
-    let sampling = tokio::spawn({
-        let peak = peak.clone();
-        async move {
-            loop {
-                if let Some(now) = process::rss_kib(pid) {
-                    peak.fetch_max(now, std::sync::atomic::Ordering::Relaxed);
-                }
-                sleep(Duration::from_millis(50)).await;
-            }
-        }
-    });
-    let head_bytes = datastar_ui::limits::MAX_HEAD_BYTES - 1_024;
-    let held = ui_scenarios::flood::held_heads(server.addr, heads, IN_FLIGHT, head_bytes).await;
-    sleep(Duration::from_millis(500)).await;
-    let peak_kib = peak.load(std::sync::atomic::Ordering::Relaxed);
-    drop(held);
-    let flood_ended = Instant::now();
-    let mut after_kib = rss()?;
-    while after_kib > idle_kib + GIVEN_BACK_KIB && flood_ended.elapsed() < GIVE_BACK_WITHIN {
-        sleep(Duration::from_millis(250)).await;
-        after_kib = rss()?;
-    }
-    sampling.abort();
+    let memory =
+        ui_scenarios::flood::memory_through_flood(server.pid(), server.addr, heads).await?;
     Ok(Flood {
         heads,
         file_limit,
-        idle_kib,
-        peak_kib,
-        after_kib,
-        given_back_in: flood_ended.elapsed(),
+        idle_kib: memory.idle_kib,
+        peak_kib: memory.peak_kib,
+        after_kib: memory.after_kib,
+        given_back_in: memory.given_back_in,
     })
 }

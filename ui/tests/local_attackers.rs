@@ -12,7 +12,6 @@ use tokio::{
     net::TcpStream,
     time::{Instant, sleep, timeout},
 };
-use ui_scenarios::wait_until;
 
 // ---- The launch token and the session ----
 
@@ -288,59 +287,26 @@ async fn the_server_raises_its_open_file_limit() {
 async fn a_flood_of_held_heads_costs_bounded_memory_and_gives_it_back() {
     const FILE_LIMIT: u64 = 20_000;
     const HEADS: usize = 16_000;
-    const IN_FLIGHT: usize = 256;
     const BUDGET_KIB: u64 = 64 * 1024;
-    const GIVEN_BACK_KIB: u64 = 32 * 1024;
     datastar_ui::raise_open_file_limit();
     let server = Headless::spawn_with_file_limit(&["--port", "0"], FILE_LIMIT, FILE_LIMIT).await;
-    let pid = server.pid();
     let addr: SocketAddr = datastar_ui::readiness::authority(server.origin())
         .unwrap()
         .parse()
         .unwrap();
-    let rss = || ui_scenarios::process::rss_kib(pid).expect("the server's RSS");
-    let idle = rss();
-
-    let peak = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(idle));
-    let sampling = tokio::spawn({
-        let peak = peak.clone();
-        async move {
-            loop {
-                if let Some(now) = ui_scenarios::process::rss_kib(pid) {
-                    peak.fetch_max(now, std::sync::atomic::Ordering::Relaxed);
-                }
-                sleep(Duration::from_millis(50)).await;
-            }
-        }
-    });
-    const SAMPLES_AFTER_THE_FLOOD: Duration = Duration::from_millis(500);
-    let head_bytes = datastar_ui::limits::MAX_HEAD_BYTES - 1_024;
-    let streams = ui_scenarios::flood::held_heads(addr, HEADS, IN_FLIGHT, head_bytes).await;
-    // The peak is read by sampling, every 50 ms: ten samples after the last head is held,
-    // so that the reading is not the one taken before the server had read it all.
-    sleep(SAMPLES_AFTER_THE_FLOOD).await;
-    let flooded = peak.load(std::sync::atomic::Ordering::Relaxed);
-    drop(streams);
-    let after = wait_until(
-        Duration::from_secs(30),
-        "the memory to come back",
-        async || {
-            let now = rss();
-            Ok((now <= idle + GIVEN_BACK_KIB).then_some(now))
-        },
-    )
-    .await;
-    sampling.abort();
-    eprintln!(
-        "server RSS: idle {idle} KiB, peak {flooded} KiB (+{} KiB), after {after:?}",
-        flooded - idle
+    let memory = ui_scenarios::flood::memory_through_flood(server.pid(), addr, HEADS)
+        .await
+        .unwrap();
+    eprintln!("server RSS through the flood: {memory:?}");
+    assert!(
+        memory.cost_kib() <= BUDGET_KIB,
+        "{HEADS} held heads cost {} KiB above idle",
+        memory.cost_kib()
     );
     assert!(
-        flooded - idle <= BUDGET_KIB,
-        "{HEADS} held heads cost {} KiB above idle",
-        flooded - idle
+        memory.given_back(ui_scenarios::flood::GIVEN_BACK_KIB),
+        "the server kept its memory: {memory:?}"
     );
-    assert!(after.is_ok(), "the server kept its memory: {after:?}");
     let status = reqwest::get(format!("{}/", server.base()))
         .await
         .unwrap()
