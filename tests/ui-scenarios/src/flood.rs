@@ -40,7 +40,9 @@ pub async fn held_heads(
     held
 }
 
-/// What a flood of held heads did to a server's memory (its resident set, in KiB).
+/// What a flood of held heads did to a server's memory (its resident set, in KiB, read from
+/// `/proc`: Linux only).
+#[cfg(target_os = "linux")]
 #[derive(Debug, Clone, Copy)]
 pub struct FloodMemory {
     pub idle_kib: u64,
@@ -51,6 +53,7 @@ pub struct FloodMemory {
     pub given_back_in: std::time::Duration,
 }
 
+#[cfg(target_os = "linux")]
 impl FloodMemory {
     /// What the flood cost above idle, at its peak.
     pub fn cost_kib(&self) -> u64 {
@@ -74,6 +77,7 @@ pub const GIVE_BACK_WITHIN: std::time::Duration = std::time::Duration::from_secs
 /// the head limit, and measures its memory: idle before, the peak (sampled every 50 ms),
 /// and after the connections are dropped, once within [`GIVEN_BACK_KIB`] of idle or after
 /// [`GIVE_BACK_WITHIN`]. The test and the benchmark both measure a flood with this.
+#[cfg(target_os = "linux")]
 pub async fn memory_through_flood(
     pid: u32,
     addr: SocketAddr,
