@@ -192,25 +192,30 @@ mod tests {
             .into_iter()
             .find(|(name, _)| *name == UPDATES)
             .unwrap();
-        let named: Vec<&str> = template
-            .match_indices("button(\"")
+        let posted: Vec<&str> = template
+            .match_indices("@post('")
             .map(|(at, _)| {
-                let name = &template[at + "button(\"".len()..];
-                &name[..name.find('"').unwrap()]
+                let path = &template[at + "@post('".len()..];
+                &path[..path.find('\'').unwrap()]
             })
             .collect();
-        for name in &named {
+        for path in &posted {
             assert!(
-                Button::ALL
-                    .iter()
-                    .any(|button| button.path() == format!("updates/{name}")),
-                "updates.html has a button with no route: {name}"
+                Button::ALL.iter().any(|button| button.path() == *path),
+                "updates.html posts to a route that does not exist: {path}"
             );
         }
         for button in Button::ALL {
-            let name = button.path().trim_start_matches("updates/");
-            assert!(named.contains(&name), "no {name} button in updates.html");
-            assert_eq!(button.id(), format!("update-{name}"));
+            assert!(
+                posted.contains(&button.path()),
+                "no {} button in updates.html",
+                button.path()
+            );
+            assert!(template.contains(&format!(
+                r#"<button id="{}" type="button" data-on:click="@post('{}')">"#,
+                button.id(),
+                button.path()
+            )));
         }
     }
 
