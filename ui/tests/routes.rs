@@ -16,7 +16,8 @@ async fn page_is_the_datastar_demo_with_its_own_assets() {
     let page = response.text().await.unwrap();
 
     for expected in [
-        r#"data-signals__ifmissing='{"show": true, "tab": ""#,
+        r#"data-signals:show__ifmissing="true""#,
+        r#"<input id="tab" type="hidden" value=""#,
         r#"value="" data-bind:input"#,
         r#"data-on:click="@get('get')""#,
         r#"data-on:click="@get('target')""#,

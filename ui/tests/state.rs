@@ -26,7 +26,7 @@ async fn a_save_is_kept_and_the_page_comes_back_with_it() {
         page.contains(r#"value="it&#x27;s &lt;kept&gt;" data-bind:input"#),
         "the page carries what was saved, as the box's text"
     );
-    assert!(page.contains(r#"data-signals__ifmissing='{"show": false,"#));
+    assert!(page.contains(r#"data-signals:show__ifmissing="false""#));
 }
 
 /// A save carries only what the user changed: the fields it leaves out stay as they were.

@@ -2,8 +2,9 @@
 //!
 //! The template decides where each value goes, and the engine escapes it. What the user
 //! typed (`input`, and `output`, the sentence around it) goes into an element's value and
-//! content, as text; the only signals written into the page are the server's own (`show`,
-//! `tab`, `feed`), because Datastar compiles `data-signals` as an expression.
+//! content, as text. No value goes into a `data-*` attribute, which Datastar compiles as an
+//! expression: the tab id is an element's value too, and `show` picks one of two attributes
+//! written out in the template.
 
 use super::{
     templates::{BODY, INDEX, TemplateError, Templates},
@@ -15,8 +16,10 @@ use serde::Serialize;
 /// The page's context: what `index.html`, and the fragments it includes, read.
 #[derive(Debug, Serialize)]
 struct PageView<'a> {
-    /// The signals the page starts with, written into `data-signals` as JSON.
-    signals: Signals<'a>,
+    /// Whether the feed is shown.
+    show: bool,
+    /// This tab's id, which `$tab` starts from.
+    tab: &'a str,
     input: &'a str,
     output: &'a str,
     /// What `#target` shows (`target.html`).
@@ -28,15 +31,6 @@ struct PageView<'a> {
     updates: Panel<'a>,
     /// Whether the page includes live reload's hook (`live-reload.html`).
     live_reload: bool,
-}
-
-/// Only values the server makes: a boolean, a tab id of hex digits, and the feed's value,
-/// empty until its stream sends one.
-#[derive(Debug, Serialize)]
-struct Signals<'a> {
-    show: bool,
-    tab: &'a str,
-    feed: &'static str,
 }
 
 /// What a page is rendered from.
@@ -65,11 +59,8 @@ impl Page<'_> {
 
     fn view(&self) -> PageView<'_> {
         PageView {
-            signals: Signals {
-                show: self.state.show,
-                tab: self.tab,
-                feed: "",
-            },
+            show: self.state.show,
+            tab: self.tab,
             input: &self.state.input,
             output: &self.state.output,
             time: &self.state.target,
@@ -119,7 +110,11 @@ mod tests {
         );
         assert!(page.contains(">Your input: x</output>"), "{page}");
         assert!(
-            page.contains(r#"data-signals__ifmissing='{"show": false, "tab": "t1", "feed": ""}'"#),
+            page.contains(r#"data-signals:show__ifmissing="false""#),
+            "{page}"
+        );
+        assert!(
+            page.contains(r#"<input id="tab" type="hidden" value="t1" data-bind:tab>"#),
             "{page}"
         );
         assert!(page.contains(r#"<div id="target"><b>2026-11-30 10:00:00</b></div>"#));

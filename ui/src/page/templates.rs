@@ -143,6 +143,30 @@ mod tests {
         Templates::with(&[]).unwrap_or_else(|err| panic!("{err}"));
     }
 
+    /// Datastar compiles every `data-*` attribute's value as an expression, so a value the
+    /// engine put there would run as code, however well escaped as HTML.
+    #[test]
+    fn no_template_value_is_written_into_a_datastar_attribute() {
+        for (name, text) in EMBEDDED {
+            for (at, _) in text.match_indices(" data-") {
+                let attribute = &text[at + 1..];
+                let name_end = attribute
+                    .find(|c: char| c.is_whitespace() || matches!(c, '=' | '>' | '`'))
+                    .unwrap_or(attribute.len());
+                let Some(rest) = attribute[name_end..].strip_prefix('=') else {
+                    continue;
+                };
+                let quote = rest.chars().next().unwrap();
+                let value = &rest[1..][..rest[1..].find(quote).unwrap()];
+                let attribute = &attribute[..name_end];
+                assert!(
+                    !(value.contains("{{") || value.contains("{%") || attribute.contains('{')),
+                    "{name}: {attribute}={quote}{value}{quote}"
+                );
+            }
+        }
+    }
+
     #[test]
     fn values_are_escaped_as_html() {
         let templates = Templates::with(&[]).unwrap();
