@@ -408,6 +408,19 @@ async fn typing_in_one_tab_while_another_is_open_loses_nothing() -> anyhow::Resu
         async || Ok((input_value(client).await? == typed).then_some(())),
     )
     .await?;
+    // Whether or not an echo happened to land late enough to lose a character in this run,
+    // the tab nobody typed in must have posted nothing: every save is a user's act.
+    let saves = client
+        .execute(
+            "return performance.getEntriesByType('resource')
+                .filter(entry => new URL(entry.name).pathname.endsWith('/save')).length",
+            vec![],
+        )
+        .await?;
+    anyhow::ensure!(
+        saves.as_u64() == Some(0),
+        "the tab nobody typed in posted {saves} saves: it echoes what it was sent"
+    );
     session.close().await
 }
 
