@@ -71,7 +71,8 @@ pub fn start<R: Runtime>(app: &AppHandle<R>, server: AppState, requests: Receive
 struct Updates<R: Runtime> {
     app: AppHandle<R>,
     server: AppState,
-    /// The update on offer in the page, until it is installed or a new check replaces it.
+    /// The update on offer, until it is installed, dismissed, or a new check replaces it. The
+    /// only copy: the server shows the panel it is told, and hands every Install here.
     offer: Option<Update>,
     /// The download under way, awaited beside the page's requests.
     download: Option<Downloading>,
@@ -159,6 +160,7 @@ impl<R: Runtime> Updates<R> {
             }
             NativeRequest::Dismiss => {
                 self.stop_download("dismissed in the page");
+                self.offer = None;
                 self.server.show_update(UpdateStatus::Hidden);
             }
             NativeRequest::SignInAgain => {

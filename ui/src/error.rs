@@ -57,8 +57,6 @@ pub enum ApiError {
     NativeBusy,
     #[error("the app's native side has stopped; restart the app")]
     NativeGone,
-    #[error("there is no update on offer to install: check for updates first")]
-    NoUpdateOnOffer,
     #[error("the server hit an internal error; it is still running")]
     Internal,
 }
@@ -78,7 +76,6 @@ impl ApiError {
             Self::TooManyFeeds(_) | Self::NotSaved | Self::NativeBusy | Self::NativeGone => {
                 StatusCode::SERVICE_UNAVAILABLE
             }
-            Self::NoUpdateOnOffer => StatusCode::CONFLICT,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             Self::WrongHost(_) => StatusCode::MISDIRECTED_REQUEST,

@@ -102,11 +102,6 @@ pub enum UpdateStatus {
 }
 
 impl UpdateStatus {
-    /// Whether an update is on offer, so that the install button means something.
-    pub fn is_offer(&self) -> bool {
-        matches!(self, Self::Available { .. })
-    }
-
     /// The panel, as one element, `#updates`.
     pub fn render(&self, templates: &Templates) -> Result<String, TemplateError> {
         templates.render(UPDATES, self.panel())
