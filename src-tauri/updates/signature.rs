@@ -15,15 +15,26 @@ use minisign_verify::{PublicKey, Signature, StreamVerifier};
 #[derive(Debug, thiserror::Error)]
 pub enum SignatureError {
     #[error("the public key in the app's configuration cannot be read: {0}")]
-    Key(String),
+    Key(DecodeError),
     #[error("the release's signature cannot be read: {0}")]
-    Unreadable(String),
+    Unreadable(DecodeError),
     #[error("the signature does not match ({0})")]
     Mismatch(minisign_verify::Error),
     #[error("the signature does not say which version it was made for")]
     NoSignedVersion,
     #[error("the signature was made for version {signed}, not {announced}")]
     OtherVersion { signed: String, announced: String },
+}
+
+/// Why a key or a signature, as `tauri.conf.json` and the manifest write them, cannot be read.
+#[derive(Debug, thiserror::Error)]
+pub enum DecodeError {
+    #[error("not base64: {0}")]
+    Base64(#[from] base64::DecodeError),
+    #[error("not text: {0}")]
+    Text(#[from] std::string::FromUtf8Error),
+    #[error("{0}")]
+    Minisign(#[from] minisign_verify::Error),
 }
 
 /// A release's signature, with the key it must verify against.
@@ -36,12 +47,9 @@ impl PackageSignature {
     /// `public_key` and `signature` as `tauri.conf.json` and the manifest hold them: base64
     /// of minisign's text formats.
     pub fn new(public_key: &str, signature: &str) -> Result<Self, SignatureError> {
-        let key = decode(public_key)
-            .and_then(|text| PublicKey::decode(&text).map_err(|err| err.to_string()))
-            .map_err(SignatureError::Key)?;
-        let signature = decode(signature)
-            .and_then(|text| Signature::decode(&text).map_err(|err| err.to_string()))
-            .map_err(SignatureError::Unreadable)?;
+        let key = decode(public_key, PublicKey::decode).map_err(SignatureError::Key)?;
+        let signature =
+            decode(signature, Signature::decode).map_err(SignatureError::Unreadable)?;
         Ok(Self { key, signature })
     }
 
@@ -89,11 +97,13 @@ impl Verifier<'_> {
     }
 }
 
-fn decode(base64: &str) -> Result<String, String> {
-    let bytes = base64::engine::general_purpose::STANDARD
-        .decode(base64.trim())
-        .map_err(|err| err.to_string())?;
-    String::from_utf8(bytes).map_err(|err| err.to_string())
+/// Base64 of minisign's text format, read by `parse`.
+fn decode<T>(
+    base64: &str,
+    parse: impl FnOnce(&str) -> Result<T, minisign_verify::Error>,
+) -> Result<T, DecodeError> {
+    let bytes = base64::engine::general_purpose::STANDARD.decode(base64.trim())?;
+    Ok(parse(&String::from_utf8(bytes)?)?)
 }
 
 /// The `version:` field of a trusted comment, which the Tauri CLI writes as tab-separated
