@@ -225,7 +225,7 @@ impl<R: Runtime> Updates<R> {
             }),
             Ok(None) => tracing::info!("no update available"),
             Err(err) if !asked_by_user => tracing::info!("automatic update check: {err}"),
-            Err(CheckError::Manifest(err)) if err.is_unreachable() => {
+            Err(UpdateError::Manifest(err)) if err.is_unreachable() => {
                 tracing::info!("update check: {err}");
                 self.server.show_update(UpdateStatus::Unreachable {
                     why: err.to_string(),
@@ -240,13 +240,13 @@ impl<R: Runtime> Updates<R> {
         }
     }
 
-    async fn find(&self) -> Result<Option<Update>, CheckError> {
+    async fn find(&self) -> Result<Option<Update>, UpdateError> {
         let updater = self.app.updater()?;
         let config = updater_config(&self.app)?;
-        let endpoint = config.endpoints.first().ok_or(CheckError::NoEndpoint)?;
+        let endpoint = config.endpoints.first().ok_or(UpdateError::NoEndpoint)?;
         let rule = HttpsOnly::new(endpoint, config.dangerous_insecure_transport_protocol);
         rule.check(endpoint).map_err(ManifestError::from)?;
-        let client = rule.client().map_err(CheckError::Client)?;
+        let client = rule.client().map_err(UpdateError::Client)?;
         let manifest = manifest::fetch(&client, endpoint).await?;
         match manifest::offer(&manifest, self.current_version())? {
             Offer::UpToDate => Ok(None),
@@ -264,7 +264,7 @@ impl<R: Runtime> Updates<R> {
             return;
         };
         let prepared = updater_config(&self.app).and_then(|config| {
-            let endpoint = config.endpoints.first().ok_or(CheckError::NoEndpoint)?;
+            let endpoint = config.endpoints.first().ok_or(UpdateError::NoEndpoint)?;
             let rule = HttpsOnly::new(endpoint, config.dangerous_insecure_transport_protocol);
             let signature = PackageSignature::new(&config.pubkey, &update.signature)
                 .map_err(DownloadError::from)?;
@@ -358,9 +358,9 @@ impl<R: Runtime> Updates<R> {
     }
 }
 
-/// Why a check found nothing to offer.
+/// Why a check found nothing to offer, or a download could not start.
 #[derive(Debug, thiserror::Error)]
-enum CheckError {
+enum UpdateError {
     #[error(transparent)]
     Manifest(#[from] ManifestError),
     #[error("{}", describe(.0))]
@@ -378,16 +378,16 @@ enum CheckError {
 /// (`dangerousInsecureTransportProtocol`, for tests only).
 fn updater_config<R: Runtime>(
     app: &AppHandle<R>,
-) -> Result<tauri_plugin_updater::Config, CheckError> {
+) -> Result<tauri_plugin_updater::Config, UpdateError> {
     let config = app
         .config()
         .plugins
         .0
         .get("updater")
         .cloned()
-        .ok_or(CheckError::NoEndpoint)?;
+        .ok_or(UpdateError::NoEndpoint)?;
     serde_json::from_value(config)
-        .map_err(|err| CheckError::Updater(tauri_plugin_updater::Error::Serialization(err)))
+        .map_err(|err| UpdateError::Updater(tauri_plugin_updater::Error::Serialization(err)))
 }
 
 /// The plugin's errors, in words for the page.
