@@ -53,6 +53,11 @@ deb=$(find "$TARGET_DIR/release/bundle/deb" -maxdepth 1 -name '*.deb' -printf '%
 [ -n "$deb" ] || fail "no .deb under $TARGET_DIR/release/bundle/deb: run \`make bundle\`"
 echo "check-deb: $deb ($(du -h "$deb" | cut -f1))"
 
+# The package's budget: BENCHMARKS.md ("Package size") says where the bytes go.
+readonly MAX_DEB_BYTES=$((5 * 1024 * 1024))
+size=$(stat -c %s "$deb")
+[ "$size" -le "$MAX_DEB_BYTES" ] || fail "the .deb is $size bytes, over its budget of $MAX_DEB_BYTES"
+
 contents=$(dpkg-deb -c "$deb")
 grep -q 'usr/share/applications/.*\.desktop$' <<<"$contents" || fail "no .desktop entry"
 grep -q "usr/share/icons/hicolor/.*/apps/$PACKAGE.png" <<<"$contents" || fail "no icon"
@@ -60,4 +65,16 @@ grep -q "${BINARY#/}\$" <<<"$contents" || fail "no $BINARY"
 
 as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$(realpath "$deb")" >/dev/null
 trap 'as_root apt-get remove -y -qq "$PACKAGE" >/dev/null' EXIT
+
+# Every library the binary links comes from a package the .deb depends on, directly or
+# through those: none is there only because this machine happens to have it.
+read -ra declared < <(dpkg-deb -f "$deb" Depends | tr ',|' '  ' | sed 's/([^)]*)//g')
+closure=$(apt-cache depends --recurse --no-recommends --no-suggests --no-conflicts \
+  --no-breaks --no-replaces --no-enhances "${declared[@]}" 2>/dev/null | grep -v '^ ' | sed 's/:.*//' | sort -u)
+for lib in $(objdump -p "$BINARY" | awk '/NEEDED/ { print $2 }'); do
+  owner=$(dpkg -S "*/$lib" 2>/dev/null | head -n 1 | cut -d: -f1)
+  [ -n "$owner" ] || fail "$BINARY links $lib, which no installed package provides"
+  grep -qx "$owner" <<<"$closure" || fail "$BINARY links $lib (from $owner), which the .deb does not depend on"
+done
+echo "check-deb: every library the app links is among the .deb's dependencies: ${declared[*]}"
 xvfb-run -a "$0" --inside-xvfb

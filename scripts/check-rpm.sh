@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Checks the freshly built .rpm's contents with the rpm tool: the binary, the .desktop entry,
-# the icons, and a declared dependency on WebKitGTK 4.1. (Installing it needs an RPM-based
+# the icons, and the declared dependencies: WebKitGTK 4.1, and the system's SQLite and OpenSSL,
+# which the app links on Linux. (Installing it needs an RPM-based
 # system; the .deb check covers the installed app.)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,5 +23,7 @@ grep -qx '/usr/bin/datastar-desktop' <<<"$files" || fail "no /usr/bin/datastar-d
 grep -q '^/usr/share/applications/.*\.desktop$' <<<"$files" || fail "no .desktop entry"
 grep -q '^/usr/share/icons/hicolor/.*/apps/datastar-desktop\.png$' <<<"$files" || fail "no icon"
 requires=$(rpm -qp --requires "$rpm")
-grep -q '^webkit2gtk4\.1' <<<"$requires" || fail "no dependency on webkit2gtk4.1: $requires"
-echo "check-rpm: binary, .desktop entry, icons and the WebKitGTK 4.1 dependency are there"
+for package in webkit2gtk4.1 sqlite-libs openssl-libs; do
+  grep -qx "$package" <<<"$requires" || fail "no dependency on $package: $requires"
+done
+echo "check-rpm: binary, .desktop entry, icons, and the dependencies on WebKitGTK 4.1, SQLite and OpenSSL are there"

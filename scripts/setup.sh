@@ -10,7 +10,7 @@ purpose=${1:-run}
 # What `tauri dev` and `tauri build` link against, and the X server for headless machines.
 run_packages=(
   libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libayatana-appindicator3-dev libxdo-dev
-  libssl-dev build-essential pkg-config curl file python3
+  libssl-dev libsqlite3-dev build-essential pkg-config curl file python3
 )
 # The browsers and drivers for the UI tests, the load generator for the benchmark smoke
 # test, X utilities for the .deb check, a session bus for the single-instance test, the
@@ -23,7 +23,7 @@ test_packages=(
 # For `make check-platforms`: Debian 12's own Rust with the standard library's sources (to
 # build std for Windows and macOS), mingw to link a Windows .exe, and Wine to run it.
 platform_packages=(gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 wine64)
-platform_rust_packages=(rustc-web cargo-web rust-web-src)
+platform_rust_packages=(rustc-web cargo-web rust-web-src rust-web-clippy)
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 

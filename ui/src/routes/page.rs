@@ -41,6 +41,10 @@ pub async fn index(State(app): State<AppState>) -> Result<Response, ApiError> {
 pub(super) enum Part {
     Whole,
     /// The `<body>` only, as live reload sends it.
+    #[cfg_attr(
+        not(debug_assertions),
+        expect(dead_code, reason = "live reload is in debug builds only")
+    )]
     Body,
 }
 
