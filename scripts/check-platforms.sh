@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Windows and macOS, compiled here: type-checks the desktop app and the server for Windows
-# (MSVC) and macOS (Apple Silicon), builds the headless server for Windows with mingw, and
-# runs the portable HTTP tests (`ui/tests/portable.rs`) against that .exe under Wine.
+# Windows and macOS, compiled here: type-checks and lints (clippy) the desktop app and the
+# server for Windows (MSVC) and macOS (Apple Silicon), builds the headless server for Windows
+# with mingw, and runs the server's unit tests and the portable HTTP tests
+# (`ui/tests/portable.rs`, against that .exe) under Wine.
 #
 # rustup cannot fetch those targets' standard libraries here, so this uses Debian 12's own
 # Rust (`rustc-web`, `cargo-web`) by path, with the standard library's sources
@@ -19,16 +20,20 @@ if ! grep -q '^VERSION_CODENAME=bookworm$' /etc/os-release 2>/dev/null; then
   echo "check-platforms: skipped: it needs Debian 12's rustc-web and rust-web-src" >&2
   exit 0
 fi
-if [ ! -d /usr/lib/rustlib/src/rust/library ] || ! command -v x86_64-w64-mingw32-gcc >/dev/null \
-  || [ ! -x /usr/lib/wine/wine64 ]; then
-  echo "error: the platform checks need rustc-web, cargo-web, rust-web-src," >&2
+if [ ! -d /usr/lib/rustlib/src/rust/library ] || [ ! -x /usr/bin/cargo-clippy ] \
+  || ! command -v x86_64-w64-mingw32-gcc >/dev/null || [ ! -x /usr/lib/wine/wine64 ]; then
+  echo "error: the platform checks need rustc-web, cargo-web, rust-web-src, rust-web-clippy," >&2
   echo "gcc-mingw-w64-x86-64 and wine64: \`scripts/setup.sh test\` installs them" >&2
   exit 1
 fi
 
 out=$TARGET_DIR/platforms
-export RUSTC=/usr/bin/rustc RUSTC_BOOTSTRAP=1
+# Debian's cargo, rustc and clippy (`rust-web-clippy`), never rustup's from $PATH.
+export RUSTC=/usr/bin/rustc RUSTC_BOOTSTRAP=1 CARGO=/usr/bin/cargo
 std_cargo() { /usr/bin/cargo -Zbuild-std=std,panic_abort "$@" --locked --target-dir "$out"; }
+std_clippy() {
+  /usr/bin/cargo-clippy clippy -Zbuild-std=std,panic_abort "$@" --locked --target-dir "$out"
+}
 
 # Fails on any warning in this project's crates (`-D warnings` would also apply to the
 # standard library that -Zbuild-std compiles, which is not ours to fix). Cargo sums each
@@ -44,15 +49,15 @@ no_warnings() {
 no_c=$PWD/scripts/platforms/no-c-compiler
 for target in x86_64-pc-windows-msvc aarch64-apple-darwin; do
   var=${target//-/_}
-  say "Type-checking for $target (Rust only: the C of bundled SQLite and others is skipped)"
+  say "Type-checking and linting for $target (Rust only: the C of SQLite and others is skipped)"
   log=$(mktemp)
   if ! (
     export "CC_$var=$no_c" "CXX_$var=$no_c" "AR_$var=$no_c"
     # The desktop app and the server, with the server's tests, which are portable; the
     # desktop app's own tests drive an X display, and are Linux-only.
     # (`&&`: `set -e` does not hold inside an `if`.)
-    std_cargo check --target "$target" -p datastar-desktop --lib --bins &&
-      std_cargo check --target "$target" -p datastar-ui --lib --bins --tests
+    std_clippy --target "$target" -p datastar-desktop --lib --bins &&
+      std_clippy --target "$target" -p datastar-ui --lib --bins --tests
   ) >"$log" 2>&1; then
     cat "$log" >&2
     exit 1
@@ -63,19 +68,26 @@ done
 
 target=x86_64-pc-windows-gnu
 say "Building the headless server for Windows with mingw"
-(
-  export CC_x86_64_pc_windows_gnu=x86_64-w64-mingw32-gcc AR_x86_64_pc_windows_gnu=x86_64-w64-mingw32-ar \
-    CARGO_TARGET_X86_64_PC_WINDOWS_GNU_LINKER=x86_64-w64-mingw32-gcc
-  std_cargo build --target "$target" -p datastar-ui --bin datastar-headless
-)
+export CC_x86_64_pc_windows_gnu=x86_64-w64-mingw32-gcc AR_x86_64_pc_windows_gnu=x86_64-w64-mingw32-ar \
+  CARGO_TARGET_X86_64_PC_WINDOWS_GNU_LINKER=x86_64-w64-mingw32-gcc \
+  CARGO_TARGET_X86_64_PC_WINDOWS_GNU_RUNNER=/usr/lib/wine/wine64
+std_cargo build --target "$target" -p datastar-ui --bin datastar-headless
 exe=$out/$target/debug/datastar-headless.exe
 # Wine 8.0 lacks the function Rust's std draws random numbers from: a stand-in DLL beside
 # the .exe gives it (scripts/platforms/process_prng.c). A test fixture, never shipped.
-x86_64-w64-mingw32-gcc -shared -O2 -o "$(dirname "$exe")/bcryptprimitives.dll" \
-  scripts/platforms/process_prng.c -ladvapi32
+# The test executables are in deps/, so it goes there too.
+for dir in "$(dirname "$exe")" "$(dirname "$exe")/deps"; do
+  x86_64-w64-mingw32-gcc -shared -O2 -o "$dir/bcryptprimitives.dll" \
+    scripts/platforms/process_prng.c -ladvapi32
+done
 
-say "Running the portable HTTP tests against datastar-headless.exe under Wine"
 export WINEPREFIX=$out/wine WINEDEBUG=-all
 trap '/usr/lib/wine/wineserver -k 2>/dev/null || true' EXIT
-DATASTAR_HEADLESS_COMMAND="/usr/lib/wine/wine64 $exe" \
+
+say "Running the server's unit tests for Windows under Wine"
+std_cargo test --target "$target" -p datastar-ui --lib
+
+say "Running the portable HTTP tests against datastar-headless.exe under Wine"
+# The tests themselves are built by rustup's toolchain, as in the rest of `make test`.
+DATASTAR_HEADLESS_COMMAND="/usr/lib/wine/wine64 $exe" env -u RUSTC -u RUSTC_BOOTSTRAP -u CARGO \
   cargo test -p datastar-ui --locked --test integration portable:: -- --test-threads 1

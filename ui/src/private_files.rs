@@ -84,10 +84,11 @@ pub fn users_own_dir(dir: &Path) -> Result<PathBuf, NotPrivate> {
     Ok(dir)
 }
 
-/// Elsewhere (Windows), a directory in the user's profile is private by its ACL.
+/// Elsewhere (Windows), a directory in the user's profile is private by its ACL. Resolved
+/// without the `\\?\` prefix std's `canonicalize` gives, which the page would show.
 #[cfg(not(unix))]
 pub fn users_own_dir(dir: &Path) -> Result<PathBuf, NotPrivate> {
-    dir.canonicalize().map_err(|source| NotPrivate::Unreadable {
+    dunce::canonicalize(dir).map_err(|source| NotPrivate::Unreadable {
         path: dir.to_owned(),
         source,
     })
@@ -251,5 +252,37 @@ mod tests {
         private_file(&file).unwrap();
         assert_eq!(mode(&file), 0o600);
         private_file(&dir.join("missing")).unwrap();
+    }
+}
+
+/// Windows has no Unix modes: a directory in the user's profile is private by its ACL, so
+/// what is checked there is that the directory is made, and that it resolves.
+#[cfg(all(test, not(unix)))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_private_directory_is_made_and_resolved_and_its_files_opened() {
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path().join("a/b");
+        private_dir(&dir).unwrap();
+        let resolved = users_own_dir(&dir).unwrap();
+        assert!(
+            !resolved.to_string_lossy().starts_with(r"\\?\"),
+            "{resolved:?}"
+        );
+        assert!(
+            resolved.ends_with("a/b") && resolved.is_dir(),
+            "{resolved:?}"
+        );
+        assert!(matches!(
+            users_own_dir(&root.path().join("missing")),
+            Err(NotPrivate::Unreadable { .. })
+        ));
+        let file = dir.join("state");
+        drop(open_private_file(&file).unwrap());
+        users_own_file(&file).unwrap();
+        private_file(&file).unwrap();
+        assert!(file.is_file());
     }
 }

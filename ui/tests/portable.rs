@@ -28,6 +28,45 @@ async fn the_single_use_token_signs_in_once() {
     assert_eq!(again.status(), 401, "a launch token works once");
 }
 
+/// A token file's token signs in; a file larger than a token can be is refused, with its
+/// reason, before the server starts. Unix also requires the file to be 0600, regular and the
+/// user's own (`headless_binary`); Windows has no modes, and a file in the user's profile is
+/// private by its ACL, so there only its size is checked.
+#[tokio::test]
+async fn a_token_file_signs_in_and_an_oversized_one_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: &str| {
+        let path = dir.path().join(name);
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        std::io::Write::write_all(&mut options.open(&path).unwrap(), text.as_bytes()).unwrap();
+        path.to_str().unwrap().to_owned()
+    };
+    let token = "from-a-file-0123456789abcdef0123456789";
+    let small = write("token", &format!("{token}\r\n"));
+    let server = Headless::spawn(&["--port", "0", "--token-file", &small]).await;
+    assert!(
+        server.url.ends_with(&format!("/?token={token}")),
+        "{}",
+        server.url
+    );
+    let client = server.signed_in_client().await;
+    let page = client.get(format!("{}/", server.base())).send().await;
+    assert_eq!(page.unwrap().status(), 200);
+
+    let large = write("large", &"0".repeat(4_097));
+    let output = Headless::refused(&["--port", "0", "--token-file", &large]).await;
+    assert!(!output.status.success());
+    assert!(output.stdout.is_empty(), "no readiness line");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("4097 bytes long") && stderr.contains("at most 4096"),
+        "{stderr}"
+    );
+}
+
 #[tokio::test]
 async fn the_roundtrip_the_target_and_the_feed_answer() {
     let server = Headless::spawn(&["--port", "0"]).await;

@@ -359,11 +359,16 @@ mod tests {
 
     #[test]
     fn a_debug_build_serves_the_source_tree_unless_told_otherwise() {
+        // Compared resolved, as Windows writes one path two ways (with `\\?\` or not).
+        let resolved = |dir: Option<PathBuf>| dir.map(|dir| dir.canonicalize().unwrap());
         let source_tree = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets");
-        assert_eq!(dir_from(None), Some(source_tree.canonicalize().unwrap()));
+        assert_eq!(
+            resolved(dir_from(None)),
+            Some(source_tree.canonicalize().unwrap())
+        );
         let elsewhere = tempfile::tempdir().unwrap();
         assert_eq!(
-            dir_from(Some(elsewhere.path().into())),
+            resolved(dir_from(Some(elsewhere.path().into()))),
             Some(elsewhere.path().canonicalize().unwrap())
         );
         assert_eq!(dir_from(Some("/no/such/dir".into())), None);

@@ -268,6 +268,22 @@ impl Drop for Connection {
 mod tests {
     use super::*;
 
+    /// Where sockets are files (Unix), the cap is the open-file limit, raised to its hard
+    /// limit, less the files the process keeps for itself. Windows has no such limit, and the
+    /// cap is a fixed one: raising a limit that does not exist is not an error there.
+    #[test]
+    fn the_cap_follows_the_open_file_limit_where_there_is_one() {
+        raise_open_file_limit();
+        #[cfg(unix)]
+        let limit = rlimit::getrlimit(rlimit::Resource::NOFILE).unwrap().0;
+        #[cfg(not(unix))]
+        let limit = 32_768;
+        assert_eq!(
+            default_cap(),
+            usize::try_from(limit).unwrap_or(usize::MAX) - RESERVED_FILES
+        );
+    }
+
     #[test]
     fn a_full_house_evicts_the_oldest_anonymous_connection() {
         let connections = Connections::new(3);

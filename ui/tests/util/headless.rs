@@ -52,6 +52,21 @@ impl Headless {
         }
     }
 
+    /// Runs the binary (or [`OTHER_BUILD`]) with `args` and the state in memory, expecting
+    /// it to refuse to start: its exit status and output.
+    pub async fn refused(args: &[&str]) -> std::process::Output {
+        let output = Self::command()
+            .args(args)
+            .arg("--in-memory")
+            .env_remove("PORT")
+            .kill_on_drop(true)
+            .output();
+        tokio::time::timeout(FIRST_LINE, output)
+            .await
+            .expect("an answer in time")
+            .expect("run datastar-headless")
+    }
+
     /// Runs the binary with its open-file limit set to `soft` and `hard`, as a desktop
     /// session sets it (often 1,024, and sometimes no room above that).
     #[cfg(target_os = "linux")]
