@@ -20,6 +20,14 @@ async fn what_is_saved_is_there_after_a_restart() {
     store.save(state("héllo")).await.unwrap();
     store.save_target("later".into()).await.unwrap();
     drop(store);
+    // As a test or a tool reads another process's store.
+    assert_eq!(
+        Store::peek(dir.path()).unwrap(),
+        Some(PageState {
+            target: "later".into(),
+            ..state("héllo")
+        })
+    );
 
     let again = Store::open(dir.path());
     let opened = again.opened().clone();
@@ -31,6 +39,23 @@ async fn what_is_saved_is_there_after_a_restart() {
             ..state("héllo")
         }
     );
+}
+
+#[tokio::test]
+async fn a_missing_data_directory_is_made_and_kept() {
+    let root = tempfile::tempdir().unwrap();
+    let dir = root.path().join("new/data");
+    let store = Store::open(&dir);
+    assert!(store.is_persistent(), "{:?}", store.notice());
+    store.save(state("kept")).await.unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&dir).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o700);
+    }
+    drop(store);
+    assert_eq!(Store::open(&dir).state(), state("kept"));
 }
 
 #[tokio::test]
