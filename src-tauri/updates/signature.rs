@@ -48,8 +48,7 @@ impl PackageSignature {
     /// of minisign's text formats.
     pub fn new(public_key: &str, signature: &str) -> Result<Self, SignatureError> {
         let key = decode(public_key, PublicKey::decode).map_err(SignatureError::Key)?;
-        let signature =
-            decode(signature, Signature::decode).map_err(SignatureError::Unreadable)?;
+        let signature = decode(signature, Signature::decode).map_err(SignatureError::Unreadable)?;
         Ok(Self { key, signature })
     }
 
