@@ -37,11 +37,12 @@ async fn a_token_file_signs_in_and_an_oversized_one_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let write = |name: &str, text: &str| {
         let path = dir.path().join(name);
-        let mut options = std::fs::OpenOptions::new();
-        options.write(true).create_new(true);
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        std::io::Write::write_all(&mut options.open(&path).unwrap(), text.as_bytes()).unwrap();
+        let mut file = datastar_ui::private_files::private_file_options()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+            .unwrap();
+        std::io::Write::write_all(&mut file, text.as_bytes()).unwrap();
         path.to_str().unwrap().to_owned()
     };
     let token = "from-a-file-0123456789abcdef0123456789";
