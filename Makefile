@@ -4,14 +4,15 @@
 CARGO_BIN := $(or $(CARGO_HOME),$(HOME)/.cargo)/bin
 export PATH := $(CARGO_BIN):$(CURDIR)/node_modules/.bin:$(PATH)
 
-.PHONY: run test setup setup-test headless bundle check-deb check-updates check-portable check-platforms icons lint bench bench-smoke mutants clean
+.PHONY: run test setup setup-test headless bundle keys check-template check-deb check-updates check-portable check-platforms icons lint bench bench-smoke mutants clean
 
 ## Run the desktop app (installs what is missing, builds, opens the window).
 run: setup
 	tauri dev
 
 ## Run every test: formatting, lints, the graph for other platforms, the icons, unit, HTTP,
-## both UI suites, the .deb, the benchmark smoke run, the installed app updating itself.
+## both UI suites, the .deb, a project generated from the template, the benchmark smoke run,
+## the installed app updating itself.
 test: setup-test
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets --locked -- -D warnings
@@ -24,6 +25,7 @@ test: setup-test
 	$(MAKE) check-deb
 	scripts/check-rpm.sh
 	scripts/check-release.sh
+	scripts/check-template.sh
 	$(MAKE) bench-smoke
 	# Last: it builds test versions of the app into target/release.
 	$(MAKE) check-updates
@@ -43,6 +45,11 @@ headless: setup
 bundle: setup
 	scripts/bundle.sh
 
+## This app's own update-signing key: writes its public half into tauri.conf.json, and keeps
+## the private one out of the repository (KEY_FILE, by default ~/.tauri/<app>.key).
+keys: setup
+	scripts/keys.sh
+
 ## The installed app updating itself from a release server on loopback: builds two test
 ## versions with a throwaway key, installs the older (root, or sudo), walks the page from the
 ## first-launch question to the restarted new version, and every refusal on the way.
@@ -52,6 +59,10 @@ check-updates: setup-test
 ## Build, install, start, check and remove the .deb, as a user would.
 check-deb: bundle
 	scripts/check-deb.sh
+
+## A project made from this template with cargo-generate, and its own checks.
+check-template: setup-test
+	scripts/check-template.sh
 
 ## Windows and macOS, compiled: type-checks both, builds the Windows server with mingw and
 ## runs its HTTP tests under Wine (Debian 12's own Rust, with -Zbuild-std).

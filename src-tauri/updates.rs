@@ -107,10 +107,16 @@ enum Next {
 impl<R: Runtime> Updates<R> {
     async fn run(mut self, mut requests: Receiver<NativeRequest>) {
         self.say_if_updated().await;
-        match self.server.store().preferences().update_checks {
-            None => self.server.show_update(UpdateStatus::Question),
-            Some(UpdateChecks::Automatic) => self.check(false).await,
-            Some(UpdateChecks::NotNow) => {}
+        if !has_key(&self.app) {
+            // A new app made from the template has no key until its author makes one: it
+            // asks nothing, and a check the user asks for says why it cannot.
+            tracing::info!("updates are off: {}", UpdateError::NoKey);
+        } else {
+            match self.server.store().preferences().update_checks {
+                None => self.server.show_update(UpdateStatus::Question),
+                Some(UpdateChecks::Automatic) => self.check(false).await,
+                Some(UpdateChecks::NotNow) => {}
+            }
         }
         loop {
             let next = match self.download.as_mut() {
@@ -243,6 +249,7 @@ impl<R: Runtime> Updates<R> {
     async fn find(&self) -> Result<Option<Update>, UpdateError> {
         let updater = self.app.updater()?;
         let config = updater_config(&self.app)?;
+        require_key(&config)?;
         let endpoint = config.endpoints.first().ok_or(UpdateError::NoEndpoint)?;
         let rule = HttpsOnly::new(endpoint, config.dangerous_insecure_transport_protocol);
         rule.check(endpoint).map_err(ManifestError::from)?;
@@ -367,6 +374,8 @@ enum UpdateError {
     Updater(#[from] tauri_plugin_updater::Error),
     #[error("no update endpoint is configured")]
     NoEndpoint,
+    #[error("this build has no key to check updates with (`make keys` makes one)")]
+    NoKey,
     #[error("no HTTP client: {0}")]
     Client(reqwest::Error),
     #[error(transparent)]
@@ -388,6 +397,20 @@ fn updater_config<R: Runtime>(
         .ok_or(UpdateError::NoEndpoint)?;
     serde_json::from_value(config)
         .map_err(|err| UpdateError::Updater(tauri_plugin_updater::Error::Serialization(err)))
+}
+
+/// Whether `tauri.conf.json` holds the public key that updates are checked against.
+fn has_key<R: Runtime>(app: &AppHandle<R>) -> bool {
+    updater_config(app).is_ok_and(|config| require_key(&config).is_ok())
+}
+
+/// A config without a key checks nothing: a new app made from the template has none until
+/// its author runs `make keys`.
+fn require_key(config: &tauri_plugin_updater::Config) -> Result<(), UpdateError> {
+    match config.pubkey.trim() {
+        "" => Err(UpdateError::NoKey),
+        _ => Ok(()),
+    }
 }
 
 /// The plugin's errors, in words for the page.
@@ -422,5 +445,27 @@ fn is_refused_by_user(err: &InstallError) -> bool {
         #[cfg(target_os = "linux")]
         InstallError::Installer { .. } => false,
         InstallError::Package(_) => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(pubkey: &str) -> tauri_plugin_updater::Config {
+        serde_json::from_value(serde_json::json!({
+            "pubkey": pubkey,
+            "endpoints": ["https://example.invalid/latest.json"],
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn without_a_key_updates_are_off_and_say_why() {
+        for empty in ["", "  \n"] {
+            let err = require_key(&config(empty)).unwrap_err();
+            assert!(err.to_string().contains("`make keys`"), "{err}");
+        }
+        assert!(require_key(&config("dW50cnVzdGVk")).is_ok());
     }
 }
