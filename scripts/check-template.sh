@@ -16,7 +16,8 @@ source scripts/target-dir.sh
 fail() { echo "check-template: $*" >&2; exit 1; }
 say() { echo "check-template: $*"; }
 
-readonly NAME=acme-notes PRODUCT="Acme Notes" IDENTIFIER=com.acme.notes
+readonly NAME=acme-notes PRODUCT="Acme Notes"
+IDENTIFIER=com.acme.notes
 # Every spelling of this project's identity, in any case; Datastar, the library, is fine.
 readonly OURS='datastar[-_ ]?desktop|datastar[-_]ui|datastar[-_]headless'
 
@@ -45,9 +46,9 @@ generate() {
   # shell may not set.
   USER=${USER:-$(id -un)} CARGO_NET_OFFLINE=true CARGO_TARGET_DIR=$TARGET_DIR cargo generate --path "$1" \
     --destination "$2" --name "$NAME" --silent --vcs none --allow-commands \
-    -d product_name="$PRODUCT" -d identifier="$IDENTIFIER" >"$work/generate.log" 2>&1 \
-    || fail "cargo generate failed: $(cat "$work/generate.log")"
+    -d product_name="$PRODUCT" -d identifier="$IDENTIFIER" >"$work/generate.log" 2>&1
 }
+generated() { fail "cargo generate failed: $(cat "$work/generate.log")"; }
 
 # Prints each line of the tree under $1 that names this project, as FILE:LINE: TEXT.
 names_left() {
@@ -56,7 +57,14 @@ names_left() {
 
 say "generating $NAME"
 copy_checkout "$work/template"
-generate "$work/template" "$work/out"
+# An identifier names directories and the .desktop entry: one that is not reverse-DNS is
+# refused before anything is written.
+if IDENTIFIER=NotDns generate "$work/template" "$work/refused"; then
+  fail "the identifier NotDns was accepted"
+fi
+grep -q '"NotDns" is not a valid value for identifier' "$work/generate.log" \
+  || fail "the refusal of NotDns did not say why: $(cat "$work/generate.log")"
+generate "$work/template" "$work/out" || generated
 app=$work/out/$NAME
 [ -d "$app" ] || fail "no $app"
 
@@ -71,10 +79,10 @@ our_key=$(node -p 'require("./tauri.conf.json").plugins.updater.pubkey')
 ! grep -rqF "$our_key" "$app" || fail "the generated project holds this project's updater key"
 config=$(node -p '
   const c = require(process.argv[1]);
-  JSON.stringify([c.productName, c.identifier, c.plugins.updater.pubkey])
+  JSON.stringify([c.productName, c.mainBinaryName, c.identifier, c.plugins.updater.pubkey])
 ' "$app/tauri.conf.json")
-[ "$config" = "[\"$PRODUCT\",\"$IDENTIFIER\",\"\"]" ] \
-  || fail "tauri.conf.json's name, identifier and updater key: $config"
+[ "$config" = "[\"$PRODUCT\",\"$NAME\",\"$IDENTIFIER\",\"\"]" ] \
+  || fail "tauri.conf.json's name, binary, identifier and updater key: $config"
 grep -q "^# $PRODUCT\$" "$app/README.md" || fail "the README does not start from $PRODUCT"
 say "nothing names this project; $PRODUCT, $IDENTIFIER, no updater key"
 
@@ -119,7 +127,7 @@ public=$(cat "$work/keys/$NAME.key.pub")
 say "a new file that names this project is found, with its file and line"
 copy_checkout "$work/drifted"
 printf 'one\nthe DataStar-Desktop way\n' >"$work/drifted/ui/assets/planted.txt"
-generate "$work/drifted" "$work/drifted-out"
+generate "$work/drifted" "$work/drifted-out" || generated
 left=$(names_left "$work/drifted-out/$NAME")
 [ "$left" = "ui/assets/planted.txt:2:the DataStar-Desktop way" ] \
   || fail "the scan should find only the planted line, found: $left"
