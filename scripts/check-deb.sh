@@ -66,6 +66,15 @@ grep -q "${BINARY#/}\$" <<<"$contents" || fail "no $BINARY"
 as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$(realpath "$deb")" >/dev/null
 trap 'as_root apt-get remove -y -qq "$PACKAGE" >/dev/null' EXIT
 
+# The desktop entry is valid, hands a link to the app (`%u`), and claims the app's scheme
+# (src-tauri/linux/app.desktop; the stock template has no `%u`).
+entry=$(dpkg -L "$PACKAGE" | grep '^/usr/share/applications/.*\.desktop$')
+desktop-file-validate "$entry" || fail "$entry is not a valid desktop entry"
+scheme=$(node -p 'require("./tauri.conf.json").plugins["deep-link"].desktop.schemes[0]')
+grep -qx "Exec=$PACKAGE %u" "$entry" || fail "$entry does not pass a link on: $(grep ^Exec "$entry")"
+grep -qx "MimeType=x-scheme-handler/$scheme;" "$entry" || fail "$entry does not claim $scheme://"
+echo "check-deb: $entry is valid, and opens $scheme:// links"
+
 # Every library the binary links comes from a package the .deb depends on, directly or
 # through those: none is there only because this machine happens to have it.
 read -ra declared < <(dpkg-deb -f "$deb" Depends | tr ',|' '  ' | sed 's/([^)]*)//g')

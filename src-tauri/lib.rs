@@ -12,6 +12,7 @@
 //! - `identifier_move`: the directories of the app's former identifier, moved to its own;
 //! - `log_file`: logging to stderr and a size-capped file;
 //! - `single_instance`: a second launch hands over to the first (over D-Bus, when there is one);
+//! - `deep_link`: links in the app's own scheme, read and handed to the server;
 //! - `window_memory`: the window comes back where it was left;
 //! - `menu`: the native menu; its items act on the window, or on the page through the server;
 //! - `embedded_server`: the `datastar-ui` server on a loopback address of its own;
@@ -25,6 +26,7 @@
 //! - `about` and `fatal`: native dialogs, for About and for failures.
 
 mod about;
+mod deep_link;
 mod embedded_server;
 mod engine_env;
 mod fatal;
@@ -84,6 +86,7 @@ pub fn run() -> ExitCode {
         builder = builder.plugin(guard);
     }
     let app = builder
+        .plugin(deep_link::plugin())
         .plugin(window_memory::plugin())
         .plugin(updates::plugin())
         .manage(LogFile(log_file))
@@ -177,6 +180,8 @@ fn start(app: &tauri::AppHandle) -> Result<(), StartFailure> {
     announce(&server.origin());
     let launch_url = server.launch_url();
     native_requests::serve(app, server.state().clone(), native_requests);
+    // Before the window opens, so that a link this launch was started with is on its page.
+    deep_link::follow_links(app, server.state());
     app.manage(server);
     main_window::open(app, &launch_url)?;
     Ok(())

@@ -5,6 +5,7 @@
 
 mod support;
 
+mod deep_link;
 mod engine;
 mod lifecycle;
 mod log_file;

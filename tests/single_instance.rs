@@ -2,41 +2,12 @@
 //! over D-Bus, and without a session bus each launch runs on its own.
 
 use crate::support::{
-    Home, Launched, TITLE, WINDOW_TIMEOUT, close, readiness_address, require_display,
+    Home, Launched, SessionBus, TITLE, WINDOW_TIMEOUT, close, readiness_address, require_display,
     window_manager::WindowManager, x11::Display,
 };
 use std::time::Duration;
-use tokio::{process::Child, time::timeout};
+use tokio::time::timeout;
 use ui_scenarios::wait_until;
-
-/// A private session bus, as a desktop session has, in the app's home: the services it
-/// starts for the app (dconf, say) write there.
-struct SessionBus {
-    daemon: Child,
-    address: String,
-}
-
-impl SessionBus {
-    async fn start(home: &Home) -> Self {
-        use tokio::io::{AsyncBufReadExt, BufReader};
-        let mut daemon = tokio::process::Command::new("dbus-daemon");
-        home.apply(daemon.as_std_mut());
-        let mut daemon = daemon
-            .args(["--session", "--nofork", "--print-address=1"])
-            .stdout(std::process::Stdio::piped())
-            .kill_on_drop(true)
-            .spawn()
-            .expect("dbus-daemon (Debian's dbus package; `make setup-test` installs it)");
-        let stdout = daemon.stdout.take().unwrap();
-        let address = BufReader::new(stdout)
-            .lines()
-            .next_line()
-            .await
-            .unwrap()
-            .unwrap();
-        Self { daemon, address }
-    }
-}
 
 #[tokio::test]
 #[ignore = "needs an X display; `make test` runs it under xvfb-run"]

@@ -33,6 +33,11 @@ impl Home {
         Self(ui_scenarios::PrivateHome::new().expect("a private home"))
     }
 
+    /// This home for launches beside those of a driver started in `home`.
+    pub fn of(home: ui_scenarios::PrivateHome) -> Self {
+        Self(home)
+    }
+
     /// Where the app keeps its window state under this home: `<config>/<identifier>/`.
     pub fn app_config_dir(&self) -> PathBuf {
         self.0.config_dir().join(identifier())
@@ -74,6 +79,35 @@ impl Home {
     }
 }
 
+/// A private session bus, as a desktop session has, in the app's home: the services it
+/// starts for the app (dconf, say) write there.
+pub struct SessionBus {
+    pub daemon: tokio::process::Child,
+    pub address: String,
+}
+
+impl SessionBus {
+    pub async fn start(home: &Home) -> Self {
+        use tokio::io::{AsyncBufReadExt, BufReader};
+        let mut daemon = tokio::process::Command::new("dbus-daemon");
+        home.apply(daemon.as_std_mut());
+        let mut daemon = daemon
+            .args(["--session", "--nofork", "--print-address=1"])
+            .stdout(std::process::Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("dbus-daemon (Debian's dbus package; `make setup-test` installs it)");
+        let stdout = daemon.stdout.take().unwrap();
+        let address = BufReader::new(stdout)
+            .lines()
+            .next_line()
+            .await
+            .unwrap()
+            .unwrap();
+        Self { daemon, address }
+    }
+}
+
 /// The app, started under a [`Home`], serving, with its window up.
 pub struct Launched {
     pub app: tokio::process::Child,
@@ -110,6 +144,14 @@ impl Home {
 /// `tauri.conf.json`, where Tauri reads the app's identity and its window.
 fn config() -> serde_json::Value {
     serde_json::from_str(include_str!("../../tauri.conf.json")).expect("tauri.conf.json")
+}
+
+/// The app's own link scheme, the first in `tauri.conf.json`'s deep-link config.
+pub fn link_scheme() -> String {
+    config()["plugins"]["deep-link"]["desktop"]["schemes"][0]
+        .as_str()
+        .expect("a deep-link scheme in tauri.conf.json")
+        .to_owned()
 }
 
 /// The app's identifier.

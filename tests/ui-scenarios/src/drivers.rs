@@ -208,8 +208,13 @@ impl TauriDriver {
 
     /// Starts `application` and returns once WebDriver controls its window.
     pub async fn launch(self, application: &Path) -> Result<Session> {
+        self.launch_with_args(application, &[]).await
+    }
+
+    /// [`Self::launch`], with command-line arguments for the app (a deep link, say).
+    pub async fn launch_with_args(self, application: &Path, args: &[&str]) -> Result<Session> {
         let capabilities = capabilities(json!({
-            "tauri:options": { "application": application },
+            "tauri:options": { "application": application, "args": args },
         }));
         let client = connect(self.port, capabilities).await?;
         Ok(Session {

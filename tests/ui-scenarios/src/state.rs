@@ -102,6 +102,11 @@ pub async fn notice(client: &Client) -> Result<String> {
         .context("the page's #store-notice")
 }
 
+/// The roundtrip's answer the page shows.
+pub async fn answer(client: &Client) -> Result<String> {
+    text_of(client, "#output").await
+}
+
 /// What the box holds now (its value, which typing changes, not its attribute).
 pub async fn input_value(client: &Client) -> Result<String> {
     Ok(client

@@ -55,6 +55,28 @@ pub async fn keep_answer(
     Ok(())
 }
 
+/// The roundtrip's sentence. Length is in Unicode scalar values, as the seed's Python `len()`
+/// counts: `héllo` is 5 long, `👍` is 1.
+pub fn answer_to(input: &str) -> String {
+    format!("Your input: {input}, is {} long.", input.chars().count())
+}
+
+/// A roundtrip that no tab asked for (a deep link): every tab's box gets `input`, and its
+/// answer, as though it had been typed and sent there. Both are kept before any tab is told,
+/// as everything the server pushes is. The caller has checked the input's length.
+pub async fn fill_and_answer(
+    store: &Store,
+    events: &PageEvents,
+    input: String,
+) -> Result<(), StoreError> {
+    let input = page_text(input);
+    let output = answer_to(&input);
+    store.save_edit(Some(input.clone()), None).await?;
+    store.save_output(output.clone()).await?;
+    events.send(signals(json!({ "input": input, "output": output })));
+    Ok(())
+}
+
 /// Hides the feed if it is shown, or shows it, in every tab: the desktop menu's Toggle Feed
 /// and the headless server's `SIGUSR1`. Returns whether the feed is now shown.
 pub async fn toggle_feed(store: &Store, events: &PageEvents) -> Result<bool, StoreError> {
@@ -113,6 +135,21 @@ mod tests {
         assert_eq!(page_text("a\0b".into()), "a\u{fffd}b");
         let text = "@x( ; \\ ' \" ${ \u{2028} 🖕JS_";
         assert_eq!(page_text(text.into()), text);
+    }
+
+    #[tokio::test]
+    async fn a_link_fills_every_tab_and_is_kept() {
+        let (store, events) = (Store::in_memory(), PageEvents::default());
+        let mut tab = Box::pin(events.subscribe(Some("tab".into())));
+        fill_and_answer(&store, &events, "hello there".into())
+            .await
+            .unwrap();
+        let state = store.state();
+        assert_eq!(state.input, "hello there");
+        assert_eq!(state.output, "Your input: hello there, is 11 long.");
+        let told = data(tab.next().await.unwrap());
+        assert!(told.contains(r#"\"input\":\"hello there\""#), "{told}");
+        assert!(told.contains("is 11 long."), "{told}");
     }
 
     #[tokio::test]

@@ -44,11 +44,10 @@ pub async fn roundtrip(
     Ok(one_event(PatchSignals::new(patch)))
 }
 
-/// The sentence the page shows. Length is in Unicode scalar values, as the seed's
-/// Python `len()` counts: `héllo` is 5 long, `👍` is 1.
+/// The sentence the page shows, for an input within the limit.
 fn describe(input: &str) -> Result<String, ApiError> {
-    let chars = check_chars("input", input, MAX_INPUT_CHARS)?;
-    Ok(format!("Your input: {input}, is {chars} long."))
+    check_chars("input", input, MAX_INPUT_CHARS)?;
+    Ok(changes::answer_to(input))
 }
 
 #[cfg(test)]
