@@ -2,8 +2,8 @@
 # The repository as a cargo-generate template (cargo-generate.toml): generates a project from a
 # copy of this checkout, offline, and checks that nothing in it names this project, that it
 # trusts no key of ours, and that it passes its own checks: fmt, clippy, its server's and its
-# desktop app's builds, its server's tests, its headless server answering the roundtrip, and
-# `make keys`. Then it plants a file that names this project in a spelling the template does
+# desktop app's builds, its server's tests and its desktop app's unit tests, its headless
+# server answering the roundtrip, and `make keys`. Then it plants a file that names this project in a spelling the template does
 # not rewrite, and checks that the scan finds it, with its file and line.
 #
 # The generated project builds into this checkout's target directory: it has the same
@@ -96,6 +96,8 @@ say "its own checks"
   cargo build --quiet --locked -p "$NAME-ui" --bin "$NAME-headless"
   cargo build --quiet --locked -p "$NAME"
   cargo test --quiet --locked -p "$NAME-ui"
+  # The desktop app's unit tests read its README (the menu, the log, the limits it states).
+  cargo test --quiet --locked -p "$NAME" --lib
 ) || fail "the generated project's own checks failed"
 
 say "its headless server answers the roundtrip"
