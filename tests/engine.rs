@@ -1,6 +1,6 @@
 //! WebKit starts with the app's memory-saving defaults, unless the user chose otherwise.
 
-use crate::support::{Home, Launched, WINDOW_TIMEOUT, require_display, x11::Display};
+use crate::support::{Home, Launched, WINDOW_TIMEOUT, close, require_display, x11::Display};
 use datastar_desktop::ENVIRONMENT_DEFAULTS;
 use ui_scenarios::process::{WEB_PROCESS, children_named, environment};
 
@@ -16,7 +16,14 @@ async fn the_web_process_gets_the_engine_defaults_and_the_users_own_values_win()
             .map(|value| (overridden, value))
             .into_iter()
             .collect();
-        let Launched { pid, .. } = home.launch(&display, &env).await;
+        // Kept running until its web process is read: a killed app's children are no longer
+        // its own.
+        let Launched {
+            mut app,
+            pid,
+            window,
+            ..
+        } = home.launch(&display, &env).await;
         // A web process may be replaced as the page loads: read one that is still there.
         let environment = ui_scenarios::wait_until(
             WINDOW_TIMEOUT,
@@ -45,5 +52,6 @@ async fn the_web_process_gets_the_engine_defaults_and_the_users_own_values_win()
                 "{name} in the web process, with the user's value {users_value:?}"
             );
         }
+        close(&display, &mut app, window).await;
     }
 }
