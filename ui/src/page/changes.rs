@@ -71,8 +71,7 @@ pub async fn fill_and_answer(
 ) -> Result<(), StoreError> {
     let input = page_text(input);
     let output = answer_to(&input);
-    store.save_edit(Some(input.clone()), None).await?;
-    store.save_output(output.clone()).await?;
+    store.save_roundtrip(input.clone(), output.clone()).await?;
     events.send(signals(json!({ "input": input, "output": output })));
     Ok(())
 }

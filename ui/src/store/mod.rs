@@ -261,6 +261,16 @@ impl Store {
         self.update(move |current| current.output = output).await
     }
 
+    /// Records an input and its answer together, in one write: a roundtrip no tab typed (a
+    /// deep link), which must never be kept half.
+    pub async fn save_roundtrip(&self, input: String, output: String) -> Result<bool, StoreError> {
+        self.update(move |current| {
+            current.input = input;
+            current.output = output;
+        })
+        .await
+    }
+
     /// Shows the feed if it was hidden, or hides it; returns whether it is now shown.
     pub async fn toggle_show(&self) -> Result<bool, StoreError> {
         self.update(|current| current.show = !current.show).await?;
