@@ -3,8 +3,9 @@
 # copy of this checkout, offline, and checks that nothing in it names this project, that it
 # trusts no key of ours, and that it passes its own checks: fmt, clippy, its server's and its
 # desktop app's builds, its server's tests and its desktop app's unit tests, its headless
-# server answering the roundtrip, and `make keys`. Then it plants a file that names this project in a spelling the template does
-# not rewrite, and checks that the scan finds it, with its file and line.
+# server answering the roundtrip, and `make keys`. Then it plants a file that names this
+# project in a spelling the template does not rewrite, and checks that the scan finds it, with
+# its file and line.
 #
 # The generated project builds into this checkout's target directory: it has the same
 # dependencies, so only its own crates compile.
@@ -70,7 +71,7 @@ app=$work/out/$NAME
 
 left=$(names_left "$app")
 [ -z "$left" ] || fail "the generated project still names this project:"$'\n'"$left"
-files_left=$(cd "$app" && find . -iname '*datastar*desktop*' -o -iname '*datastar-ui*')
+files_left=$(cd "$app" && find . | grep -iE "$OURS" || true)
 [ -z "$files_left" ] || fail "files still named after this project: $files_left"
 for gone in template cargo-generate.toml bench BENCHMARKS.md docs; do
   [ ! -e "$app/$gone" ] || fail "the generated project has this project's $gone"
