@@ -15,11 +15,12 @@ run_packages=(
 # The browsers and drivers for the UI tests, the load generator for the benchmark smoke
 # test, X utilities for the .deb check, a session bus for the single-instance test, the
 # rpm tool to check the .rpm, a window manager to maximise and minimise the window,
-# `ss`, which reads the listener's backlog back, and desktop-file-validate for the packages'
-# desktop entry.
+# `ss`, which reads the listener's backlog back, desktop-file-validate for the packages'
+# desktop entry, and a stand-in notification server (python3-dbusmock) with `gdbus` to click
+# its notifications.
 test_packages=(
   xvfb xauth x11-utils webkit2gtk-driver chromium chromium-driver wrk dbus rpm openbox iproute2
-  desktop-file-utils
+  desktop-file-utils python3-dbusmock libglib2.0-bin
 )
 
 # For `make check-platforms`: Debian 12's own Rust with the standard library's sources (to

@@ -19,6 +19,8 @@
 //! - `main_window`: the one window, hidden until its page has loaded;
 //! - `navigation`: the lock that keeps the window on its own origin;
 //! - `renderer_recovery`: a crashed page process reloads the page, signed in afresh;
+//! - `notifications`: desktop notifications from Notify Me, and their clicks, through the
+//!   server;
 //! - `native_requests`: the page's requests of native code, through the server, each to the
 //!   module that answers it;
 //! - `session_watch`: a page that the server saw come back signed out is signed in afresh;
@@ -36,6 +38,7 @@ mod main_window;
 mod menu;
 mod native_requests;
 mod navigation;
+mod notifications;
 mod platform;
 mod renderer_recovery;
 mod session_watch;
@@ -87,6 +90,7 @@ pub fn run() -> ExitCode {
     }
     let app = builder
         .plugin(deep_link::plugin())
+        .plugin(notifications::plugin())
         .plugin(window_memory::plugin())
         .plugin(updates::plugin())
         .manage(LogFile(log_file))
@@ -179,6 +183,7 @@ fn start(app: &tauri::AppHandle) -> Result<(), StartFailure> {
     })?;
     announce(&server.origin());
     let launch_url = server.launch_url();
+    notifications::start(app, server.state());
     native_requests::serve(app, server.state().clone(), native_requests);
     // Before the window opens, so that a link this launch was started with is on its page.
     deep_link::follow_links(app, server.state());

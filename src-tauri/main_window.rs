@@ -2,7 +2,7 @@
 
 use crate::navigation;
 use tauri::{
-    AppHandle, Url, WebviewUrl, WebviewWindowBuilder,
+    AppHandle, Manager, Runtime, Url, WebviewUrl, WebviewWindowBuilder,
     webview::{NewWindowResponse, PageLoadEvent},
 };
 
@@ -56,4 +56,26 @@ pub fn open(app: &AppHandle, url: &str) -> tauri::Result<()> {
     // Focus helps keyboard users start typing at once.
     let _ = window.set_focus();
     Ok(())
+}
+
+/// Shows the window, un-minimised and focused: a second launch, a click on a notification.
+pub fn bring_to_front<R: Runtime>(app: &AppHandle<R>) {
+    let Some(window) = app.get_webview_window(crate::main_window::LABEL) else {
+        return;
+    };
+    let shown = window
+        .unminimize()
+        .and_then(|()| window.show())
+        .and_then(|()| window.set_focus());
+    if let Err(err) = shown {
+        tracing::warn!(%err, "cannot bring the window to the front");
+    }
+}
+
+/// Whether the window has the keyboard focus: an automatic update check notifies only a user
+/// who is not looking at it.
+pub fn is_focused<R: Runtime>(app: &AppHandle<R>) -> bool {
+    app.get_webview_window(LABEL)
+        .and_then(|window| window.is_focused().ok())
+        .unwrap_or(false)
 }

@@ -5,7 +5,7 @@
 //! containers) there is no guard to keep: the app runs on its own, and says so once in the
 //! log.
 
-use tauri::{AppHandle, Manager, Runtime, plugin::TauriPlugin};
+use tauri::{Runtime, plugin::TauriPlugin};
 
 /// The plugin, if it can work here; `None`, after one log line, if not.
 pub fn guard<R: Runtime>() -> Option<TauriPlugin<R>> {
@@ -14,21 +14,7 @@ pub fn guard<R: Runtime>() -> Option<TauriPlugin<R>> {
         return None;
     }
     Some(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
-        bring_to_front(app);
+        tracing::info!("another launch: bringing the window to the front");
+        crate::main_window::bring_to_front(app);
     }))
-}
-
-/// What a second launch does to the first: show its window, un-minimised and focused.
-fn bring_to_front<R: Runtime>(app: &AppHandle<R>) {
-    let Some(window) = app.get_webview_window(crate::main_window::LABEL) else {
-        return;
-    };
-    tracing::info!("another launch: bringing the window to the front");
-    let shown = window
-        .unminimize()
-        .and_then(|()| window.show())
-        .and_then(|()| window.set_focus());
-    if let Err(err) = shown {
-        tracing::warn!(%err, "cannot bring the window to the front");
-    }
 }

@@ -169,8 +169,8 @@ impl<R: Runtime> Updates<R> {
                 self.offer = None;
                 self.server.show_update(UpdateStatus::Hidden);
             }
-            NativeRequest::SignInAgain => {
-                tracing::debug!("a sign-in is the session watch's to answer");
+            NativeRequest::SignInAgain | NativeRequest::Notify { .. } => {
+                tracing::debug!("not the updater's to answer");
             }
         }
     }
@@ -220,6 +220,10 @@ impl<R: Runtime> Updates<R> {
         match self.find().await {
             Ok(Some(update)) => {
                 tracing::info!(version = %update.version, "an update is available");
+                if !asked_by_user && !crate::main_window::is_focused(&self.app) {
+                    let news = format!("Version {} is available.", update.version);
+                    crate::notifications::notify(&self.app, &self.server, &news);
+                }
                 self.server.show_update(UpdateStatus::Available {
                     version: update.version.clone(),
                     notes: update.body.clone().unwrap_or_default(),

@@ -11,6 +11,7 @@ mod lifecycle;
 mod log_file;
 mod menu;
 mod navigation;
+mod notifications;
 mod recovery;
 mod self_update;
 mod session_watch;

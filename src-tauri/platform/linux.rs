@@ -39,6 +39,29 @@ pub fn single_instance_unavailable() -> Option<String> {
         .map(|err| format!("no D-Bus session bus: {err}"))
 }
 
+/// Notifications go to the desktop's notification server, `org.freedesktop.Notifications`
+/// on the session bus, running or started on demand. Says why they cannot, if so.
+pub fn notifications_unavailable() -> Option<String> {
+    const SERVER: &str = "org.freedesktop.Notifications";
+    let connection = match zbus::blocking::Connection::session() {
+        Ok(connection) => connection,
+        Err(err) => return Some(format!("no D-Bus session bus ({err})")),
+    };
+    let found = zbus::blocking::fdo::DBusProxy::new(&connection).and_then(|bus| {
+        let name = zbus::names::BusName::try_from(SERVER)?;
+        Ok(bus.name_has_owner(name)?
+            || bus
+                .list_activatable_names()?
+                .iter()
+                .any(|activatable| activatable.as_str() == SERVER))
+    });
+    match found {
+        Ok(true) => None,
+        Ok(false) => Some("no notification server is running".into()),
+        Err(err) => Some(format!("cannot ask the session bus ({err})")),
+    }
+}
+
 /// Shows `summary` and `detail` under `title`, and returns once the user closes it. If GTK
 /// cannot start (no display), the caller's log line is all there is.
 ///

@@ -6,6 +6,7 @@
 //! | the engine's environment defaults | software rendering | none | none |
 //! | a hook for the page process's death | `web-process-terminated` | not yet: `ProcessFailed` | not yet: `webViewWebContentProcessDidTerminate` |
 //! | whether one-instance can work | a D-Bus session bus | always | always |
+//! | whether notifications can work | a notification server on the session bus | always | always |
 //! | native dialogs | GTK's own, on the main thread | `rfd` | `rfd` |
 //!
 //! Only Linux is built and tested by this project; the others are type-checked by
@@ -22,7 +23,8 @@ mod other;
 use other as native;
 
 pub use native::{
-    ENGINE, ENVIRONMENT_DEFAULTS, on_page_process_death, show_dialog, single_instance_unavailable,
+    ENGINE, ENVIRONMENT_DEFAULTS, notifications_unavailable, on_page_process_death, show_dialog,
+    single_instance_unavailable,
 };
 
 /// A native dialog's icon and tone.

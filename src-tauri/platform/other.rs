@@ -32,6 +32,12 @@ pub fn single_instance_unavailable() -> Option<String> {
     None
 }
 
+/// Windows' toasts and macOS's notification centre are always there; whether the user
+/// allows them is theirs to say, in the system's settings.
+pub fn notifications_unavailable() -> Option<String> {
+    None
+}
+
 /// A blocking message box through `rfd`: these toolkits need no care about which thread
 /// owns them.
 pub fn show_dialog(level: DialogLevel, title: &str, summary: &str, detail: &str) {

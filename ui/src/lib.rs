@@ -60,6 +60,7 @@ pub use page::{
     assets::{DATASTAR_JS_PATH, DATASTAR_VERSION},
     changes,
     feeds::LiveFeeds,
+    notifications::NotificationStatus,
     page_events::{PageEvent, PageEvents},
     updates::{Button as UpdateButton, UpdateStatus},
 };

@@ -14,7 +14,7 @@ use crate::error::ApiError;
 use tokio::sync::mpsc;
 
 /// Something the page asks of the native side.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum NativeRequest {
     /// Look for a newer version. `asked_by_user` is false for the automatic check, which
     /// stays silent when the update server cannot be reached.
@@ -25,6 +25,8 @@ pub enum NativeRequest {
     CancelDownload,
     /// Put the update panel away, and stop any download under way.
     Dismiss,
+    /// Show a desktop notification whose body is what the page's box held (Notify Me).
+    Notify { body: String },
     /// The page asked for something under the secret path without a valid session: its
     /// cookie is gone (WebKit's network process died with it), and the window must sign in
     /// afresh. Sent by the guard, not by a route.

@@ -3,6 +3,7 @@
 use crate::{
     limits,
     native_requests::NativeRequests,
+    page::notifications::{NotificationLine, NotificationStatus},
     page::page_events::PageEvents,
     page::updates::{UpdatePanel, UpdateStatus},
     page::{feeds::LiveFeeds, templates::Templates},
@@ -79,6 +80,8 @@ struct Inner {
     native: Option<NativeRequests>,
     /// The update panel as it stands, for pages loaded from now on.
     updates: UpdatePanel,
+    /// What became of the desktop app's notifications, likewise.
+    notifications: NotificationLine,
     #[cfg(debug_assertions)]
     live_reload: Option<Arc<crate::page::live_reload::LiveReload>>,
     shutdown: CancellationToken,
@@ -103,6 +106,7 @@ impl AppState {
                 store: config.store,
                 native: config.native,
                 updates: UpdatePanel::default(),
+                notifications: NotificationLine::default(),
                 #[cfg(debug_assertions)]
                 live_reload: config
                     .live_reload
@@ -233,6 +237,19 @@ impl AppState {
     pub fn show_update(&self, status: UpdateStatus) {
         self.inner
             .updates
+            .show(status, &self.templates(), self.page_events());
+    }
+
+    /// What the page says about notifications, as it stands.
+    pub fn notification_status(&self) -> NotificationStatus {
+        self.inner.notifications.status()
+    }
+
+    /// Says `status` in `#notifications`, in every open page and every page loaded from now
+    /// on.
+    pub fn show_notifications(&self, status: NotificationStatus) {
+        self.inner
+            .notifications
             .show(status, &self.templates(), self.page_events());
     }
 

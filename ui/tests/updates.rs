@@ -185,3 +185,77 @@ async fn a_page_back_without_its_session_asks_the_native_side_to_sign_in() {
         "a stranger's request asked for a sign-in"
     );
 }
+
+/// Notify Me: what the box holds goes to the native side, which alone can notify; what became
+/// of it comes back in `#notifications`. The headless server has neither the button nor the
+/// route.
+#[tokio::test]
+async fn notify_me_hands_the_input_to_the_native_side_and_hears_back() {
+    use datastar_ui::NotificationStatus;
+    let (server, mut inbox) = desktop_server(Store::in_memory()).await;
+    let page = server.get("/").send().await.unwrap().text().await.unwrap();
+    assert!(page.contains(">Notify Me</button>"), "{page}");
+
+    let response = server
+        .post_action("/notify", r#"{"input":"ping <me>","tab":"t"}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 202);
+    assert_eq!(
+        inbox.recv().await,
+        Some(NativeRequest::Notify {
+            body: "ping <me>".into()
+        })
+    );
+    let long = format!(r#"{{"input":"{}"}}"#, "x".repeat(10_001));
+    let response = server.post_action("/notify", &long).send().await.unwrap();
+    assert_eq!(response.status(), 413);
+    assert!(
+        inbox.try_recv().is_err(),
+        "nothing sent for a refused request"
+    );
+    let response = server.post("/notify").send().await.unwrap();
+    assert_eq!(response.status(), 400, "a Datastar action only");
+
+    let mut page = SseStream::new(server.action("/events", "{}").send().await.unwrap());
+    // The stream subscribes when its response starts: repeat until it hears one.
+    let event = loop {
+        server.app.show_notifications(NotificationStatus::Opened);
+        if let Ok(Some(event)) =
+            tokio::time::timeout(std::time::Duration::from_millis(50), page.next_event()).await
+        {
+            break event;
+        }
+    };
+    let elements = event.datastar_field("elements").unwrap();
+    assert!(
+        elements.contains(">Opened from a notification.<"),
+        "{elements}"
+    );
+    let page = server.get("/").send().await.unwrap().text().await.unwrap();
+    assert!(
+        page.contains(">Opened from a notification.<"),
+        "kept for pages loaded later"
+    );
+
+    let headless = TestServer::start().await;
+    let page = headless
+        .get("/")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        !page.contains("Notify Me"),
+        "only the desktop app can notify"
+    );
+    let response = headless
+        .post_action("/notify", r#"{"input":"x"}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 404);
+}

@@ -7,6 +7,7 @@
 //! written out in the template.
 
 use super::{
+    notifications::NotificationStatus,
     templates::{BODY, INDEX, TemplateError, Templates},
     updates::{Panel, UpdateStatus},
 };
@@ -29,6 +30,10 @@ struct PageView<'a> {
     /// The update panel (`updates.html`).
     #[serde(flatten)]
     updates: Panel<'a>,
+    /// `#notifications` (`notifications.html`), and whether the page offers Notify Me: only
+    /// the desktop app can notify.
+    notifications: &'a NotificationStatus,
+    notify: bool,
     /// Whether the page includes live reload's hook (`live-reload.html`).
     live_reload: bool,
 }
@@ -42,6 +47,9 @@ pub struct Page<'a> {
     /// What the page should know about its saved state.
     pub notice: Option<&'a str>,
     pub updates: &'a UpdateStatus,
+    pub notifications: &'a NotificationStatus,
+    /// Whether the server has a native side that can notify.
+    pub notify: bool,
     /// Whether live reload is on (debug builds), so that the page listens for edits.
     pub live_reload: bool,
 }
@@ -66,6 +74,8 @@ impl Page<'_> {
             time: &self.state.target,
             notice: self.notice.unwrap_or_default(),
             updates: self.updates.panel(),
+            notifications: self.notifications,
+            notify: self.notify,
             live_reload: self.live_reload,
         }
     }
@@ -86,6 +96,8 @@ mod tests {
             tab: "t1",
             notice,
             updates,
+            notifications: &NotificationStatus::Quiet,
+            notify: true,
             live_reload: false,
         }
         .render(&Templates::built_in())
@@ -133,6 +145,8 @@ mod tests {
             tab: "t1",
             notice: None,
             updates: &UpdateStatus::Hidden,
+            notifications: &NotificationStatus::Quiet,
+            notify: false,
             live_reload: true,
         };
         let templates = Templates::built_in();

@@ -22,6 +22,10 @@ pub const UPDATES: &str = "updates.html";
 /// `#store-notice`: what the page should know about its saved state.
 pub const NOTICE: &str = "notice.html";
 
+/// `#notifications`: what became of the desktop app's notifications (see
+/// [`super::notifications`]).
+pub const NOTIFICATIONS: &str = "notifications.html";
+
 /// Live reload's hook in the page, and the patches it sends (debug builds).
 pub const LIVE_RELOAD: &str = "live-reload.html";
 
@@ -29,11 +33,15 @@ pub const LIVE_RELOAD: &str = "live-reload.html";
 pub const BODY: &str = "body";
 
 /// Every template's name, and its text as built into the binary.
-pub const EMBEDDED: [(&str, &str); 5] = [
+pub const EMBEDDED: [(&str, &str); 6] = [
     (INDEX, include_str!("../../assets/index.html")),
     (TARGET, include_str!("../../assets/target.html")),
     (UPDATES, include_str!("../../assets/updates.html")),
     (NOTICE, include_str!("../../assets/notice.html")),
+    (
+        NOTIFICATIONS,
+        include_str!("../../assets/notifications.html"),
+    ),
     (LIVE_RELOAD, include_str!("../../assets/live-reload.html")),
 ];
 

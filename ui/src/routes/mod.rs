@@ -5,6 +5,7 @@ mod events;
 mod feed;
 #[cfg(debug_assertions)]
 mod live_reload;
+mod notify;
 mod page;
 mod roundtrip;
 mod save;
@@ -70,9 +71,14 @@ pub fn router(app: AppState) -> security::Protected {
             &at("/save"),
             post(save::save).layer(DefaultBodyLimit::max(MAX_SAVE_BYTES)),
         );
-    // The update panel's buttons, on a server with a native side to hand them to.
+    // The update panel's buttons and Notify Me, on a server with a native side to hand them
+    // to.
     let actions = if app.native().is_some() {
         actions
+            .route(
+                &at("/notify"),
+                post(notify::notify).layer(DefaultBodyLimit::max(MAX_SAVE_BYTES)),
+            )
             .route(&button(Button::Automatic), post(updates::automatic))
             .route(&button(Button::NotNow), post(updates::not_now))
             .route(&button(Button::Check), post(updates::check))

@@ -61,6 +61,8 @@ pub(super) fn render_page(
         tab: &new_tab_id(),
         notice: notice.as_deref(),
         updates: &updates,
+        notifications: &app.notification_status(),
+        notify: app.native().is_some(),
         live_reload: live_reload_is_on(app),
     };
     match part {

@@ -1,0 +1,157 @@
+//! Notifications (`src-tauri/notifications.rs`) in the real window, against python3-dbusmock's
+//! stand-in notification server on a private session bus: Notify Me sends what the box holds,
+//! and a click on the notification makes the page say so. Without a server, the page says
+//! notifications are not available.
+
+use crate::support::{Home, SessionBus, desktop_app, require_display};
+use anyhow::{Context, Result, ensure};
+use fantoccini::{Client, Locator};
+use std::{path::Path, process::Stdio, time::Duration};
+use tokio::process::{Child, Command};
+use ui_scenarios::{PrivateHome, drivers::TauriDriver, wait_until};
+
+const SERVER: &str = "org.freedesktop.Notifications";
+const SERVER_PATH: &str = "/org/freedesktop/Notifications";
+const REACTION: Duration = Duration::from_secs(10);
+
+/// dbusmock's `notification_daemon`, logging each call it gets to `log`.
+async fn start_notification_server(bus: &SessionBus, log: &Path) -> Result<Child> {
+    // Debian's python3, which has the dbusmock module, whatever python3 comes first on PATH.
+    let server = Command::new("/usr/bin/python3")
+        .args(["-m", "dbusmock", "--template", "notification_daemon", "-l"])
+        .arg(log)
+        .env("DBUS_SESSION_BUS_ADDRESS", &bus.address)
+        .stdout(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .context("python3-dbusmock (`make setup-test` installs it)")?;
+    wait_until(
+        REACTION,
+        "the notification server to own its name",
+        async || {
+            let owned = gdbus(
+                bus,
+                "org.freedesktop.DBus",
+                "/org/freedesktop/DBus",
+                "org.freedesktop.DBus.NameHasOwner",
+                &[SERVER],
+            )
+            .await?;
+            Ok((owned == "(true,)").then_some(()))
+        },
+    )
+    .await?;
+    Ok(server)
+}
+
+/// A D-Bus method call through `gdbus`; its reply, as text.
+async fn gdbus(
+    bus: &SessionBus,
+    dest: &str,
+    path: &str,
+    method: &str,
+    args: &[&str],
+) -> Result<String> {
+    let output = Command::new("gdbus")
+        .args([
+            "call",
+            "--address",
+            &bus.address,
+            "--dest",
+            dest,
+            "--object-path",
+            path,
+        ])
+        .args(["--method", method, "--"])
+        .args(args)
+        .output()
+        .await
+        .context("gdbus (`make setup-test` installs it)")?;
+    Ok(String::from_utf8_lossy(&output.stdout).trim().to_owned())
+}
+
+async fn text_of(client: &Client, selector: &str) -> Result<String> {
+    Ok(client.find(Locator::Css(selector)).await?.text().await?)
+}
+
+#[tokio::test]
+#[ignore = "needs Xvfb, tauri-driver, WebKitWebDriver, dbus-daemon and python3-dbusmock; `make test` runs it"]
+async fn notify_me_sends_the_input_and_a_click_on_it_is_told_to_the_page() -> Result<()> {
+    require_display();
+    let private = PrivateHome::new()?;
+    let bus = SessionBus::start(&Home::of(private.clone())).await;
+    let calls = tempfile::tempdir()?;
+    let log = calls.path().join("notifications.log");
+    let _server = start_notification_server(&bus, &log).await?;
+    let env = [("DBUS_SESSION_BUS_ADDRESS", Path::new(&bus.address))];
+    let session = TauriDriver::start_in(private, &env)
+        .await?
+        .launch(desktop_app())
+        .await?;
+    let client = &session.client;
+
+    let input = client.find(Locator::Css("#input")).await?;
+    input.send_keys("ping me").await?;
+    client.find(Locator::Css("#notify")).await?.click().await?;
+    // dbusmock logs `Notify "app" id "icon" "summary" "body" [actions] {hints} timeout`.
+    wait_until(REACTION, "a notification holding the input", async || {
+        let calls = std::fs::read_to_string(&log).unwrap_or_default();
+        let notified = calls
+            .lines()
+            .any(|call| call.contains(" Notify ") && call.contains(r#" "ping me" ["default","#));
+        Ok(notified.then_some(()))
+    })
+    .await?;
+    ensure!(
+        text_of(client, "#notifications").await?.is_empty(),
+        "nothing said before a click"
+    );
+
+    // The server numbers its notifications from 1, and this is its first; a click on one is
+    // its `default` action.
+    let clicked = "[<uint32 1>, <'default'>]";
+    gdbus(
+        &bus,
+        SERVER,
+        SERVER_PATH,
+        "org.freedesktop.DBus.Mock.EmitSignal",
+        &[SERVER, "ActionInvoked", "us", clicked],
+    )
+    .await?;
+    wait_until(
+        REACTION,
+        "the page to say it was opened from a notification",
+        async || {
+            Ok(
+                (text_of(client, "#notifications").await? == "Opened from a notification.")
+                    .then_some(()),
+            )
+        },
+    )
+    .await?;
+    session.close().await?;
+    drop(bus.daemon);
+    Ok(())
+}
+
+#[tokio::test]
+#[ignore = "needs Xvfb, tauri-driver and WebKitWebDriver; `make test` runs it"]
+async fn without_a_notification_server_the_page_says_so() -> Result<()> {
+    require_display();
+    let session = TauriDriver::start_in(PrivateHome::new()?, &[])
+        .await?
+        .launch(desktop_app())
+        .await?;
+    wait_until(
+        REACTION,
+        "the page to say notifications are not available",
+        async || {
+            let said = text_of(&session.client, "#notifications").await?;
+            Ok(said
+                .starts_with("Notifications are not available: ")
+                .then_some(()))
+        },
+    )
+    .await?;
+    session.close().await
+}

@@ -1,0 +1,37 @@
+//! Notify Me: the page asks the desktop app for a notification holding what its box holds.
+//! Only a server with a native side (the desktop app) has this route; what becomes of the
+//! notification comes back to the page in `#notifications`.
+
+use crate::{
+    error::ApiError,
+    limits::{MAX_INPUT_CHARS, check_chars},
+    native_requests::NativeRequest,
+    page::changes,
+    security::DatastarAction,
+    state::AppState,
+};
+use axum::{extract::State, http::StatusCode, response::Response};
+use datastar::axum::ReadSignals;
+use serde::Deserialize;
+
+/// The signals this route reads; every other signal on the page is ignored.
+#[derive(Debug, Deserialize)]
+pub struct Signals {
+    #[serde(default)]
+    input: String,
+}
+
+pub async fn notify(
+    _: DatastarAction,
+    State(app): State<AppState>,
+    signals: Result<ReadSignals<Option<Signals>>, Response>,
+) -> Result<StatusCode, ApiError> {
+    let ReadSignals(signals) = signals.map_err(|_| ApiError::InvalidSignals)?;
+    let Signals { input } = signals.ok_or(ApiError::MissingSignals)?;
+    check_chars("input", &input, MAX_INPUT_CHARS)?;
+    let native = app.native().ok_or(ApiError::NativeGone)?;
+    native.send(NativeRequest::Notify {
+        body: changes::page_text(input),
+    })?;
+    Ok(StatusCode::ACCEPTED)
+}
