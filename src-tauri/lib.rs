@@ -21,6 +21,7 @@
 //! - `renderer_recovery`: a crashed page process reloads the page, signed in afresh;
 //! - `notifications`: desktop notifications from Notify Me, and their clicks, through the
 //!   server;
+//! - `settings`: the page's settings, kept by the server, applied to the system (autostart);
 //! - `native_requests`: the page's requests of native code, through the server, each to the
 //!   module that answers it;
 //! - `session_watch`: a page that the server saw come back signed out is signed in afresh;
@@ -42,6 +43,7 @@ mod notifications;
 mod platform;
 mod renderer_recovery;
 mod session_watch;
+mod settings;
 mod single_instance;
 mod updates;
 mod window_memory;
@@ -91,6 +93,7 @@ pub fn run() -> ExitCode {
     let app = builder
         .plugin(deep_link::plugin())
         .plugin(notifications::plugin())
+        .plugin(settings::plugin())
         .plugin(window_memory::plugin())
         .plugin(updates::plugin())
         .manage(LogFile(log_file))
@@ -184,6 +187,7 @@ fn start(app: &tauri::AppHandle) -> Result<(), StartFailure> {
     announce(&server.origin());
     let launch_url = server.launch_url();
     notifications::start(app, server.state());
+    settings::apply(app, server.state());
     native_requests::serve(app, server.state().clone(), native_requests);
     // Before the window opens, so that a link this launch was started with is on its page.
     deep_link::follow_links(app, server.state());

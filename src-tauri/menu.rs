@@ -12,6 +12,7 @@ use tauri::{
 /// Every item, with its id, label and accelerator, in one place.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
+    Settings,
     Quit,
     Reload,
     ZoomIn,
@@ -23,7 +24,8 @@ pub enum Action {
 }
 
 impl Action {
-    const ALL: [Action; 8] = [
+    const ALL: [Action; 9] = [
+        Self::Settings,
         Self::Quit,
         Self::Reload,
         Self::ZoomIn,
@@ -36,6 +38,7 @@ impl Action {
 
     fn id(self) -> &'static str {
         match self {
+            Self::Settings => "settings",
             Self::Quit => "quit",
             Self::Reload => "reload",
             Self::ZoomIn => "zoom-in",
@@ -49,6 +52,7 @@ impl Action {
 
     fn label(self) -> &'static str {
         match self {
+            Self::Settings => "Settings…",
             Self::Quit => "Quit",
             Self::Reload => "Reload",
             Self::ZoomIn => "Zoom In",
@@ -62,6 +66,7 @@ impl Action {
 
     pub fn accelerator(self) -> Option<&'static str> {
         match self {
+            Self::Settings => Some("CmdOrCtrl+,"),
             Self::Quit => Some("CmdOrCtrl+Q"),
             Self::Reload => Some("CmdOrCtrl+R"),
             Self::ZoomIn => Some("CmdOrCtrl+="),
@@ -93,7 +98,7 @@ impl Default for Zoom {
     }
 }
 
-/// File → Quit; View → Reload, zoom, Toggle Feed; Help → Check for Updates…, About.
+/// File → Settings…, Quit; View → Reload, zoom, Toggle Feed; Help → Check for Updates…, About.
 pub fn build<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<Menu<R>> {
     let item = |action: Action| {
         let mut builder = MenuItemBuilder::with_id(action.id(), action.label());
@@ -103,6 +108,8 @@ pub fn build<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<Menu<R>> {
         builder.build(app)
     };
     let file = SubmenuBuilder::new(app, "File")
+        .item(&item(Action::Settings)?)
+        .item(&PredefinedMenuItem::separator(app)?)
         .item(&item(Action::Quit)?)
         .build()?;
     let view = SubmenuBuilder::new(app, "View")
@@ -135,6 +142,14 @@ pub fn handle<R: Runtime>(app: &AppHandle<R>, event: MenuEvent) {
 fn run<R: Runtime>(app: &AppHandle<R>, action: Action) -> tauri::Result<()> {
     let window = app.get_webview_window(crate::main_window::LABEL);
     match action {
+        Action::Settings => {
+            // The page opens its settings, in every tab, as the server tells it.
+            let server = app.state::<EmbeddedServer>();
+            datastar_ui::changes::open_settings(server.state().page_events());
+            if let Some(window) = window {
+                window.set_focus()?;
+            }
+        }
         Action::Quit => {
             // Closing the window ends the event loop, and then the server, as the close
             // button does.

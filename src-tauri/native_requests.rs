@@ -6,7 +6,7 @@
 //! updates keep their own order in a queue of their own, so that a sign-in never waits for
 //! a check.
 
-use crate::{notifications, session_watch, updates};
+use crate::{notifications, session_watch, settings, updates};
 use datastar_ui::{AppState, NativeRequest};
 use tauri::{AppHandle, Runtime};
 use tokio::sync::mpsc::{self, Receiver};
@@ -28,6 +28,7 @@ pub fn serve<R: Runtime>(
             match request {
                 NativeRequest::SignInAgain => session_watch::page_signed_out(&app),
                 NativeRequest::Notify { body } => notifications::notify(&app, &server, &body),
+                NativeRequest::ApplySettings => settings::apply(&app, &server),
                 request => {
                     if let Err(unsent) = to_updates.send(request).await {
                         tracing::warn!(request = ?unsent.0, "the updater has stopped");

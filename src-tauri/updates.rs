@@ -169,7 +169,9 @@ impl<R: Runtime> Updates<R> {
                 self.offer = None;
                 self.server.show_update(UpdateStatus::Hidden);
             }
-            NativeRequest::SignInAgain | NativeRequest::Notify { .. } => {
+            NativeRequest::SignInAgain
+            | NativeRequest::Notify { .. }
+            | NativeRequest::ApplySettings => {
                 tracing::debug!("not the updater's to answer");
             }
         }

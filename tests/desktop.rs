@@ -15,6 +15,7 @@ mod notifications;
 mod recovery;
 mod self_update;
 mod session_watch;
+mod settings;
 mod single_instance;
 mod state;
 mod window;

@@ -69,7 +69,7 @@ pub use security::{
     Auth, CONTENT_SECURITY_POLICY, Protected, Token, TokenError, session_cookie_name, token_rules,
 };
 pub use state::{AppState, Config};
-pub use store::{Opened, PageState, Preferences, Store, StoreError, UpdateChecks};
+pub use store::{Opened, PageState, Preferences, Settings, Store, StoreError, UpdateChecks};
 pub use transport::{
     connections::{self, raise_open_file_limit},
     loopback, readiness,

@@ -27,6 +27,8 @@ pub enum NativeRequest {
     Dismiss,
     /// Show a desktop notification whose body is what the page's box held (Notify Me).
     Notify { body: String },
+    /// The settings changed in the store: make the system match them (the autostart entry).
+    ApplySettings,
     /// The page asked for something under the secret path without a valid session: its
     /// cookie is gone (WebKit's network process died with it), and the window must sign in
     /// afresh. Sent by the guard, not by a route.

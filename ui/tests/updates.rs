@@ -259,3 +259,59 @@ async fn notify_me_hands_the_input_to_the_native_side_and_hears_back() {
         .unwrap();
     assert_eq!(response.status(), 404);
 }
+
+/// The settings: kept, shown in the page's other tabs, handed to the native side to apply,
+/// and back in the page when it loads. A body that is not both settings is refused.
+#[tokio::test]
+async fn the_settings_are_kept_told_to_other_tabs_and_applied() {
+    use datastar_ui::Settings;
+    let dir = tempfile::tempdir().unwrap();
+    let (server, mut inbox) = desktop_server(Store::open(dir.path())).await;
+    let page = server.get("/").send().await.unwrap().text().await.unwrap();
+    assert!(page.contains(r#"id="setting-login""#), "{page}");
+    assert!(!page.contains("checked"), "both off at first");
+
+    let mut other = SseStream::new(
+        server
+            .action("/events", r#"{"tab":"other"}"#)
+            .send()
+            .await
+            .unwrap(),
+    );
+    let on = r#"{"automaticUpdates":true,"startAtLogin":true,"tab":"mine"}"#;
+    let response = server.post_action("/settings", on).send().await.unwrap();
+    assert_eq!(response.status(), 204);
+    assert_eq!(inbox.recv().await, Some(NativeRequest::ApplySettings));
+    assert_eq!(
+        Store::peek_preferences(dir.path()).unwrap().settings(),
+        Settings {
+            automatic_updates: true,
+            start_at_login: true
+        },
+        "on disk"
+    );
+    let told = other.next_event().await.unwrap();
+    let signals = told.datastar_field("signals").unwrap();
+    assert!(signals.contains(r#""startAtLogin":true"#), "{signals}");
+    let page = server.get("/").send().await.unwrap().text().await.unwrap();
+    assert_eq!(
+        page.matches(" checked").count(),
+        2,
+        "both on after a reload"
+    );
+
+    // The same again changes nothing, and asks nothing of the native side.
+    let response = server.post_action("/settings", on).send().await.unwrap();
+    assert_eq!(response.status(), 204);
+    assert!(inbox.try_recv().is_err());
+    let response = server
+        .post_action("/settings", r#"{"startAtLogin":"yes"}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 400);
+
+    let headless = TestServer::start().await;
+    let response = headless.post_action("/settings", on).send().await.unwrap();
+    assert_eq!(response.status(), 404, "only the desktop app has settings");
+}

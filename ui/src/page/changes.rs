@@ -10,7 +10,7 @@ use super::{
     page_events::PageEvents,
     templates::{NOTICE, Templates},
 };
-use crate::store::{Store, StoreError};
+use crate::store::{Settings, Store, StoreError};
 use datastar::prelude::{PatchElements, PatchSignals};
 use serde_json::{Map, Value, json};
 
@@ -74,6 +74,31 @@ pub async fn fill_and_answer(
     store.save_roundtrip(input.clone(), output.clone()).await?;
     events.send(signals(json!({ "input": input, "output": output })));
     Ok(())
+}
+
+/// Keeps the settings the user of `tab` set, and shows them in the other tabs. Returns
+/// whether they changed, and so whether the shell has something to apply.
+pub async fn keep_settings(
+    store: &Store,
+    events: &PageEvents,
+    tab: Option<&str>,
+    settings: Settings,
+) -> Result<bool, StoreError> {
+    let changed = store.save_settings(settings).await?;
+    if changed {
+        events.send_except(tab, settings_signals(settings));
+    }
+    Ok(changed)
+}
+
+/// The settings' signals, as the page binds them (`settings.html`).
+pub fn settings_signals(settings: Settings) -> PatchSignals {
+    signals(json!(settings))
+}
+
+/// Opens the settings in every tab: the menu's File → Settings….
+pub fn open_settings(events: &PageEvents) {
+    events.send(signals(json!({ "settingsOpen": true })));
 }
 
 /// Hides the feed if it is shown, or shows it, in every tab: the desktop menu's Toggle Feed

@@ -11,7 +11,7 @@ use super::{
     templates::{BODY, INDEX, TemplateError, Templates},
     updates::{Panel, UpdateStatus},
 };
-use crate::store::PageState;
+use crate::store::{PageState, Settings};
 use serde::Serialize;
 
 /// The page's context: what `index.html`, and the fragments it includes, read.
@@ -34,6 +34,8 @@ struct PageView<'a> {
     /// the desktop app can notify.
     notifications: &'a NotificationStatus,
     notify: bool,
+    /// `#settings` (`settings.html`), in the desktop app.
+    settings: Settings,
     /// Whether the page includes live reload's hook (`live-reload.html`).
     live_reload: bool,
 }
@@ -50,6 +52,7 @@ pub struct Page<'a> {
     pub notifications: &'a NotificationStatus,
     /// Whether the server has a native side that can notify.
     pub notify: bool,
+    pub settings: Settings,
     /// Whether live reload is on (debug builds), so that the page listens for edits.
     pub live_reload: bool,
 }
@@ -76,6 +79,7 @@ impl Page<'_> {
             updates: self.updates.panel(),
             notifications: self.notifications,
             notify: self.notify,
+            settings: self.settings,
             live_reload: self.live_reload,
         }
     }
@@ -98,6 +102,7 @@ mod tests {
             updates,
             notifications: &NotificationStatus::Quiet,
             notify: true,
+            settings: Settings::default(),
             live_reload: false,
         }
         .render(&Templates::built_in())
@@ -147,6 +152,7 @@ mod tests {
             updates: &UpdateStatus::Hidden,
             notifications: &NotificationStatus::Quiet,
             notify: false,
+            settings: Settings::default(),
             live_reload: true,
         };
         let templates = Templates::built_in();

@@ -26,6 +26,9 @@ pub const NOTICE: &str = "notice.html";
 /// [`super::notifications`]).
 pub const NOTIFICATIONS: &str = "notifications.html";
 
+/// `#settings`: the desktop app's settings.
+pub const SETTINGS: &str = "settings.html";
+
 /// Live reload's hook in the page, and the patches it sends (debug builds).
 pub const LIVE_RELOAD: &str = "live-reload.html";
 
@@ -33,7 +36,7 @@ pub const LIVE_RELOAD: &str = "live-reload.html";
 pub const BODY: &str = "body";
 
 /// Every template's name, and its text as built into the binary.
-pub const EMBEDDED: [(&str, &str); 6] = [
+pub const EMBEDDED: [(&str, &str); 7] = [
     (INDEX, include_str!("../../assets/index.html")),
     (TARGET, include_str!("../../assets/target.html")),
     (UPDATES, include_str!("../../assets/updates.html")),
@@ -42,6 +45,7 @@ pub const EMBEDDED: [(&str, &str); 6] = [
         NOTIFICATIONS,
         include_str!("../../assets/notifications.html"),
     ),
+    (SETTINGS, include_str!("../../assets/settings.html")),
     (LIVE_RELOAD, include_str!("../../assets/live-reload.html")),
 ];
 

@@ -9,6 +9,7 @@ mod notify;
 mod page;
 mod roundtrip;
 mod save;
+mod settings;
 mod target;
 mod updates;
 
@@ -71,13 +72,17 @@ pub fn router(app: AppState) -> security::Protected {
             &at("/save"),
             post(save::save).layer(DefaultBodyLimit::max(MAX_SAVE_BYTES)),
         );
-    // The update panel's buttons and Notify Me, on a server with a native side to hand them
-    // to.
+    // The update panel's buttons, Notify Me and the settings, on a server with a native
+    // side to hand them to.
     let actions = if app.native().is_some() {
         actions
             .route(
                 &at("/notify"),
                 post(notify::notify).layer(DefaultBodyLimit::max(MAX_SAVE_BYTES)),
+            )
+            .route(
+                &at("/settings"),
+                post(settings::settings).layer(DefaultBodyLimit::max(MAX_SAVE_BYTES)),
             )
             .route(&button(Button::Automatic), post(updates::automatic))
             .route(&button(Button::NotNow), post(updates::not_now))

@@ -63,6 +63,7 @@ pub(super) fn render_page(
         updates: &updates,
         notifications: &app.notification_status(),
         notify: app.native().is_some(),
+        settings: store.preferences().settings(),
         live_reload: live_reload_is_on(app),
     };
     match part {

@@ -74,6 +74,10 @@ async fn answer(app: &AppState, checks: UpdateChecks) -> Result<(), ApiError> {
             ApiError::NotSaved
         })?;
     app.show_update(UpdateStatus::Hidden);
+    // The answer is also the settings' first checkbox, in every tab.
+    let settings = app.store().preferences().settings();
+    app.page_events()
+        .send(crate::page::changes::settings_signals(settings));
     Ok(())
 }
 

@@ -26,6 +26,11 @@ const MIGRATIONS: &[M<'static>] = &[
             last_version TEXT
         );",
     ),
+    // 3: "Start when I log in", off until the user turns it on.
+    M::up(
+        "ALTER TABLE preferences ADD COLUMN
+            start_at_login INTEGER NOT NULL DEFAULT 0 CHECK (start_at_login IN (0, 1));",
+    ),
 ];
 
 /// How many migrations this version knows: a file with a higher `user_version` is newer.

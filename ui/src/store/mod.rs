@@ -28,7 +28,7 @@ mod page_row;
 mod preferences;
 
 pub use page_row::PageState;
-pub use preferences::{Preferences, UpdateChecks};
+pub use preferences::{Preferences, Settings, UpdateChecks};
 
 use crate::sync::lock;
 use rusqlite::Connection;
@@ -286,6 +286,20 @@ impl Store {
     pub async fn save_update_checks(&self, checks: UpdateChecks) -> Result<bool, StoreError> {
         self.update_preferences(move |current| current.update_checks = Some(checks))
             .await
+    }
+
+    /// Keeps the settings the page shows: whether updates are checked at every launch, and
+    /// whether the app starts at login. Returns whether anything changed.
+    pub async fn save_settings(&self, settings: Settings) -> Result<bool, StoreError> {
+        self.update_preferences(move |current| {
+            current.update_checks = Some(if settings.automatic_updates {
+                UpdateChecks::Automatic
+            } else {
+                UpdateChecks::NotNow
+            });
+            current.start_at_login = settings.start_at_login;
+        })
+        .await
     }
 
     /// Records the app version that is running now.

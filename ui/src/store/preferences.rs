@@ -27,6 +27,26 @@ impl UpdateChecks {
     }
 }
 
+/// The settings the page shows, as the user sets them there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Settings {
+    /// Check for updates at every launch.
+    pub automatic_updates: bool,
+    /// Start the app when the user logs in.
+    pub start_at_login: bool,
+}
+
+impl Preferences {
+    /// The settings as the page shows them: updates are not checked until the user says so.
+    pub fn settings(&self) -> Settings {
+        Settings {
+            automatic_updates: self.update_checks == Some(UpdateChecks::Automatic),
+            start_at_login: self.start_at_login,
+        }
+    }
+}
+
 /// What the app remembers beside the page: the user's answers, and what ran last.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Preferences {
@@ -35,31 +55,40 @@ pub struct Preferences {
     /// The app version that last ran on this store, so that the first launch of a new one
     /// can say that it was updated.
     pub last_version: Option<String>,
+    /// Whether the desktop app starts when the user logs in; the shell keeps the system's
+    /// autostart entry in step with it.
+    pub start_at_login: bool,
 }
 
 pub(super) fn read(connection: &Connection) -> rusqlite::Result<Preferences> {
     let row = connection
         .query_row(
-            "SELECT update_checks, last_version FROM preferences WHERE id = 1",
+            "SELECT update_checks, last_version, start_at_login FROM preferences WHERE id = 1",
             [],
-            |row| Ok((row.get::<_, Option<String>>(0)?, row.get(1)?)),
+            |row| Ok((row.get::<_, Option<String>>(0)?, row.get(1)?, row.get(2)?)),
         )
         .optional()?;
-    let Some((update_checks, last_version)) = row else {
+    let Some((update_checks, last_version, start_at_login)) = row else {
         return Ok(Preferences::default());
     };
     Ok(Preferences {
         update_checks: update_checks.as_deref().and_then(UpdateChecks::parse),
         last_version,
+        start_at_login,
     })
 }
 
 pub(super) fn write(connection: &Connection, preferences: &Preferences) -> rusqlite::Result<()> {
     let update_checks = preferences.update_checks.map(UpdateChecks::as_str);
     connection.execute(
-        "INSERT INTO preferences (id, update_checks, last_version) VALUES (1, ?1, ?2)
-         ON CONFLICT (id) DO UPDATE SET update_checks = ?1, last_version = ?2",
-        params![update_checks, preferences.last_version],
+        "INSERT INTO preferences (id, update_checks, last_version, start_at_login)
+         VALUES (1, ?1, ?2, ?3)
+         ON CONFLICT (id) DO UPDATE SET update_checks = ?1, last_version = ?2, start_at_login = ?3",
+        params![
+            update_checks,
+            preferences.last_version,
+            preferences.start_at_login
+        ],
     )?;
     Ok(())
 }

@@ -195,6 +195,45 @@ fn a_file_of_the_first_schema_migrates_with_its_state() {
     assert_eq!(store.preferences(), Preferences::default(), "not asked yet");
 }
 
+/// A file from the second schema keeps its answer about updates, and starts with the app not
+/// starting at login.
+#[test]
+fn a_file_of_the_second_schema_migrates_with_its_answers() {
+    let dir = tempfile::tempdir().unwrap();
+    let connection = Connection::open(dir.path().join(FILE_NAME)).unwrap();
+    connection
+        .execute_batch(include_str!("fixtures/schema-2.sql"))
+        .unwrap();
+    drop(connection);
+    let store = Store::open(dir.path());
+    assert_eq!(store.opened().clone(), Opened::Existing);
+    assert_eq!(store.state().input, "typed before settings");
+    let preferences = store.preferences();
+    assert_eq!(preferences.update_checks, Some(UpdateChecks::NotNow));
+    assert_eq!(preferences.last_version.as_deref(), Some("0.1.0"));
+    assert!(!preferences.start_at_login);
+}
+
+#[tokio::test]
+async fn the_settings_are_kept_and_read_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path());
+    assert_eq!(store.preferences().settings(), Settings::default());
+    let on = Settings {
+        automatic_updates: true,
+        start_at_login: true,
+    };
+    assert!(store.save_settings(on).await.unwrap());
+    assert!(!store.save_settings(on).await.unwrap(), "nothing changed");
+    drop(store);
+    let store = Store::open(dir.path());
+    assert_eq!(store.preferences().settings(), on);
+    assert_eq!(
+        store.preferences().update_checks,
+        Some(UpdateChecks::Automatic)
+    );
+}
+
 #[tokio::test]
 async fn the_answers_are_kept_beside_the_page() {
     let dir = tempfile::tempdir().unwrap();
@@ -220,6 +259,7 @@ async fn the_answers_are_kept_beside_the_page() {
         Preferences {
             update_checks: Some(UpdateChecks::Automatic),
             last_version: Some("0.1.0".into()),
+            start_at_login: false,
         }
     );
     assert_eq!(again.state().input, "kept", "the page's state is untouched");
