@@ -22,6 +22,7 @@
 //! - `notifications`: desktop notifications from Notify Me, and their clicks, through the
 //!   server;
 //! - `settings`: the page's settings, kept by the server, applied to the system (autostart);
+//! - `tray`: the tray icon and its menu, where the desktop has a tray host;
 //! - `native_requests`: the page's requests of native code, through the server, each to the
 //!   module that answers it;
 //! - `session_watch`: a page that the server saw come back signed out is signed in afresh;
@@ -45,6 +46,7 @@ mod renderer_recovery;
 mod session_watch;
 mod settings;
 mod single_instance;
+mod tray;
 mod updates;
 mod window_memory;
 
@@ -193,6 +195,7 @@ fn start(app: &tauri::AppHandle) -> Result<(), StartFailure> {
     deep_link::follow_links(app, server.state());
     app.manage(server);
     main_window::open(app, &launch_url)?;
+    tray::start(app);
     Ok(())
 }
 

@@ -36,7 +36,7 @@ impl Action {
         Self::About,
     ];
 
-    fn id(self) -> &'static str {
+    pub fn id(self) -> &'static str {
         match self {
             Self::Settings => "settings",
             Self::Quit => "quit",
@@ -50,7 +50,7 @@ impl Action {
         }
     }
 
-    fn label(self) -> &'static str {
+    pub fn label(self) -> &'static str {
         match self {
             Self::Settings => "Settings…",
             Self::Quit => "Quit",

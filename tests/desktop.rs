@@ -18,5 +18,6 @@ mod session_watch;
 mod settings;
 mod single_instance;
 mod state;
+mod tray;
 mod window;
 mod window_memory;

@@ -3,72 +3,19 @@
 //! and a click on the notification makes the page say so. Without a server, the page says
 //! notifications are not available.
 
-use crate::support::{Home, SessionBus, desktop_app, require_display};
-use anyhow::{Context, Result, ensure};
+use crate::support::{
+    Home, SessionBus,
+    dbus_mock::{gdbus, start_mock},
+    desktop_app, require_display,
+};
+use anyhow::{Result, ensure};
 use fantoccini::{Client, Locator};
-use std::{path::Path, process::Stdio, time::Duration};
-use tokio::process::{Child, Command};
+use std::{path::Path, time::Duration};
 use ui_scenarios::{PrivateHome, drivers::TauriDriver, wait_until};
 
 const SERVER: &str = "org.freedesktop.Notifications";
 const SERVER_PATH: &str = "/org/freedesktop/Notifications";
 const REACTION: Duration = Duration::from_secs(10);
-
-/// dbusmock's `notification_daemon`, logging each call it gets to `log`.
-async fn start_notification_server(bus: &SessionBus, log: &Path) -> Result<Child> {
-    // Debian's python3, which has the dbusmock module, whatever python3 comes first on PATH.
-    let server = Command::new("/usr/bin/python3")
-        .args(["-m", "dbusmock", "--template", "notification_daemon", "-l"])
-        .arg(log)
-        .env("DBUS_SESSION_BUS_ADDRESS", &bus.address)
-        .stdout(Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .context("python3-dbusmock (`make setup-test` installs it)")?;
-    wait_until(
-        REACTION,
-        "the notification server to own its name",
-        async || {
-            let owned = gdbus(
-                bus,
-                "org.freedesktop.DBus",
-                "/org/freedesktop/DBus",
-                "org.freedesktop.DBus.NameHasOwner",
-                &[SERVER],
-            )
-            .await?;
-            Ok((owned == "(true,)").then_some(()))
-        },
-    )
-    .await?;
-    Ok(server)
-}
-
-/// A D-Bus method call through `gdbus`; its reply, as text.
-async fn gdbus(
-    bus: &SessionBus,
-    dest: &str,
-    path: &str,
-    method: &str,
-    args: &[&str],
-) -> Result<String> {
-    let output = Command::new("gdbus")
-        .args([
-            "call",
-            "--address",
-            &bus.address,
-            "--dest",
-            dest,
-            "--object-path",
-            path,
-        ])
-        .args(["--method", method, "--"])
-        .args(args)
-        .output()
-        .await
-        .context("gdbus (`make setup-test` installs it)")?;
-    Ok(String::from_utf8_lossy(&output.stdout).trim().to_owned())
-}
 
 async fn text_of(client: &Client, selector: &str) -> Result<String> {
     Ok(client.find(Locator::Css(selector)).await?.text().await?)
@@ -82,7 +29,7 @@ async fn notify_me_sends_the_input_and_a_click_on_it_is_told_to_the_page() -> Re
     let bus = SessionBus::start(&Home::of(private.clone())).await;
     let calls = tempfile::tempdir()?;
     let log = calls.path().join("notifications.log");
-    let _server = start_notification_server(&bus, &log).await?;
+    let _server = start_mock(&bus, "notification_daemon", SERVER, &log).await?;
     let env = [("DBUS_SESSION_BUS_ADDRESS", Path::new(&bus.address))];
     let session = TauriDriver::start_in(private, &env)
         .await?

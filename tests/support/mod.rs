@@ -1,5 +1,6 @@
 //! Helpers for driving the real desktop app under an X server (Xvfb in CI).
 
+pub mod dbus_mock;
 pub mod window_manager;
 pub mod x11;
 

@@ -1,0 +1,73 @@
+//! The tray icon: Show/Hide Window, Toggle Feed and Quit, and a left click that shows or
+//! hides the window.
+//!
+//! On Linux it is a StatusNotifierItem over D-Bus (KSNI, the `tray-icon` crate's `ksni`
+//! feature), which reports clicks where libappindicator reports none. Toggle Feed and Quit
+//! are the app menu's own items (same ids), so `menu::handle` answers them: Toggle Feed goes
+//! through the server, as from the menu. Without a tray host (no StatusNotifierWatcher on the
+//! session bus, or no bus), one log line says so, and there is no tray; nothing else changes.
+
+use crate::menu::Action;
+use tauri::{
+    AppHandle, Manager, Runtime,
+    menu::{MenuBuilder, MenuItemBuilder},
+    tray::{MouseButton, MouseButtonState, TrayIconBuilder, TrayIconEvent},
+};
+
+/// The tray's own item; the others are the app menu's.
+const SHOW_HIDE: &str = "tray-show-hide";
+
+/// Puts the icon in the tray, if the desktop has one.
+pub fn start<R: Runtime>(app: &AppHandle<R>) {
+    if let Err(err) = build(app) {
+        tracing::warn!(%err, "no tray icon: the desktop has no tray host");
+    }
+}
+
+fn build<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
+    let item = |id: &str, label: &str| MenuItemBuilder::with_id(id, label).build(app);
+    let menu = MenuBuilder::new(app)
+        .item(&item(SHOW_HIDE, "Show/Hide Window")?)
+        .item(&item(Action::ToggleFeed.id(), Action::ToggleFeed.label())?)
+        .separator()
+        .item(&item(Action::Quit.id(), Action::Quit.label())?)
+        .build()?;
+    let mut tray = TrayIconBuilder::with_id("main")
+        .tooltip(crate::APP_NAME)
+        .menu(&menu)
+        .show_menu_on_left_click(false)
+        .on_menu_event(|app, event| {
+            if event.id() == SHOW_HIDE {
+                show_or_hide(app);
+            }
+        })
+        .on_tray_icon_event(|tray, event| {
+            if let TrayIconEvent::Click {
+                button: MouseButton::Left,
+                button_state: MouseButtonState::Up,
+                ..
+            } = event
+            {
+                show_or_hide(tray.app_handle());
+            }
+        });
+    if let Some(icon) = app.default_window_icon() {
+        tray = tray.icon(icon.clone());
+    }
+    tray.build(app)?;
+    Ok(())
+}
+
+/// Hides the window if it shows, or brings it back.
+fn show_or_hide<R: Runtime>(app: &AppHandle<R>) {
+    let Some(window) = app.get_webview_window(crate::main_window::LABEL) else {
+        return;
+    };
+    if window.is_visible().unwrap_or(false) {
+        if let Err(err) = window.hide() {
+            tracing::warn!(%err, "cannot hide the window");
+        }
+    } else {
+        crate::main_window::bring_to_front(app);
+    }
+}

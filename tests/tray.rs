@@ -1,0 +1,136 @@
+//! The tray (`src-tauri/tray.rs`) in the real window, against a stand-in StatusNotifierWatcher
+//! on a private session bus (`support/status_notifier_watcher.py`): the icon registers, a
+//! click on it (`Activate`) hides and shows the window, and its menu's Toggle Feed goes
+//! through the server. Without a tray host, the app runs as it does anyway.
+
+use crate::support::{
+    Home, SessionBus, TITLE,
+    dbus_mock::{gdbus, start_mock},
+    desktop_app, require_display,
+    x11::Display,
+};
+use anyhow::{Context, Result, ensure};
+use fantoccini::Locator;
+use std::{path::Path, time::Duration};
+use ui_scenarios::{PrivateHome, drivers::TauriDriver, wait_until};
+
+const WATCHER: &str = "org.kde.StatusNotifierWatcher";
+const ITEM_PATH: &str = "/StatusNotifierItem";
+const MENU_PATH: &str = "/MenuBar";
+const REACTION: Duration = Duration::from_secs(10);
+
+/// The item's id in the menu layout `GetLayout` returned, as GVariant text: each item is
+/// `<(ID, {'label': <'LABEL'>, ...}, [...])>`.
+fn menu_item_id(layout: &str, label: &str) -> Option<u32> {
+    let at = layout.find(&format!("'label': <'{label}'>"))?;
+    let start = layout[..at].rfind("<(")? + 2;
+    let digits: String = layout[start..]
+        .chars()
+        .skip_while(|c| !c.is_ascii_digit())
+        .take_while(char::is_ascii_digit)
+        .collect();
+    digits.parse().ok()
+}
+
+#[tokio::test]
+#[ignore = "needs Xvfb, tauri-driver, WebKitWebDriver, dbus-daemon and python3-dbusmock; `make test` runs it"]
+async fn the_tray_shows_and_hides_the_window_and_toggles_the_feed() -> Result<()> {
+    require_display();
+    let display = Display::open()?;
+    let private = PrivateHome::new()?;
+    let bus = SessionBus::start(&Home::of(private.clone())).await;
+    let calls = tempfile::tempdir()?;
+    let log = calls.path().join("watcher.log");
+    let template = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/support/status_notifier_watcher.py"
+    );
+    let _watcher = start_mock(&bus, template, WATCHER, &log).await?;
+    let env = [("DBUS_SESSION_BUS_ADDRESS", Path::new(&bus.address))];
+    let session = TauriDriver::start_in(private, &env)
+        .await?
+        .launch(desktop_app())
+        .await?;
+
+    // The item registers with the watcher under a bus name of its own.
+    let item = wait_until(REACTION, "the tray icon to register", async || {
+        let calls = std::fs::read_to_string(&log).unwrap_or_default();
+        Ok(calls.lines().find_map(|call| {
+            let (_, name) = call.split_once("RegisterStatusNotifierItem \"")?;
+            Some(name.trim_end_matches('"').to_owned())
+        }))
+    })
+    .await?;
+
+    let windows = || display.windows_titled(TITLE);
+    // The window shows once its page has loaded.
+    wait_until(REACTION, "the window to show", async || {
+        Ok((windows()?.len() == 1).then_some(()))
+    })
+    .await?;
+    let click = || {
+        gdbus(
+            &bus,
+            &item,
+            ITEM_PATH,
+            "org.kde.StatusNotifierItem.Activate",
+            &["0", "0"],
+        )
+    };
+    click().await?;
+    wait_until(
+        REACTION,
+        "a click on the icon to hide the window",
+        async || Ok(windows()?.is_empty().then_some(())),
+    )
+    .await?;
+    click().await?;
+    wait_until(REACTION, "a second click to show it again", async || {
+        Ok((windows()?.len() == 1).then_some(()))
+    })
+    .await?;
+
+    let feed = session.client.find(Locator::Css("#feed-panel")).await?;
+    ensure!(feed.is_displayed().await?, "the feed shows at first");
+    let layout = gdbus(
+        &bus,
+        &item,
+        MENU_PATH,
+        "com.canonical.dbusmenu.GetLayout",
+        &["0", "-1", "[]"],
+    )
+    .await?;
+    let toggle =
+        menu_item_id(&layout, "Toggle Feed").context(format!("no Toggle Feed in {layout}"))?;
+    for label in ["Show/Hide Window", "Quit"] {
+        ensure!(
+            menu_item_id(&layout, label).is_some(),
+            "no {label} in {layout}"
+        );
+    }
+    gdbus(
+        &bus,
+        &item,
+        MENU_PATH,
+        "com.canonical.dbusmenu.Event",
+        &[&toggle.to_string(), "clicked", "<0>", "0"],
+    )
+    .await?;
+    wait_until(
+        REACTION,
+        "the tray's Toggle Feed to hide the feed",
+        async || Ok((!feed.is_displayed().await?).then_some(())),
+    )
+    .await?;
+    session.close().await?;
+    drop(bus.daemon);
+    Ok(())
+}
+
+#[test]
+fn a_menu_item_id_is_read_from_its_layout() {
+    let layout = "(uint32 3, (0, {'children-display': <'submenu'>}, [<(1, {'label': <'Show/Hide Window'>}, @av [])>, <(2, {'label': <'Toggle Feed'>}, @av [])>]))";
+    assert_eq!(menu_item_id(layout, "Toggle Feed"), Some(2));
+    assert_eq!(menu_item_id(layout, "Show/Hide Window"), Some(1));
+    assert_eq!(menu_item_id(layout, "Nope"), None);
+}
