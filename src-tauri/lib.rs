@@ -103,6 +103,7 @@ pub fn run() -> ExitCode {
         .manage(menu::Zoom::default())
         .manage(updates::RestartAfterExit::default())
         .manage(session_watch::SessionWatch::default())
+        .manage(tray::Quitting::default())
         .menu(menu::build)
         .on_menu_event(menu::handle)
         .setup(|app| {
@@ -188,14 +189,19 @@ fn start(app: &tauri::AppHandle) -> Result<(), StartFailure> {
     })?;
     announce(&server.origin());
     let launch_url = server.launch_url();
-    notifications::start(app, server.state());
-    settings::apply(app, server.state());
-    native_requests::serve(app, server.state().clone(), native_requests);
-    // Before the window opens, so that a link this launch was started with is on its page.
-    deep_link::follow_links(app, server.state());
+    let state = server.state().clone();
     app.manage(server);
+    notifications::start(app, &state);
+    settings::apply(app, &state);
+    native_requests::serve(app, state.clone(), native_requests);
+    // The link this launch was started with, and the tray, before the window opens: so that
+    // its page holds the link, and knows whether to offer the tray's setting.
+    deep_link::follow_links(app, &state);
+    tray::start(app, &state);
     main_window::open(app, &launch_url)?;
-    tray::start(app);
+    if let Some(window) = app.get_webview_window(main_window::LABEL) {
+        tray::keep_running_on_close(&window, state);
+    }
     Ok(())
 }
 

@@ -152,7 +152,10 @@ fn run<R: Runtime>(app: &AppHandle<R>, action: Action) -> tauri::Result<()> {
         }
         Action::Quit => {
             // Closing the window ends the event loop, and then the server, as the close
-            // button does.
+            // button does; even while the app would keep running in the tray.
+            app.state::<crate::tray::Quitting>()
+                .0
+                .store(true, std::sync::atomic::Ordering::Relaxed);
             match window {
                 Some(window) => window.close()?,
                 None => app.exit(0),

@@ -6,22 +6,54 @@
 //! are the app menu's own items (same ids), so `menu::handle` answers them: Toggle Feed goes
 //! through the server, as from the menu. Without a tray host (no StatusNotifierWatcher on the
 //! session bus, or no bus), one log line says so, and there is no tray; nothing else changes.
+//!
+//! With the setting *Keep running in the tray when the window is closed*, which the page
+//! offers only where there is a tray, closing the window hides it; Quit, from the menu or the
+//! tray, still quits.
 
 use crate::menu::Action;
+use datastar_ui::AppState;
+use std::sync::atomic::{AtomicBool, Ordering};
 use tauri::{
-    AppHandle, Manager, Runtime,
+    AppHandle, Manager, Runtime, WebviewWindow, WindowEvent,
     menu::{MenuBuilder, MenuItemBuilder},
     tray::{MouseButton, MouseButtonState, TrayIconBuilder, TrayIconEvent},
 };
 
+/// Set by Quit, so that closing the window then ends the app even when it would otherwise
+/// stay in the tray.
+#[derive(Default)]
+pub struct Quitting(pub AtomicBool);
+
 /// The tray's own item; the others are the app menu's.
 const SHOW_HIDE: &str = "tray-show-hide";
 
-/// Puts the icon in the tray, if the desktop has one.
-pub fn start<R: Runtime>(app: &AppHandle<R>) {
-    if let Err(err) = build(app) {
-        tracing::warn!(%err, "no tray icon: the desktop has no tray host");
+/// Puts the icon in the tray, if the desktop has one, and tells the server whether it did.
+pub fn start<R: Runtime>(app: &AppHandle<R>, server: &AppState) {
+    match build(app) {
+        Ok(()) => server.set_tray(true),
+        Err(err) => tracing::warn!(%err, "no tray icon: the desktop has no tray host"),
     }
+}
+
+/// Closing the window hides it instead, while the app has a tray and the user chose to keep
+/// running there, unless the user asked to quit.
+pub fn keep_running_on_close<R: Runtime>(window: &WebviewWindow<R>, server: AppState) {
+    let app = window.app_handle().clone();
+    let hidden = window.clone();
+    window.on_window_event(move |event| {
+        let WindowEvent::CloseRequested { api, .. } = event else {
+            return;
+        };
+        let quitting = app.state::<Quitting>().0.load(Ordering::Relaxed);
+        if server.has_tray() && server.store().preferences().keep_in_tray && !quitting {
+            api.prevent_close();
+            tracing::info!("the window is closed; the app keeps running in the tray");
+            if let Err(err) = hidden.hide() {
+                tracing::warn!(%err, "cannot hide the window");
+            }
+        }
+    });
 }
 
 fn build<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {

@@ -37,6 +37,10 @@ async fn settings_are_kept_across_a_restart_and_start_at_login_is_applied() -> R
     let session = drivers::tauri_app_in(desktop_app(), home.clone()).await?;
     let client = &session.client;
     assert!(!is_checked(client, "setting-login").await?, "off at first");
+    assert!(
+        client.find(Locator::Id("setting-tray")).await.is_err(),
+        "no tray here (no session bus), so no tray setting"
+    );
     client
         .find(Locator::Id("settings-open"))
         .await?

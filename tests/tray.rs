@@ -1,7 +1,9 @@
 //! The tray (`src-tauri/tray.rs`) in the real window, against a stand-in StatusNotifierWatcher
 //! on a private session bus (`support/status_notifier_watcher.py`): the icon registers, a
 //! click on it (`Activate`) hides and shows the window, and its menu's Toggle Feed goes
-//! through the server. Without a tray host, the app runs as it does anyway.
+//! through the server. With *Keep running in the tray*, closing the window hides it, and the
+//! tray's Quit still quits. Without a tray host, the app runs as it does anyway, and the
+//! settings do not offer the tray's.
 
 use crate::support::{
     Home, SessionBus, TITLE,
@@ -122,7 +124,70 @@ async fn the_tray_shows_and_hides_the_window_and_toggles_the_feed() -> Result<()
         async || Ok((!feed.is_displayed().await?).then_some(())),
     )
     .await?;
-    session.close().await?;
+
+    // Kept running in the tray: closing the window hides it, and Quit still quits.
+    let client = &session.client;
+    client
+        .find(Locator::Id("settings-open"))
+        .await?
+        .click()
+        .await?;
+    client
+        .find(Locator::Id("setting-tray"))
+        .await?
+        .click()
+        .await?;
+    // A page loaded afresh shows what the server keeps: the setting is kept once it shows.
+    wait_until(REACTION, "the server to keep the setting", async || {
+        client.refresh().await?;
+        let checked = client
+            .find(Locator::Id("setting-tray"))
+            .await?
+            .prop("checked")
+            .await?;
+        Ok((checked.as_deref() == Some("true")).then_some(()))
+    })
+    .await?;
+    let item_is_on_the_bus = async || {
+        let owned = gdbus(
+            &bus,
+            "org.freedesktop.DBus",
+            "/org/freedesktop/DBus",
+            "org.freedesktop.DBus.NameHasOwner",
+            &[&item],
+        )
+        .await?;
+        Ok::<_, anyhow::Error>(owned == "(true,)")
+    };
+    let [(window, _)] = windows()?[..] else {
+        anyhow::bail!("not one window");
+    };
+    display.request_close(window)?;
+    wait_until(REACTION, "closing the window to hide it", async || {
+        Ok(windows()?.is_empty().then_some(()))
+    })
+    .await?;
+    ensure!(item_is_on_the_bus().await?, "the app runs on, in the tray");
+    click().await?;
+    wait_until(REACTION, "the tray to bring the window back", async || {
+        Ok((windows()?.len() == 1).then_some(()))
+    })
+    .await?;
+    let quit = menu_item_id(&layout, "Quit").context("no Quit in the tray's menu")?;
+    gdbus(
+        &bus,
+        &item,
+        MENU_PATH,
+        "com.canonical.dbusmenu.Event",
+        &[&quit.to_string(), "clicked", "<0>", "0"],
+    )
+    .await?;
+    wait_until(REACTION, "the tray's Quit to end the app", async || {
+        Ok((!item_is_on_the_bus().await?).then_some(()))
+    })
+    .await?;
+    // The app has gone, and WebDriver's session with it.
+    let _ = session.close().await;
     drop(bus.daemon);
     Ok(())
 }

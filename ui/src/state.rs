@@ -11,7 +11,14 @@ use crate::{
     store::Store,
     transport::connections::Connections,
 };
-use std::{net::SocketAddr, sync::Arc, time::Duration};
+use std::{
+    net::SocketAddr,
+    sync::{
+        Arc,
+        atomic::{AtomicBool, Ordering},
+    },
+    time::Duration,
+};
 use tokio_util::sync::CancellationToken;
 
 /// How one server instance behaves. The defaults are what the desktop app ships with,
@@ -82,6 +89,9 @@ struct Inner {
     updates: UpdatePanel,
     /// What became of the desktop app's notifications, likewise.
     notifications: NotificationLine,
+    /// Whether the desktop app has a tray icon, so that the settings offer to keep running in
+    /// it.
+    tray: AtomicBool,
     #[cfg(debug_assertions)]
     live_reload: Option<Arc<crate::page::live_reload::LiveReload>>,
     shutdown: CancellationToken,
@@ -107,6 +117,7 @@ impl AppState {
                 native: config.native,
                 updates: UpdatePanel::default(),
                 notifications: NotificationLine::default(),
+                tray: AtomicBool::new(false),
                 #[cfg(debug_assertions)]
                 live_reload: config
                     .live_reload
@@ -238,6 +249,16 @@ impl AppState {
         self.inner
             .updates
             .show(status, &self.templates(), self.page_events());
+    }
+
+    /// Whether the desktop app has a tray icon, which the shell says once it has tried to
+    /// make one.
+    pub fn has_tray(&self) -> bool {
+        self.inner.tray.load(Ordering::Relaxed)
+    }
+
+    pub fn set_tray(&self, present: bool) {
+        self.inner.tray.store(present, Ordering::Relaxed);
     }
 
     /// What the page says about notifications, as it stands.

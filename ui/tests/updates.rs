@@ -269,6 +269,7 @@ async fn the_settings_are_kept_told_to_other_tabs_and_applied() {
     let (server, mut inbox) = desktop_server(Store::open(dir.path())).await;
     let page = server.get("/").send().await.unwrap().text().await.unwrap();
     assert!(page.contains(r#"id="setting-login""#), "{page}");
+    assert!(!page.contains("setting-tray"), "no tray, no tray setting");
     assert!(!page.contains("checked"), "both off at first");
 
     let mut other = SseStream::new(
@@ -286,7 +287,8 @@ async fn the_settings_are_kept_told_to_other_tabs_and_applied() {
         Store::peek_preferences(dir.path()).unwrap().settings(),
         Settings {
             automatic_updates: true,
-            start_at_login: true
+            start_at_login: true,
+            keep_in_tray: false,
         },
         "on disk"
     );

@@ -34,8 +34,9 @@ struct PageView<'a> {
     /// the desktop app can notify.
     notifications: &'a NotificationStatus,
     notify: bool,
-    /// `#settings` (`settings.html`), in the desktop app.
+    /// `#settings` (`settings.html`), in the desktop app, and whether it offers the tray's.
     settings: Settings,
+    tray: bool,
     /// Whether the page includes live reload's hook (`live-reload.html`).
     live_reload: bool,
 }
@@ -53,6 +54,8 @@ pub struct Page<'a> {
     /// Whether the server has a native side that can notify.
     pub notify: bool,
     pub settings: Settings,
+    /// Whether the desktop app has a tray icon.
+    pub tray: bool,
     /// Whether live reload is on (debug builds), so that the page listens for edits.
     pub live_reload: bool,
 }
@@ -80,6 +83,7 @@ impl Page<'_> {
             notifications: self.notifications,
             notify: self.notify,
             settings: self.settings,
+            tray: self.tray,
             live_reload: self.live_reload,
         }
     }
@@ -103,6 +107,7 @@ mod tests {
             notifications: &NotificationStatus::Quiet,
             notify: true,
             settings: Settings::default(),
+            tray: false,
             live_reload: false,
         }
         .render(&Templates::built_in())
@@ -153,6 +158,7 @@ mod tests {
             notifications: &NotificationStatus::Quiet,
             notify: false,
             settings: Settings::default(),
+            tray: false,
             live_reload: true,
         };
         let templates = Templates::built_in();

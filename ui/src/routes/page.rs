@@ -64,6 +64,7 @@ pub(super) fn render_page(
         notifications: &app.notification_status(),
         notify: app.native().is_some(),
         settings: store.preferences().settings(),
+        tray: app.has_tray(),
         live_reload: live_reload_is_on(app),
     };
     match part {

@@ -26,10 +26,13 @@ const MIGRATIONS: &[M<'static>] = &[
             last_version TEXT
         );",
     ),
-    // 3: "Start when I log in", off until the user turns it on.
+    // 3: the desktop app's settings, "Start when I log in" and "Keep running in the tray",
+    // off until the user turns them on.
     M::up(
         "ALTER TABLE preferences ADD COLUMN
-            start_at_login INTEGER NOT NULL DEFAULT 0 CHECK (start_at_login IN (0, 1));",
+            start_at_login INTEGER NOT NULL DEFAULT 0 CHECK (start_at_login IN (0, 1));
+         ALTER TABLE preferences ADD COLUMN
+            keep_in_tray INTEGER NOT NULL DEFAULT 0 CHECK (keep_in_tray IN (0, 1));",
     ),
 ];
 

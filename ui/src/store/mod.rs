@@ -298,6 +298,7 @@ impl Store {
                 UpdateChecks::NotNow
             });
             current.start_at_login = settings.start_at_login;
+            current.keep_in_tray = settings.keep_in_tray;
         })
         .await
     }

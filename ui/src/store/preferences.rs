@@ -35,6 +35,10 @@ pub struct Settings {
     pub automatic_updates: bool,
     /// Start the app when the user logs in.
     pub start_at_login: bool,
+    /// Keep running in the tray when the window is closed. Only a page whose app has a tray
+    /// offers it, and sends it.
+    #[serde(default)]
+    pub keep_in_tray: bool,
 }
 
 impl Preferences {
@@ -43,6 +47,7 @@ impl Preferences {
         Settings {
             automatic_updates: self.update_checks == Some(UpdateChecks::Automatic),
             start_at_login: self.start_at_login,
+            keep_in_tray: self.keep_in_tray,
         }
     }
 }
@@ -58,36 +63,49 @@ pub struct Preferences {
     /// Whether the desktop app starts when the user logs in; the shell keeps the system's
     /// autostart entry in step with it.
     pub start_at_login: bool,
+    /// Whether closing the window leaves the app running in the tray.
+    pub keep_in_tray: bool,
 }
 
 pub(super) fn read(connection: &Connection) -> rusqlite::Result<Preferences> {
     let row = connection
         .query_row(
-            "SELECT update_checks, last_version, start_at_login FROM preferences WHERE id = 1",
+            "SELECT update_checks, last_version, start_at_login, keep_in_tray
+             FROM preferences WHERE id = 1",
             [],
-            |row| Ok((row.get::<_, Option<String>>(0)?, row.get(1)?, row.get(2)?)),
+            |row| {
+                Ok((
+                    row.get::<_, Option<String>>(0)?,
+                    row.get(1)?,
+                    row.get(2)?,
+                    row.get(3)?,
+                ))
+            },
         )
         .optional()?;
-    let Some((update_checks, last_version, start_at_login)) = row else {
+    let Some((update_checks, last_version, start_at_login, keep_in_tray)) = row else {
         return Ok(Preferences::default());
     };
     Ok(Preferences {
         update_checks: update_checks.as_deref().and_then(UpdateChecks::parse),
         last_version,
         start_at_login,
+        keep_in_tray,
     })
 }
 
 pub(super) fn write(connection: &Connection, preferences: &Preferences) -> rusqlite::Result<()> {
     let update_checks = preferences.update_checks.map(UpdateChecks::as_str);
     connection.execute(
-        "INSERT INTO preferences (id, update_checks, last_version, start_at_login)
-         VALUES (1, ?1, ?2, ?3)
-         ON CONFLICT (id) DO UPDATE SET update_checks = ?1, last_version = ?2, start_at_login = ?3",
+        "INSERT INTO preferences (id, update_checks, last_version, start_at_login, keep_in_tray)
+         VALUES (1, ?1, ?2, ?3, ?4)
+         ON CONFLICT (id) DO UPDATE SET
+            update_checks = ?1, last_version = ?2, start_at_login = ?3, keep_in_tray = ?4",
         params![
             update_checks,
             preferences.last_version,
-            preferences.start_at_login
+            preferences.start_at_login,
+            preferences.keep_in_tray
         ],
     )?;
     Ok(())

@@ -211,7 +211,7 @@ fn a_file_of_the_second_schema_migrates_with_its_answers() {
     let preferences = store.preferences();
     assert_eq!(preferences.update_checks, Some(UpdateChecks::NotNow));
     assert_eq!(preferences.last_version.as_deref(), Some("0.1.0"));
-    assert!(!preferences.start_at_login);
+    assert!(!preferences.start_at_login && !preferences.keep_in_tray);
 }
 
 #[tokio::test]
@@ -222,6 +222,7 @@ async fn the_settings_are_kept_and_read_back() {
     let on = Settings {
         automatic_updates: true,
         start_at_login: true,
+        keep_in_tray: true,
     };
     assert!(store.save_settings(on).await.unwrap());
     assert!(!store.save_settings(on).await.unwrap(), "nothing changed");
@@ -260,6 +261,7 @@ async fn the_answers_are_kept_beside_the_page() {
             update_checks: Some(UpdateChecks::Automatic),
             last_version: Some("0.1.0".into()),
             start_at_login: false,
+            keep_in_tray: false,
         }
     );
     assert_eq!(again.state().input, "kept", "the page's state is untouched");
