@@ -1,5 +1,5 @@
 //! The native menu (`src-tauri/menu.rs`), on the real window: its accelerators, and its
-//! Toggle Feed, which travels through the server.
+//! Toggle Feed and Settings…, which travel through the server.
 
 use crate::support::{
     TITLE, WINDOW_TIMEOUT, require_display,
@@ -73,6 +73,15 @@ async fn menu_accelerators_work_and_toggle_feed_goes_through_the_server() -> Res
     })
     .await?;
     Scenario::FeedTicks.run(client).await?;
+
+    // Ctrl+,: File → Settings…, which the server tells the page to open.
+    let settings = client.find(fantoccini::Locator::Id("settings")).await?;
+    anyhow::ensure!(!settings.is_displayed().await?, "the settings start closed");
+    display.press(window, &[keys::CONTROL, keys::COMMA])?;
+    wait_for(client, "Settings… to open the settings", async || {
+        Ok(settings.is_displayed().await?)
+    })
+    .await?;
 
     // F1: Help → About, a native dialog.
     display.press(window, &[keys::F1])?;

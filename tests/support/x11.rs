@@ -25,6 +25,7 @@ pub mod keys {
     pub const EQUAL: u32 = 0x003d;
     pub const MINUS: u32 = 0x002d;
     pub const ZERO: u32 = 0x0030;
+    pub const COMMA: u32 = 0x002c;
     pub const Q: u32 = 0x0071;
     pub const F10: u32 = 0xffc7;
     pub const LEFT: u32 = 0xff51;
