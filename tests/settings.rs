@@ -2,18 +2,16 @@
 //! across a restart, and applied: *Start when I log in* writes the autostart entry into the
 //! private home, and removes it again.
 
-use crate::support::{TITLE, desktop_app, require_display};
+use crate::support::{
+    TITLE, desktop_app, identifier, require_display,
+    settings::{click_setting, is_checked, wait_until_kept},
+};
 use anyhow::Result;
-use fantoccini::{Client, Locator};
+use fantoccini::Locator;
 use std::{path::Path, time::Duration};
 use ui_scenarios::{PrivateHome, drivers, wait_until};
 
 const REACTION: Duration = Duration::from_secs(10);
-
-async fn is_checked(client: &Client, id: &str) -> Result<bool> {
-    let checked = client.find(Locator::Id(id)).await?.prop("checked").await?;
-    Ok(checked.as_deref() == Some("true"))
-}
 
 async fn wait_for_entry(entry: &Path, present: bool) -> Result<()> {
     let what = if present {
@@ -32,6 +30,7 @@ async fn wait_for_entry(entry: &Path, present: bool) -> Result<()> {
 async fn settings_are_kept_across_a_restart_and_start_at_login_is_applied() -> Result<()> {
     require_display();
     let home = PrivateHome::new()?;
+    let data = home.data_dir().join(identifier());
     // The autostart plugin writes `~/.config/autostart/<product name>.desktop`.
     let entry = home.config_dir().join(format!("autostart/{TITLE}.desktop"));
     let session = drivers::tauri_app_in(desktop_app(), home.clone()).await?;
@@ -41,22 +40,13 @@ async fn settings_are_kept_across_a_restart_and_start_at_login_is_applied() -> R
         client.find(Locator::Id("setting-tray")).await.is_err(),
         "no tray here (no session bus), so no tray setting"
     );
-    client
-        .find(Locator::Id("settings-open"))
-        .await?
-        .click()
-        .await?;
-    client
-        .find(Locator::Id("setting-login"))
-        .await?
-        .click()
-        .await?;
+    click_setting(client, "setting-login").await?;
     wait_for_entry(&entry, true).await?;
-    client
-        .find(Locator::Id("setting-updates"))
-        .await?
-        .click()
-        .await?;
+    click_setting(client, "setting-updates").await?;
+    wait_until_kept(&data, "both settings to be kept", |kept| {
+        kept.start_at_login && kept.automatic_updates
+    })
+    .await?;
     session.close().await?;
 
     let session = drivers::tauri_app_in(desktop_app(), home.clone()).await?;
@@ -68,16 +58,7 @@ async fn settings_are_kept_across_a_restart_and_start_at_login_is_applied() -> R
     })
     .await?;
     assert!(entry.exists(), "the entry stays while the setting is on");
-    client
-        .find(Locator::Id("settings-open"))
-        .await?
-        .click()
-        .await?;
-    client
-        .find(Locator::Id("setting-login"))
-        .await?
-        .click()
-        .await?;
+    click_setting(client, "setting-login").await?;
     wait_for_entry(&entry, false).await?;
     session.close().await
 }

@@ -8,7 +8,8 @@
 use crate::support::{
     Home, SessionBus, TITLE,
     dbus_mock::{gdbus, start_mock},
-    desktop_app, require_display,
+    desktop_app, identifier, require_display,
+    settings::{click_setting, wait_until_kept},
     x11::Display,
 };
 use anyhow::{Context, Result, ensure};
@@ -40,6 +41,7 @@ async fn the_tray_shows_and_hides_the_window_and_toggles_the_feed() -> Result<()
     require_display();
     let display = Display::open()?;
     let private = PrivateHome::new()?;
+    let data = private.data_dir().join(identifier());
     let bus = SessionBus::start(&Home::of(private.clone())).await;
     let calls = tempfile::tempdir()?;
     let log = calls.path().join("watcher.log");
@@ -127,25 +129,9 @@ async fn the_tray_shows_and_hides_the_window_and_toggles_the_feed() -> Result<()
 
     // Kept running in the tray: closing the window hides it, and Quit still quits.
     let client = &session.client;
-    client
-        .find(Locator::Id("settings-open"))
-        .await?
-        .click()
-        .await?;
-    client
-        .find(Locator::Id("setting-tray"))
-        .await?
-        .click()
-        .await?;
-    // A page loaded afresh shows what the server keeps: the setting is kept once it shows.
-    wait_until(REACTION, "the server to keep the setting", async || {
-        client.refresh().await?;
-        let checked = client
-            .find(Locator::Id("setting-tray"))
-            .await?
-            .prop("checked")
-            .await?;
-        Ok((checked.as_deref() == Some("true")).then_some(()))
+    click_setting(client, "setting-tray").await?;
+    wait_until_kept(&data, "the tray's setting to be kept", |kept| {
+        kept.keep_in_tray
     })
     .await?;
     let item_is_on_the_bus = async || {

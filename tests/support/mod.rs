@@ -1,6 +1,7 @@
 //! Helpers for driving the real desktop app under an X server (Xvfb in CI).
 
 pub mod dbus_mock;
+pub mod settings;
 pub mod window_manager;
 pub mod x11;
 
