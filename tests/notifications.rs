@@ -102,3 +102,31 @@ async fn without_a_notification_server_the_page_says_so() -> Result<()> {
     .await?;
     session.close().await
 }
+
+#[tokio::test]
+#[ignore = "needs Xvfb, tauri-driver, WebKitWebDriver and dbus-daemon; `make test` runs it"]
+async fn with_a_session_bus_but_no_notification_server_the_page_says_so() -> Result<()> {
+    require_display();
+    let private = PrivateHome::new()?;
+    let bus = SessionBus::start(&Home::of(private.clone())).await;
+    let env = [("DBUS_SESSION_BUS_ADDRESS", Path::new(&bus.address))];
+    let session = TauriDriver::start_in(private, &env)
+        .await?
+        .launch(desktop_app())
+        .await?;
+    wait_until(
+        REACTION,
+        "the page to say no server is running",
+        async || {
+            let said = text_of(&session.client, "#notifications").await?;
+            Ok(
+                (said == "Notifications are not available: no notification server is running.")
+                    .then_some(()),
+            )
+        },
+    )
+    .await?;
+    session.close().await?;
+    drop(bus.daemon);
+    Ok(())
+}

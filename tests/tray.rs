@@ -185,3 +185,40 @@ fn a_menu_item_id_is_read_from_its_layout() {
     assert_eq!(menu_item_id(layout, "Show/Hide Window"), Some(1));
     assert_eq!(menu_item_id(layout, "Nope"), None);
 }
+
+/// A desktop without a tray host: no tray, no tray setting, and the window closes as ever.
+#[tokio::test]
+#[ignore = "needs Xvfb, tauri-driver, WebKitWebDriver and dbus-daemon; `make test` runs it"]
+async fn without_a_tray_host_there_is_no_tray_and_nothing_else_changes() -> Result<()> {
+    use ui_scenarios::Scenario;
+    require_display();
+    let private = PrivateHome::new()?;
+    let bus = SessionBus::start(&Home::of(private.clone())).await;
+    let env = [("DBUS_SESSION_BUS_ADDRESS", Path::new(&bus.address))];
+    let session = TauriDriver::start_in(private, &env)
+        .await?
+        .launch(desktop_app())
+        .await?;
+    let client = &session.client;
+    Scenario::FeedTicks.run(client).await?;
+    client
+        .find(Locator::Id("settings-open"))
+        .await?
+        .click()
+        .await?;
+    ensure!(
+        client
+            .find(Locator::Id("setting-login"))
+            .await?
+            .is_displayed()
+            .await?,
+        "the settings open"
+    );
+    ensure!(
+        client.find(Locator::Id("setting-tray")).await.is_err(),
+        "no tray, so no tray setting"
+    );
+    session.close().await?;
+    drop(bus.daemon);
+    Ok(())
+}
