@@ -62,6 +62,8 @@ pub use engine_env::ENVIRONMENT_DEFAULTS;
 pub use identifier_move::LEGACY_IDENTIFIER;
 pub use log_file::{FILE_NAME as LOG_FILE_NAME, log_dir};
 pub use updates::DOWNLOAD_LIMITS;
+#[cfg(debug_assertions)]
+pub use updates::ENDPOINT_VARIABLE as UPDATE_ENDPOINT_VARIABLE;
 
 /// The app's name, as the user reads it in the window's title bar, About and every dialog.
 /// `tauri.conf.json` gives the same name to the window and the packages; a test checks that

@@ -401,8 +401,29 @@ fn updater_config<R: Runtime>(
         .get("updater")
         .cloned()
         .ok_or(UpdateError::NoEndpoint)?;
-    serde_json::from_value(config)
-        .map_err(|err| UpdateError::Updater(tauri_plugin_updater::Error::Serialization(err)))
+    let config = serde_json::from_value(config)
+        .map_err(|err| UpdateError::Updater(tauri_plugin_updater::Error::Serialization(err)))?;
+    #[cfg(debug_assertions)]
+    let config = test_endpoint(config);
+    Ok(config)
+}
+
+/// Debug builds only: an update endpoint over plain HTTP, for a test that serves its own
+/// manifest on loopback and only looks at the offer (a download would still need a package
+/// signed with the key in `tauri.conf.json`). Release builds read `tauri.conf.json` alone.
+#[cfg(debug_assertions)]
+pub const ENDPOINT_VARIABLE: &str = "DATASTAR_DESKTOP_UPDATE_ENDPOINT";
+
+#[cfg(debug_assertions)]
+fn test_endpoint(mut config: tauri_plugin_updater::Config) -> tauri_plugin_updater::Config {
+    if let Some(endpoint) = std::env::var(ENDPOINT_VARIABLE)
+        .ok()
+        .and_then(|endpoint| endpoint.parse().ok())
+    {
+        config.endpoints = vec![endpoint];
+        config.dangerous_insecure_transport_protocol = true;
+    }
+    config
 }
 
 /// Whether `tauri.conf.json` holds the public key that updates are checked against.

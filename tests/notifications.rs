@@ -130,3 +130,77 @@ async fn with_a_session_bus_but_no_notification_server_the_page_says_so() -> Res
     drop(bus.daemon);
     Ok(())
 }
+
+/// An automatic check that finds an update while the window is not focused (here, minimised)
+/// notifies, as well as showing the offer in the page. The manifest comes from a server of the
+/// test's own, through the debug builds' endpoint override; the check stops at the offer.
+#[tokio::test]
+#[ignore = "needs Xvfb, openbox, tauri-driver, WebKitWebDriver, dbus-daemon and python3-dbusmock; `make test` runs it"]
+async fn an_update_found_while_the_window_is_unfocused_is_notified() -> Result<()> {
+    use crate::support::{TITLE, WINDOW_TIMEOUT, window_manager::WindowManager, x11::Display};
+    require_display();
+    let display = Display::open()?;
+    let _window_manager = WindowManager::start(&display).await?;
+    let private = PrivateHome::new()?;
+    let bus = SessionBus::start(&Home::of(private.clone())).await;
+    let calls = tempfile::tempdir()?;
+    let log = calls.path().join("notifications.log");
+    let _server = start_mock(&bus, "notification_daemon", SERVER, &log).await?;
+
+    let package =
+        serde_json::json!({ "signature": "unused", "url": "http://127.0.0.1:9/unused.deb" });
+    let manifest = serde_json::json!({
+        "version": "99.0.0",
+        "notes": "A test's release.",
+        "platforms": { "linux-x86_64": package, "linux-x86_64-deb": package },
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let endpoint = format!("http://{}/latest.json", listener.local_addr()?);
+    let releases = axum::Router::new().route(
+        "/latest.json",
+        axum::routing::get(move || async move { axum::Json(manifest) }),
+    );
+    tokio::spawn(async move { axum::serve(listener, releases).await });
+
+    let env = [
+        ("DBUS_SESSION_BUS_ADDRESS", Path::new(&bus.address)),
+        (
+            datastar_desktop::UPDATE_ENDPOINT_VARIABLE,
+            Path::new(&endpoint),
+        ),
+    ];
+    let session = TauriDriver::start_in(private, &env)
+        .await?
+        .launch(desktop_app())
+        .await?;
+    let client = &session.client;
+    // The first launch's question; the answer "Check Automatically" checks at once, as an
+    // automatic check does.
+    wait_until(REACTION, "the question about updates", async || {
+        Ok(client.find(Locator::Id("update-automatic")).await.ok())
+    })
+    .await?;
+    let window = display.wait_for_title(TITLE, WINDOW_TIMEOUT).await?;
+    display.minimize(window)?;
+    wait_until(REACTION, "the window to be minimised", async || {
+        Ok(display.is_minimized(window)?.then_some(()))
+    })
+    .await?;
+    client
+        .execute(
+            "document.getElementById('update-automatic').click();",
+            vec![],
+        )
+        .await?;
+    wait_until(REACTION, "a notification of the update", async || {
+        let calls = std::fs::read_to_string(&log).unwrap_or_default();
+        let notified = calls.lines().any(|call| {
+            call.contains(" Notify ") && call.contains(r#""Version 99.0.0 is available.""#)
+        });
+        Ok(notified.then_some(()))
+    })
+    .await?;
+    session.close().await?;
+    drop(bus.daemon);
+    Ok(())
+}
