@@ -104,22 +104,37 @@ async fn the_tray_shows_and_hides_the_window_and_toggles_the_feed() -> Result<()
         &["0", "-1", "[]"],
     )
     .await?;
-    let toggle =
-        menu_item_id(&layout, "Toggle Feed").context(format!("no Toggle Feed in {layout}"))?;
-    for label in ["Show/Hide Window", "Quit"] {
-        ensure!(
-            menu_item_id(&layout, label).is_some(),
-            "no {label} in {layout}"
-        );
-    }
-    gdbus(
-        &bus,
-        &item,
-        MENU_PATH,
-        "com.canonical.dbusmenu.Event",
-        &[&toggle.to_string(), "clicked", "<0>", "0"],
+    let item_of = |label: &str| {
+        menu_item_id(&layout, label).with_context(|| format!("no {label} in {layout}"))
+    };
+    let (show_hide, toggle, quit) = (
+        item_of("Show/Hide Window")?,
+        item_of("Toggle Feed")?,
+        item_of("Quit")?,
+    );
+    let choose = async |id: u32| {
+        gdbus(
+            &bus,
+            &item,
+            MENU_PATH,
+            "com.canonical.dbusmenu.Event",
+            &[&id.to_string(), "clicked", "<0>", "0"],
+        )
+        .await
+    };
+    choose(show_hide).await?;
+    wait_until(
+        REACTION,
+        "the tray's Show/Hide Window to hide it",
+        async || Ok(windows()?.is_empty().then_some(())),
     )
     .await?;
+    choose(show_hide).await?;
+    wait_until(REACTION, "and to show it again", async || {
+        Ok((windows()?.len() == 1).then_some(()))
+    })
+    .await?;
+    choose(toggle).await?;
     wait_until(
         REACTION,
         "the tray's Toggle Feed to hide the feed",
@@ -159,15 +174,7 @@ async fn the_tray_shows_and_hides_the_window_and_toggles_the_feed() -> Result<()
         Ok((windows()?.len() == 1).then_some(()))
     })
     .await?;
-    let quit = menu_item_id(&layout, "Quit").context("no Quit in the tray's menu")?;
-    gdbus(
-        &bus,
-        &item,
-        MENU_PATH,
-        "com.canonical.dbusmenu.Event",
-        &[&quit.to_string(), "clicked", "<0>", "0"],
-    )
-    .await?;
+    choose(quit).await?;
     wait_until(REACTION, "the tray's Quit to end the app", async || {
         Ok((!item_is_on_the_bus().await?).then_some(()))
     })
