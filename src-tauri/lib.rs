@@ -107,7 +107,12 @@ pub fn run() -> ExitCode {
         .manage(session_watch::SessionWatch::default())
         .manage(tray::Quitting::default())
         .menu(menu::build)
-        .on_menu_event(menu::handle)
+        .on_menu_event(|app, event| {
+            if !tray::on_menu_event(app, &event) {
+                menu::handle(app, event);
+            }
+        })
+        .on_tray_icon_event(tray::on_icon_event)
         .setup(|app| {
             window_memory::prepare(app.handle());
             // Tauri turns an error from here into a panic, so each failure is told to the

@@ -16,7 +16,7 @@ use datastar_ui::AppState;
 use std::sync::atomic::{AtomicBool, Ordering};
 use tauri::{
     AppHandle, Manager, Runtime, WebviewWindow, WindowEvent,
-    menu::{MenuBuilder, MenuItemBuilder},
+    menu::{MenuBuilder, MenuEvent, MenuItemBuilder},
     tray::{MouseButton, MouseButtonState, TrayIconBuilder, TrayIconEvent},
 };
 
@@ -64,30 +64,40 @@ fn build<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
         .separator()
         .item(&item(Action::Quit.id(), Action::Quit.label())?)
         .build()?;
+    // The icon's clicks and its own item are answered by the app-wide handlers below, which
+    // exist before the icon does: a handler given to the builder is attached only after the
+    // icon has registered with the tray host, and an early click would be lost.
     let mut tray = TrayIconBuilder::with_id("main")
         .tooltip(crate::APP_NAME)
         .menu(&menu)
-        .show_menu_on_left_click(false)
-        .on_menu_event(|app, event| {
-            if event.id() == SHOW_HIDE {
-                show_or_hide(app);
-            }
-        })
-        .on_tray_icon_event(|tray, event| {
-            if let TrayIconEvent::Click {
-                button: MouseButton::Left,
-                button_state: MouseButtonState::Up,
-                ..
-            } = event
-            {
-                show_or_hide(tray.app_handle());
-            }
-        });
+        .show_menu_on_left_click(false);
     if let Some(icon) = app.default_window_icon() {
         tray = tray.icon(icon.clone());
     }
     tray.build(app)?;
     Ok(())
+}
+
+/// The app-wide tray handler: a left click shows or hides the window.
+pub fn on_icon_event<R: Runtime>(app: &AppHandle<R>, event: TrayIconEvent) {
+    if let TrayIconEvent::Click {
+        button: MouseButton::Left,
+        button_state: MouseButtonState::Up,
+        ..
+    } = event
+    {
+        show_or_hide(app);
+    }
+}
+
+/// Answers the tray's own menu item; `false` for any other, which the app menu's handler
+/// answers (Toggle Feed, Quit).
+pub fn on_menu_event<R: Runtime>(app: &AppHandle<R>, event: &MenuEvent) -> bool {
+    let ours = event.id() == SHOW_HIDE;
+    if ours {
+        show_or_hide(app);
+    }
+    ours
 }
 
 /// Hides the window if it shows, or brings it back.
