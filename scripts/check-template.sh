@@ -73,9 +73,12 @@ left=$(names_left "$app")
 [ -z "$left" ] || fail "the generated project still names this project:"$'\n'"$left"
 files_left=$(cd "$app" && find . | grep -iE "$OURS" || true)
 [ -z "$files_left" ] || fail "files still named after this project: $files_left"
-for gone in template cargo-generate.toml bench BENCHMARKS.md docs; do
+for gone in template cargo-generate.toml bench BENCHMARKS.md tests/docs-check docs/screenshots \
+  docs/template.md docs/testing.md docs/architecture.md; do
   [ ! -e "$app/$gone" ] || fail "the generated project has this project's $gone"
 done
+cargo run --quiet --locked -p docs-check -- "$app" \
+  || fail "the generated project's docs link to what it does not have"
 our_key=$(node -p 'require("./tauri.conf.json").plugins.updater.pubkey')
 ! grep -rqF "$our_key" "$app" || fail "the generated project holds this project's updater key"
 config=$(node -p '
@@ -97,7 +100,7 @@ say "its own checks"
   cargo build --quiet --locked -p "$NAME-ui" --bin "$NAME-headless"
   cargo build --quiet --locked -p "$NAME"
   cargo test --quiet --locked -p "$NAME-ui"
-  # The desktop app's unit tests read its README (the menu, the log, the limits it states).
+  # The desktop app's unit tests read its docs (the menu, the log, the limits they state).
   cargo test --quiet --locked -p "$NAME" --lib
 ) || fail "the generated project's own checks failed"
 

@@ -164,7 +164,7 @@ mod tests {
         let input = format!("{} characters", thousands(MAX_INPUT_CHARS));
         let link = format!("{} bytes", thousands(MAX_LINK_BYTES));
         for (name, doc) in [
-            ("README.md", include_str!("../README.md")),
+            ("docs/desktop.md", include_str!("../docs/desktop.md")),
             ("SECURITY.md", include_str!("../SECURITY.md")),
         ] {
             let doc = doc.split_whitespace().collect::<Vec<_>>().join(" ");

@@ -144,16 +144,16 @@ mod tests {
     }
 
     #[test]
-    fn the_log_lives_where_the_readme_says() {
-        let readme = include_str!("../README.md");
+    fn the_log_lives_where_the_docs_say() {
+        let docs = include_str!("../docs/desktop.md");
         let path = log_dir(
             Path::new("~/.local/share"),
             "dev.datastar-desktop.DatastarDesktop",
         );
         let documented = format!("`{}`", path.join(FILE_NAME).display());
-        assert!(readme.contains(&documented), "README names {documented}");
+        assert!(docs.contains(&documented), "docs/desktop.md names {documented}");
         assert_eq!(MAX_BYTES, 1 << 20);
-        assert!(readme.contains("1 MiB") && readme.contains(&format!("`{FILE_NAME}.1`")));
+        assert!(docs.contains("1 MiB") && docs.contains(&format!("`{FILE_NAME}.1`")));
     }
 
     #[test]

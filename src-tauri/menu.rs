@@ -221,11 +221,11 @@ mod tests {
         assert_eq!(Action::from_id("nope"), None);
     }
 
-    /// Users learn the menu from the README's table: each item's label and keys are there,
-    /// on one row.
+    /// Users learn the menu from the table in docs/desktop.md: each item's label and keys
+    /// are there, on one row.
     #[test]
-    fn every_label_and_accelerator_is_the_one_the_readme_documents() {
-        let readme = include_str!("../README.md");
+    fn every_label_and_accelerator_is_the_one_the_docs_give() {
+        let docs = include_str!("../docs/desktop.md");
         for action in Action::ALL {
             let label = action.label();
             // An item without keys says so in its row.
@@ -234,11 +234,11 @@ mod tests {
                 .map_or_else(|| "—".to_owned(), |keys| keys.replace("CmdOrCtrl", "Ctrl"));
             assert!(!label.is_empty(), "{action:?}");
             assert!(
-                readme
+                docs
                     .lines()
                     .map(str::trim_start)
                     .any(|row| row.starts_with('|') && row.contains(label) && row.contains(&keys)),
-                "README's menu table has no row with {label:?} and {keys:?}"
+                "docs/desktop.md's menu table has no row with {label:?} and {keys:?}"
             );
         }
     }

@@ -265,7 +265,7 @@ mod tests {
         ];
         for (name, doc) in [
             ("SECURITY.md", include_str!("../../SECURITY.md")),
-            ("README.md", include_str!("../../README.md")),
+            ("docs/updates.md", include_str!("../../docs/updates.md")),
         ] {
             let doc = doc.split_whitespace().collect::<Vec<_>>().join(" ");
             for limit in &limits {

@@ -313,6 +313,39 @@ async fn help_warns_that_a_token_flag_shows_in_ps() {
     );
 }
 
+/// docs/headless.md shows the flags as `--help` prints them, pasted by this test, never
+/// retyped: a flag added, renamed or reworded fails here until the chapter shows it.
+#[tokio::test]
+async fn the_docs_show_the_help_as_printed() {
+    const START: &str = "<!-- help: datastar-headless --help -->\n```text\n";
+    const END: &str = "```\n<!-- end help -->";
+    let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_datastar-headless"))
+        .arg("--help")
+        // What clap shows of the environment's values.
+        .env_remove("PORT")
+        .env_remove("DATASTAR_DATA_DIR")
+        .output()
+        .await
+        .unwrap();
+    let help = String::from_utf8(output.stdout).unwrap();
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/headless.md");
+    let doc = std::fs::read_to_string(&path).unwrap();
+    let start = doc.find(START).expect("the help block's opening marker") + START.len();
+    let end = start + doc[start..].find(END).expect("the help block's closing marker");
+    if doc[start..end] == help {
+        return;
+    }
+    if std::env::var_os("UPDATE_DOCS").is_some() {
+        std::fs::write(&path, format!("{}{help}{}", &doc[..start], &doc[end..])).unwrap();
+        return;
+    }
+    panic!(
+        "{} does not show what --help prints; `UPDATE_DOCS=1 cargo test -p datastar-ui \
+         --test integration the_docs_show_the_help` pastes it:\n{help}",
+        path.display()
+    );
+}
+
 /// `kill -USR1` is the headless binary's Toggle Feed: the server keeps it, and it goes
 /// through `PageEvents` to every page's `/events` stream, as the desktop menu's does.
 #[tokio::test]

@@ -1,6 +1,7 @@
 //! The results block of BENCHMARKS.md, which `bench full` rewrites, and the headline
-//! figures the README quotes from it. Numbers in the docs come from here, so that they
-//! cannot drift from what was measured: a test checks the README against the block.
+//! figures the README and the chapters in docs/ quote from it. Numbers in the docs come
+//! from here, so that they cannot drift from what was measured: each quote is marked, and
+//! a test matches it against the block.
 
 use super::Report;
 use anyhow::{Context, Result};
@@ -62,26 +63,77 @@ fn headline(doc: &str) -> Vec<(String, String)> {
         .collect()
 }
 
+/// The key each headline figure is quoted by in the docs, as
+/// `<!-- bench:KEY -->VALUE<!-- /bench -->`.
+#[cfg(test)]
+const QUOTED: [(&str, &str); 4] = [
+    ("get-ratio", GET_RATIO),
+    ("feeds", FEEDS),
+    ("rss-per-feed", RSS_PER_FEED),
+    ("cold-start", COLD_START),
+];
+
+/// Every `(key, value)` the Markdown `doc` quotes from the benchmark.
+#[cfg(test)]
+fn quotes(doc: &str) -> Vec<(&str, &str)> {
+    doc.split("<!-- bench:")
+        .skip(1)
+        .map(|rest| {
+            let (key, rest) = rest.split_once(" -->").unwrap_or((rest, ""));
+            let value = rest.split_once("<!-- /bench -->").map_or(rest, |(value, _)| value);
+            (key, value)
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     const BENCHMARKS: &str = include_str!("../../../BENCHMARKS.md");
-    const README: &str = include_str!("../../../README.md");
+
+    /// README.md and every chapter under docs/.
+    fn docs() -> Vec<(std::path::PathBuf, String)> {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let chapters = std::fs::read_dir(root.join("docs"))
+            .unwrap()
+            .map(|entry| entry.unwrap().path())
+            .filter(|path| path.extension().is_some_and(|ext| ext == "md"));
+        std::iter::once(root.join("README.md"))
+            .chain(chapters)
+            .map(|path| {
+                let text = std::fs::read_to_string(&path).unwrap();
+                (path, text)
+            })
+            .collect()
+    }
 
     #[test]
-    fn the_readme_quotes_the_measured_headline() {
+    fn every_quoted_figure_is_the_measured_one() {
         let figures = headline(BENCHMARKS);
-        for name in [GET_RATIO, FEEDS, RSS_PER_FEED, COLD_START] {
-            let (_, value) = figures
-                .iter()
-                .find(|(figure, _)| figure == name)
-                .unwrap_or_else(|| panic!("BENCHMARKS.md's headline has no {name:?}"));
-            assert!(
-                README.contains(value.as_str()),
-                "the README must quote {name} as measured: {value}"
-            );
+        let mut quoted = 0;
+        for (path, text) in docs() {
+            for (key, value) in quotes(&text) {
+                let name = QUOTED
+                    .iter()
+                    .find(|(quoted, _)| *quoted == key)
+                    .unwrap_or_else(|| panic!("{}: no headline figure {key:?}", path.display()))
+                    .1;
+                let (_, measured) = figures
+                    .iter()
+                    .find(|(figure, _)| figure == name)
+                    .unwrap_or_else(|| panic!("BENCHMARKS.md's headline has no {name:?}"));
+                assert_eq!(value, measured, "{} quotes {key}", path.display());
+                quoted += 1;
+            }
         }
+        assert!(quoted >= QUOTED.len(), "the README quotes the headline");
+    }
+
+    #[test]
+    fn a_quote_reads_back_as_written() {
+        let doc = "at <!-- bench:feeds -->15,000<!-- /bench --> feeds";
+        assert_eq!(quotes(doc), vec![("feeds", "15,000")]);
     }
 
     #[test]

@@ -11,10 +11,11 @@ const SKIPPED_DIRS: &[&str] = &[".git", "target", "node_modules", "template"];
 /// What belongs to this project alone, cut from files a new app keeps: each `(file, ours,
 /// theirs)` must find `ours` exactly once.
 const CUTS: &[(&str, &str, &str)] = &[
-    // The benchmark against the seed demo is not copied (cargo-generate.toml's `ignore`).
+    // The benchmark against the seed demo and the check of this project's docs are not
+    // copied (cargo-generate.toml's `ignore`).
     (
         "Cargo.toml",
-        r#"members = ["ui", "tests/ui-scenarios", "bench"]"#,
+        r#"members = ["ui", "tests/ui-scenarios", "tests/docs-check", "bench"]"#,
         r#"members = ["ui", "tests/ui-scenarios"]"#,
     ),
     ("Makefile", " bench bench-smoke", ""),

@@ -1,6 +1,7 @@
 //! The `datastar-headless` binary, run as a user would run it.
 
 use std::{process::Stdio, time::Duration};
+use ui_scenarios::PrivateHome;
 
 /// How long the server gets to print its first line: seconds here, but a Windows build
 /// under Wine starts Wine's own services first.
@@ -10,11 +11,19 @@ use tokio::{
     process::{Child, ChildStderr, Command},
 };
 
+fn in_private_home(mut command: Command) -> (Command, PrivateHome) {
+    let home = PrivateHome::new().expect("a private home");
+    home.apply(command.as_std_mut());
+    (command, home)
+}
+
 /// Names another build of the server for the portable tests to drive: a command line.
 pub const OTHER_BUILD: &str = "DATASTAR_HEADLESS_COMMAND";
 
 pub struct Headless {
     pub child: Child,
+    /// The server's HOME and XDG directories, removed when the test is done with it.
+    _home: PrivateHome,
     /// The URL from the first stdout line, exactly as printed.
     pub url: String,
     #[cfg_attr(
@@ -31,31 +40,35 @@ impl Headless {
     }
 
     pub async fn spawn_with_env(args: &[&str], env: &[(&str, &std::path::Path)]) -> Self {
-        let mut command = Self::command();
+        let (mut command, home) = Self::command();
         command.args(args).envs(env.iter().copied());
-        Self::start(command).await
+        Self::start(command, home).await
     }
 
     /// The binary cargo built for these tests; or, with [`OTHER_BUILD`] set (to a command
     /// line such as `wine64 …/datastar-headless.exe`), another build of it, which the
-    /// portable tests then drive instead (`make check-platforms`).
-    fn command() -> Command {
+    /// portable tests then drive instead (`make check-platforms`). Either runs in a private
+    /// home, kept until the returned [`PrivateHome`] is dropped: a test never reads or writes
+    /// the user's own files.
+    fn command() -> (Command, PrivateHome) {
         let other = std::env::var(OTHER_BUILD).unwrap_or_default();
         let mut words = other.split_whitespace();
-        match words.next() {
+        let command = match words.next() {
             Some(program) => {
                 let mut command = Command::new(program);
                 command.args(words);
                 command
             }
             None => Command::new(env!("CARGO_BIN_EXE_datastar-headless")),
-        }
+        };
+        in_private_home(command)
     }
 
     /// Runs the binary (or [`OTHER_BUILD`]) with `args` and the state in memory, expecting
     /// it to refuse to start: its exit status and output.
     pub async fn refused(args: &[&str]) -> std::process::Output {
-        let output = Self::command()
+        let (mut command, _home) = Self::command();
+        let output = command
             .args(args)
             .arg("--in-memory")
             .env_remove("PORT")
@@ -71,13 +84,14 @@ impl Headless {
     /// session sets it (often 1,024, and sometimes no room above that).
     #[cfg(target_os = "linux")]
     pub async fn spawn_with_file_limit(args: &[&str], soft: u64, hard: u64) -> Self {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_datastar-headless"));
+        let (mut command, home) =
+            in_private_home(Command::new(env!("CARGO_BIN_EXE_datastar-headless")));
         command.args(args);
         // SAFETY: `setrlimit` is a single system call, safe between fork and exec.
         unsafe {
             command.pre_exec(move || rlimit::setrlimit(rlimit::Resource::NOFILE, soft, hard));
         }
-        Self::start(command).await
+        Self::start(command, home).await
     }
 
     /// The server process's soft open-file limit, as the kernel reports it.
@@ -88,7 +102,7 @@ impl Headless {
 
     /// Without `--data-dir`, the state is kept in memory: a test never writes the user's
     /// data directory.
-    async fn start(mut command: Command) -> Self {
+    async fn start(mut command: Command, home: PrivateHome) -> Self {
         let chose = command
             .as_std()
             .get_args()
@@ -115,7 +129,12 @@ impl Headless {
             .unwrap_or_else(|| panic!("first line is {first:?}"))
             .to_owned();
         let stderr = child.stderr.take();
-        Self { child, url, stderr }
+        Self {
+            child,
+            _home: home,
+            url,
+            stderr,
+        }
     }
 
     /// The page's URL without the token or the trailing `/`: `http://IP:PORT/s/<secret>`,
