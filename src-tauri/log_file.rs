@@ -151,7 +151,10 @@ mod tests {
             "dev.datastar-desktop.DatastarDesktop",
         );
         let documented = format!("`{}`", path.join(FILE_NAME).display());
-        assert!(docs.contains(&documented), "docs/desktop.md names {documented}");
+        assert!(
+            docs.contains(&documented),
+            "docs/desktop.md names {documented}"
+        );
         assert_eq!(MAX_BYTES, 1 << 20);
         assert!(docs.contains("1 MiB") && docs.contains(&format!("`{FILE_NAME}.1`")));
     }

@@ -234,8 +234,7 @@ mod tests {
                 .map_or_else(|| "—".to_owned(), |keys| keys.replace("CmdOrCtrl", "Ctrl"));
             assert!(!label.is_empty(), "{action:?}");
             assert!(
-                docs
-                    .lines()
+                docs.lines()
                     .map(str::trim_start)
                     .any(|row| row.starts_with('|') && row.contains(label) && row.contains(&keys)),
                 "docs/desktop.md's menu table has no row with {label:?} and {keys:?}"

@@ -296,6 +296,15 @@ async fn main() -> Result<()> {
         let today = chrono::Local::now().format("%Y-%m-%d").to_string();
         report::docs::write_results(&benchmarks, &report, &today)?;
         eprintln!("bench: updated the results in {}", benchmarks.display());
+        let plots = report::plots::write_plots(&repo.join(PLOTS_DIR), &report)?;
+        eprintln!("bench: drew {} plots in {PLOTS_DIR}", plots.len());
+    }
+    if args.mode == Mode::Smoke {
+        // The plotting code is run on the smoke run's figures, so that it cannot rot, and
+        // what BENCHMARKS.md shows is checked to be there and to parse.
+        let mut plots = report::plots::write_plots(&repo.join(".bench/plots-smoke"), &report)?;
+        plots.extend(report::plots::ALL.map(|name| repo.join(PLOTS_DIR).join(name)));
+        report::plots::check_plots(&plots)?;
     }
 
     let problems = report.sanity_problems(!matches!(
@@ -307,6 +316,9 @@ async fn main() -> Result<()> {
     }
     Ok(())
 }
+
+/// Where `bench full` draws the plots BENCHMARKS.md shows, in the repository.
+const PLOTS_DIR: &str = "bench/plots";
 
 /// The roundtrip every server is loaded with: the page's signals, with `héllo` typed.
 const GET_PATH: &str = "/get?datastar=%7B%22input%22%3A%22h%C3%A9llo%22%2C%22output%22%3A%22%22%2C%22show%22%3Atrue%7D";

@@ -331,7 +331,10 @@ async fn the_docs_show_the_help_as_printed() {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/headless.md");
     let doc = std::fs::read_to_string(&path).unwrap();
     let start = doc.find(START).expect("the help block's opening marker") + START.len();
-    let end = start + doc[start..].find(END).expect("the help block's closing marker");
+    let end = start
+        + doc[start..]
+            .find(END)
+            .expect("the help block's closing marker");
     if doc[start..end] == help {
         return;
     }

@@ -1,8 +1,9 @@
 //! Every route over real HTTP, and every way to call one wrongly.
 
-use crate::util::{PAGE_SIGNALS, TestServer, events_of};
+use crate::util::{PAGE_SIGNALS, TestServer, events_of, shipped};
 use chrono::{Local, NaiveDateTime};
-use datastar_ui::limits::MAX_QUERY_BYTES;
+use datastar_ui::{Config, NativeRequests, limits::MAX_QUERY_BYTES};
+use std::collections::BTreeSet;
 
 #[tokio::test]
 async fn page_is_the_datastar_demo_with_its_own_assets() {
@@ -246,22 +247,85 @@ async fn bad_requests_get_a_clear_4xx() {
     }
 }
 
+/// `(method, path)` of each action SECURITY.md lists, written `` `GET get` `` between its
+/// `datastar-only` markers.
+fn listed_actions(security: &str) -> BTreeSet<(String, String)> {
+    let (_, rest) = security
+        .split_once("<!-- datastar-only -->")
+        .expect("SECURITY.md's <!-- datastar-only --> list");
+    let (list, _) = rest.split_once("<!-- /datastar-only -->").expect("its end");
+    list.split('`')
+        .skip(1)
+        .step_by(2)
+        .map(|action| {
+            let (method, path) = action.split_once(' ').expect("METHOD path");
+            (method.to_owned(), path.to_owned())
+        })
+        .collect()
+}
+
+/// `(method, path)` of each action a template calls, written `@get('get'`.
+fn called_actions(template: &str) -> BTreeSet<(String, String)> {
+    let mut called = BTreeSet::new();
+    for method in ["get", "post"] {
+        for rest in template.split(&format!("@{method}('")).skip(1) {
+            if let Some((path, _)) = rest.split_once('\'') {
+                called.insert((method.to_uppercase(), path.to_owned()));
+            }
+        }
+    }
+    called
+}
+
+/// SECURITY.md's list of Datastar-only actions is what the page calls, and the router
+/// refuses each without Datastar's header, on the desktop app's server (which has them all).
 #[tokio::test]
-async fn every_action_answers_datastar_only() {
-    let server = TestServer::start().await;
-    let gets = ["/get", "/target", "/feed", "/events"].map(|path| server.get(path));
-    let posts = ["/save"].map(|path| server.post(path).body(PAGE_SIGNALS));
-    for request in gets.into_iter().chain(posts) {
+async fn every_action_answers_datastar_only_as_security_md_lists() {
+    let listed = listed_actions(include_str!("../../SECURITY.md"));
+    let assets = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets");
+    let mut called = BTreeSet::new();
+    for entry in std::fs::read_dir(assets).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|ext| ext == "html") {
+            called.extend(called_actions(&std::fs::read_to_string(path).unwrap()));
+        }
+    }
+    assert_eq!(
+        listed, called,
+        "SECURITY.md's list against the page's templates"
+    );
+
+    let (native, _inbox) = NativeRequests::channel();
+    let server = TestServer::start_with(Config {
+        native: Some(native),
+        ..shipped()
+    })
+    .await;
+    for (method, path) in &listed {
+        if path == "dev/reload" && !cfg!(debug_assertions) {
+            continue;
+        }
+        let request = match method.as_str() {
+            "GET" => server.get(&format!("/{path}")),
+            _ => server.post(&format!("/{path}")).body(PAGE_SIGNALS),
+        };
         let response = request
             .query(&[("datastar", PAGE_SIGNALS)])
             .send()
             .await
             .unwrap();
-        let url = response.url().path().to_owned();
-        assert_eq!(response.status(), 400, "{url}");
+        assert_eq!(response.status(), 400, "{method} {path}");
         let body = response.text().await.unwrap();
-        assert!(body.contains("Datastar-Request"), "{url}: {body}");
+        assert!(body.contains("Datastar-Request"), "{method} {path}: {body}");
     }
+}
+
+#[test]
+fn actions_are_read_from_both_spellings() {
+    let security = "x <!-- datastar-only -->`GET get`, `POST updates/later`<!-- /datastar-only -->";
+    let template = r#"data-init="@get('get', {a: 1})" data-on:click="@post('updates/later')""#;
+    assert_eq!(listed_actions(security), called_actions(template));
+    assert_eq!(listed_actions(security).len(), 2);
 }
 
 #[tokio::test]

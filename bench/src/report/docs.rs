@@ -80,7 +80,9 @@ fn quotes(doc: &str) -> Vec<(&str, &str)> {
         .skip(1)
         .map(|rest| {
             let (key, rest) = rest.split_once(" -->").unwrap_or((rest, ""));
-            let value = rest.split_once("<!-- /bench -->").map_or(rest, |(value, _)| value);
+            let value = rest
+                .split_once("<!-- /bench -->")
+                .map_or(rest, |(value, _)| value);
             (key, value)
         })
         .collect()

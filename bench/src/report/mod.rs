@@ -4,9 +4,11 @@
 //! - `table`: one Markdown table helper for every section;
 //! - `targets`: the targets, and whether the run met them;
 //! - `sanity`: what would mean the benchmark itself is broken;
-//! - `docs`: the block of BENCHMARKS.md the `full` benchmark rewrites.
+//! - `docs`: the block of BENCHMARKS.md the `full` benchmark rewrites;
+//! - `plots`: the same results drawn as SVG, which BENCHMARKS.md shows.
 
 pub mod docs;
+pub mod plots;
 mod sanity;
 mod table;
 mod targets;
@@ -403,24 +405,37 @@ impl Report {
         self.soak(out, level + 1);
     }
 
-    fn cold_start(&self, out: &mut String, level: usize) {
+    /// Each moment of the cold start, in the order the first run met them, at its median
+    /// time since the launch request.
+    fn cold_start_stages(&self) -> Vec<(&'static str, Duration)> {
         let Some(first) = self.desktop.first() else {
-            return;
+            return Vec::new();
         };
+        first
+            .stages
+            .iter()
+            .filter_map(|&(name, _)| {
+                let at = self.desktop_median(|d| {
+                    d.stages
+                        .iter()
+                        .find(|(stage, _)| *stage == name)
+                        .map(|(_, at)| at.as_secs_f64())
+                })?;
+                Some((name, Duration::from_secs_f64(at)))
+            })
+            .collect()
+    }
+
+    fn cold_start(&self, out: &mut String, level: usize) {
+        let stages = self.cold_start_stages();
+        if stages.is_empty() {
+            return;
+        }
         let mut table = Table::new(["moment", "since launch (median)", "step"]);
         let mut previous = Duration::ZERO;
-        for (name, _) in &first.stages {
-            let at = self.desktop_median(|d| {
-                d.stages
-                    .iter()
-                    .find(|(stage, _)| stage == name)
-                    .map(|(_, at)| at.as_secs_f64())
-            });
-            let Some(at) = at.map(Duration::from_secs_f64) else {
-                continue;
-            };
+        for (name, at) in stages {
             table.row([
-                (*name).to_owned(),
+                name.to_owned(),
                 ms(at),
                 format!("+{}", ms(at.saturating_sub(previous))),
             ]);

@@ -42,6 +42,7 @@ struct Page {
 
 /// The Markdown a repository shows: `*.md` at its root and under `docs/`.
 pub fn markdown_files(root: &Path) -> Result<Vec<PathBuf>, ReadError> {
+    let root = normalise(root);
     let mut files = Vec::new();
     for dir in [root.to_owned(), root.join("docs")] {
         let entries = match std::fs::read_dir(&dir) {
@@ -67,6 +68,7 @@ pub fn markdown_files(root: &Path) -> Result<Vec<PathBuf>, ReadError> {
 
 /// Every broken relative link in the Markdown under `root` ([`markdown_files`]).
 pub fn broken_links(root: &Path) -> Result<Vec<BrokenLink>, ReadError> {
+    let root = &normalise(root);
     let mut pages = BTreeMap::new();
     for path in markdown_files(root)? {
         let text = std::fs::read_to_string(&path).map_err(|source| ReadError {
@@ -113,7 +115,10 @@ pub fn broken_links(root: &Path) -> Result<Vec<BrokenLink>, ReadError> {
 /// A link that leaves the repository: a URL with a scheme.
 fn is_external(target: &str) -> bool {
     target.split_once(':').is_some_and(|(scheme, _)| {
-        !scheme.is_empty() && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+        !scheme.is_empty()
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
     })
 }
 
@@ -168,7 +173,11 @@ mod tests {
     fn headings_get_githubs_anchors() {
         let page = read_page("# How it works\n## The `datastar` client\n## Tests\n## Tests\n");
         for anchor in ["how-it-works", "the-datastar-client", "tests", "tests-1"] {
-            assert!(page.anchors.contains(anchor), "{anchor}: {:?}", page.anchors);
+            assert!(
+                page.anchors.contains(anchor),
+                "{anchor}: {:?}",
+                page.anchors
+            );
         }
     }
 
@@ -190,7 +199,11 @@ mod tests {
             "# Top\n[ok](docs/a.md#there) [gone](docs/gone.md) [no](docs/a.md#nowhere) [self](#top)\n",
         )
         .unwrap();
-        std::fs::write(root.path().join("docs/a.md"), "## There\n[up](../README.md#top)\n").unwrap();
+        std::fs::write(
+            root.path().join("docs/a.md"),
+            "## There\n[up](../README.md#top)\n",
+        )
+        .unwrap();
         let broken = broken_links(root.path()).unwrap();
         let targets: Vec<_> = broken.iter().map(|b| b.target.as_str()).collect();
         assert_eq!(targets, ["docs/gone.md", "docs/a.md#nowhere"]);

@@ -20,8 +20,13 @@ fn every_relative_link_and_anchor_resolves() {
 #[test]
 fn the_readme_and_the_chapters_are_all_checked() {
     let files = docs_check::markdown_files(&repository()).unwrap();
-    for file in ["README.md", "SECURITY.md", "BENCHMARKS.md", "docs/testing.md"] {
-        assert!(files.contains(&repository().join(file)), "{file}");
+    for file in [
+        "README.md",
+        "SECURITY.md",
+        "BENCHMARKS.md",
+        "docs/testing.md",
+    ] {
+        assert!(files.iter().any(|found| found.ends_with(file)), "{file}");
     }
 }
 
