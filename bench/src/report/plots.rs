@@ -1,7 +1,8 @@
 //! The results drawn as SVG, for BENCHMARKS.md: `/get` throughput beside the seed and a bare
 //! axum server, server memory against live feeds, the cold start's moments, and the
 //! desktop app's memory through the soak. `bench full` writes them into `bench/plots/`;
-//! the smoke run draws its own into `.bench/` and checks that every plot parses.
+//! the smoke run draws its own into `.bench/`, and checks that they and every plot
+//! BENCHMARKS.md links parse.
 //!
 //! A plot this run could not draw (no desktop run, say) is left as it was.
 
@@ -16,7 +17,6 @@ pub const THROUGHPUT: &str = "get-throughput.svg";
 pub const FEED_MEMORY: &str = "feed-memory.svg";
 pub const COLD_START: &str = "cold-start.svg";
 pub const SOAK: &str = "soak-memory.svg";
-pub const ALL: [&str; 4] = [THROUGHPUT, FEED_MEMORY, COLD_START, SOAK];
 
 const SIZE: (u32, u32) = (720, 400);
 const FONT: &str = "sans-serif";
@@ -51,6 +51,16 @@ pub fn write_plots(dir: &Path, report: &Report) -> Result<Vec<PathBuf>> {
         }
     }
     Ok(written)
+}
+
+/// The plots a Markdown document shows: each link into `bench/plots/`.
+pub fn linked(markdown: &str) -> impl Iterator<Item = &str> {
+    markdown
+        .split("](")
+        .skip(1)
+        .filter_map(|rest| rest.split_once(')'))
+        .map(|(link, _)| link)
+        .filter(|link| link.starts_with(crate::PLOTS_DIR) && link.ends_with(".svg"))
 }
 
 /// Checks that each of `files` is an SVG document that parses.
@@ -263,4 +273,35 @@ fn soak(report: &Report, area: &Area) -> Result<bool> {
     chart.draw_series(LineSeries::new(points.clone(), OURS.stroke_width(2)))?;
     chart.draw_series(points.into_iter().map(|p| Circle::new(p, 3, OURS.filled())))?;
     Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_plots_a_document_links_are_found() {
+        let doc = "![a](bench/plots/cold-start.svg) [b](BENCHMARKS.md) ![c](docs/x.png)";
+        assert_eq!(
+            linked(doc).collect::<Vec<_>>(),
+            ["bench/plots/cold-start.svg"]
+        );
+    }
+
+    #[test]
+    fn a_drawn_plot_parses_and_anything_else_does_not() {
+        let dir = tempfile::tempdir().unwrap();
+        let svg = dir.path().join("plot.svg");
+        let mut text = String::new();
+        {
+            let area = SVGBackend::with_string(&mut text, SIZE).into_drawing_area();
+            area.fill(&WHITE).unwrap();
+            area.present().unwrap();
+        }
+        std::fs::write(&svg, text).unwrap();
+        check_plots(std::slice::from_ref(&svg)).unwrap();
+        let broken = dir.path().join("broken.svg");
+        std::fs::write(&broken, "<svg><g></svg>").unwrap();
+        assert!(check_plots(&[broken]).is_err());
+    }
 }
