@@ -294,10 +294,14 @@ async fn main() -> Result<()> {
     if args.mode == Mode::Full {
         let benchmarks = repo.join("BENCHMARKS.md");
         let today = chrono::Local::now().format("%Y-%m-%d").to_string();
-        report::docs::write_results(&benchmarks, &report, &today)?;
-        eprintln!("bench: updated the results in {}", benchmarks.display());
         let plots = report::plots::write_plots(&repo.join(PLOTS_DIR), &report)?;
         eprintln!("bench: drew {} plots in {PLOTS_DIR}", plots.len());
+        let links: Vec<String> = plots
+            .iter()
+            .filter_map(|plot| Some(plot.strip_prefix(&repo).ok()?.display().to_string()))
+            .collect();
+        report::docs::write_results(&benchmarks, &report, &today, &links)?;
+        eprintln!("bench: updated the results in {}", benchmarks.display());
     }
     if args.mode == Mode::Smoke {
         // The plotting code is run on the smoke run's figures, so that it cannot rot, and

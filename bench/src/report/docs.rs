@@ -17,8 +17,9 @@ pub const FEEDS: &str = "live feeds held at once";
 pub const RSS_PER_FEED: &str = "server RSS per live feed, at that many";
 pub const COLD_START: &str = "desktop cold start to the first feed value";
 
-/// Replaces the results block of the Markdown file at `path` with this run's results.
-pub fn write_results(path: &Path, report: &Report, date: &str) -> Result<()> {
+/// Replaces the results block of the Markdown file at `path` with this run's results, and
+/// the links to the plots it drew (paths relative to the file).
+pub fn write_results(path: &Path, report: &Report, date: &str, plots: &[String]) -> Result<()> {
     let doc =
         std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
     let mut results = format!(
@@ -26,6 +27,15 @@ pub fn write_results(path: &Path, report: &Report, date: &str) -> Result<()> {
         report.ours.len()
     );
     report.write_results(&mut results, 3);
+    if !plots.is_empty() {
+        results.push_str("\n### Plots\n\n");
+        for plot in plots {
+            let name = Path::new(plot)
+                .file_stem()
+                .map_or_else(String::new, |stem| stem.to_string_lossy().replace('-', " "));
+            results.push_str(&format!("![{name}]({plot})\n\n"));
+        }
+    }
     let updated = replace_block(&doc, &results)
         .with_context(|| format!("{} has no {BEGIN} … {END} block", path.display()))?;
     std::fs::write(path, updated).with_context(|| format!("writing {}", path.display()))
