@@ -10,8 +10,8 @@ pub const LABEL: &str = "main";
 
 /// Opens the window declared in `tauri.conf.json` (`"create": false`) at `url`.
 ///
-/// The window starts hidden and shows itself once the page has loaded, so the user never
-/// sees a blank frame. It only ever shows our own origin ([`navigation`]), and reloads the
+/// The window starts hidden and shows itself once its first page has loaded, so the user
+/// never sees a blank frame. It only ever shows our own origin ([`navigation`]), and reloads the
 /// page if its renderer dies ([`crate::renderer_recovery`]).
 pub fn open(app: &AppHandle, url: &str) -> tauri::Result<()> {
     let mut config = app
@@ -44,11 +44,19 @@ pub fn open(app: &AppHandle, url: &str) -> tauri::Result<()> {
             navigation::open_new_window(&url, &to);
             NewWindowResponse::Deny
         })
-        .on_page_load(|window, payload| {
-            if payload.event() == PageLoadEvent::Finished
-                && let Err(err) = window.show()
-            {
-                tracing::warn!(%err, "cannot show the window");
+        // Only the first load shows the window. Later loads (View → Reload, a sign-in
+        // afresh, a renderer's recovery) leave it as the user left it: hidden in the tray
+        // stays hidden.
+        .on_page_load({
+            let first_load = std::sync::Once::new();
+            move |window, payload| {
+                if payload.event() == PageLoadEvent::Finished {
+                    first_load.call_once(|| {
+                        if let Err(err) = window.show() {
+                            tracing::warn!(%err, "cannot show the window");
+                        }
+                    });
+                }
             }
         })
         .build()?;
