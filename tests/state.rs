@@ -97,5 +97,16 @@ async fn a_renderer_crash_loses_nothing_typed() -> Result<()> {
         stored_input()
     );
     let _ = session.close().await;
-    Ok(())
+    // WebKitWebDriver gave up its session with the crashed page, so closing the session
+    // does not end the app: the test does, so that its window outlives no test.
+    let _ = std::process::Command::new("kill")
+        .args(["-KILL", &app.to_string()])
+        .status();
+    wait_until(WINDOW_TIMEOUT, "the app's window to go", async || {
+        Ok(display
+            .windows_of(app, crate::support::TITLE)?
+            .is_empty()
+            .then_some(()))
+    })
+    .await
 }
