@@ -4,7 +4,7 @@
 
 use crate::support::{Home, SessionBus, desktop_app, link_scheme, require_display};
 use anyhow::{Context, Result, ensure};
-use std::{path::Path, time::Duration};
+use std::time::Duration;
 use ui_scenarios::{PrivateHome, drivers::TauriDriver, state, wait_until};
 
 /// The issue's own bound: the page shows what a link asked for within 5 s.
@@ -48,11 +48,7 @@ async fn a_link_opened_while_the_app_runs_fills_the_page_and_the_launch_exits() 
     let private = PrivateHome::new()?;
     let home = Home::of(private.clone());
     let bus = SessionBus::start(&home).await;
-    let env = [("DBUS_SESSION_BUS_ADDRESS", Path::new(&bus.address))];
-    let session = TauriDriver::start_in(private, &env)
-        .await?
-        .launch(desktop_app())
-        .await?;
+    let session = bus.launch_app(private).await?;
     let scheme = link_scheme();
     let page = session.client.current_url().await?;
 

@@ -30,11 +30,7 @@ async fn notify_me_sends_the_input_and_a_click_on_it_is_told_to_the_page() -> Re
     let calls = tempfile::tempdir()?;
     let log = calls.path().join("notifications.log");
     let _server = start_mock(&bus, "notification_daemon", SERVER, &log).await?;
-    let env = [("DBUS_SESSION_BUS_ADDRESS", Path::new(&bus.address))];
-    let session = TauriDriver::start_in(private, &env)
-        .await?
-        .launch(desktop_app())
-        .await?;
+    let session = bus.launch_app(private).await?;
     let client = &session.client;
 
     let input = client.find(Locator::Css("#input")).await?;
@@ -109,11 +105,7 @@ async fn with_a_session_bus_but_no_notification_server_the_page_says_so() -> Res
     require_display();
     let private = PrivateHome::new()?;
     let bus = SessionBus::start(&Home::of(private.clone())).await;
-    let env = [("DBUS_SESSION_BUS_ADDRESS", Path::new(&bus.address))];
-    let session = TauriDriver::start_in(private, &env)
-        .await?
-        .launch(desktop_app())
-        .await?;
+    let session = bus.launch_app(private).await?;
     wait_until(
         REACTION,
         "the page to say no server is running",

@@ -8,14 +8,14 @@
 use crate::support::{
     Home, SessionBus, TITLE,
     dbus_mock::{gdbus, start_mock},
-    desktop_app, identifier, require_display,
+    identifier, require_display,
     settings::{click_setting, wait_until_kept},
     x11::Display,
 };
 use anyhow::{Context, Result, ensure};
 use fantoccini::Locator;
-use std::{path::Path, time::Duration};
-use ui_scenarios::{PrivateHome, drivers::TauriDriver, wait_until};
+use std::time::Duration;
+use ui_scenarios::{PrivateHome, wait_until};
 
 const WATCHER: &str = "org.kde.StatusNotifierWatcher";
 const ITEM_PATH: &str = "/StatusNotifierItem";
@@ -50,11 +50,7 @@ async fn the_tray_shows_and_hides_the_window_and_toggles_the_feed() -> Result<()
         "/tests/support/status_notifier_watcher.py"
     );
     let _watcher = start_mock(&bus, template, WATCHER, &log).await?;
-    let env = [("DBUS_SESSION_BUS_ADDRESS", Path::new(&bus.address))];
-    let session = TauriDriver::start_in(private, &env)
-        .await?
-        .launch(desktop_app())
-        .await?;
+    let session = bus.launch_app(private).await?;
 
     // The item registers with the watcher under a bus name of its own.
     let item = wait_until(REACTION, "the tray icon to register", async || {
@@ -201,11 +197,7 @@ async fn without_a_tray_host_there_is_no_tray_and_nothing_else_changes() -> Resu
     require_display();
     let private = PrivateHome::new()?;
     let bus = SessionBus::start(&Home::of(private.clone())).await;
-    let env = [("DBUS_SESSION_BUS_ADDRESS", Path::new(&bus.address))];
-    let session = TauriDriver::start_in(private, &env)
-        .await?
-        .launch(desktop_app())
-        .await?;
+    let session = bus.launch_app(private).await?;
     let client = &session.client;
     Scenario::FeedTicks.run(client).await?;
     client

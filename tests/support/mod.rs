@@ -108,6 +108,18 @@ impl SessionBus {
             .unwrap();
         Self { daemon, address }
     }
+
+    /// The desktop app, under tauri-driver in `home`, on this bus.
+    pub async fn launch_app(
+        &self,
+        home: ui_scenarios::PrivateHome,
+    ) -> anyhow::Result<ui_scenarios::Session> {
+        let env = [("DBUS_SESSION_BUS_ADDRESS", Path::new(&self.address))];
+        ui_scenarios::drivers::TauriDriver::start_in(home, &env)
+            .await?
+            .launch(desktop_app())
+            .await
+    }
 }
 
 /// The app, started under a [`Home`], serving, with its window up.
