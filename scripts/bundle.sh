@@ -4,14 +4,17 @@
 # <target>/release/bundle/latest.json, with a `linux-x86_64-deb` and a `linux-x86_64-rpm`
 # entry; without it, it says it skipped them.
 #
-# Extra arguments go to `tauri build` (tests pass `--config` to point the updater at a
-# local server). RELEASE_URL is where the packages will be published, and RELEASE_NOTES
-# what the update offer shows; see "Releases" in README.md.
+# Extra arguments go to `tauri build`: the update test passes `--config`, to point the
+# updater at a local server, and `--debug`, which bundles under <target>/debug/ instead.
+# RELEASE_URL is where the packages will be published, and RELEASE_NOTES what the update
+# offer shows; see "Releases" in README.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/target-dir.sh
 
-readonly BUNDLE=$TARGET_DIR/release/bundle
+profile=release
+for arg in "$@"; do [ "$arg" = --debug ] && profile=debug; done
+readonly BUNDLE=$TARGET_DIR/$profile/bundle
 say() { echo "bundle: $*" >&2; }
 
 # Tauri compresses the .deb with gzip and has no setting for it (tauri#9846; the .rpm has

@@ -1,11 +1,11 @@
 //! The installed app updates itself, offline: from its first-launch question to a restarted
 //! new version, through every refusal on the way.
 //!
-//! The test builds two versions of the app with `scripts/bundle.sh`, as a release is built,
-//! with a throwaway key and the updater pointed at a release server of its own on loopback
-//! (plain HTTP, allowed in these builds only). It installs the older `.deb` as
-//! `scripts/check-deb.sh` does, drives the installed app's real window through tauri-driver,
-//! and removes the package at the end.
+//! The test builds two versions of the app with `scripts/bundle.sh`, as a release is built
+//! but in the dev profile (`packages.rs` says why), with a throwaway key and the updater
+//! pointed at a release server of its own on loopback (plain HTTP, allowed in these builds
+//! only). It installs the older `.deb` as `scripts/check-deb.sh` does, drives the installed
+//! app's real window through tauri-driver, and removes the package at the end.
 //!
 //! The updater installs with `pkexec dpkg -i`, which asks for the user's password. Here a
 //! stand-in `pkexec`, first on the app's PATH, runs the command as the test's root (or
