@@ -15,20 +15,10 @@ use std::{
 use tokio::{
     io::{AsyncReadExt, AsyncWriteExt},
     net::TcpStream,
-    sync::{OwnedSemaphorePermit, Semaphore, watch},
+    sync::watch,
     time::{Instant, sleep, timeout},
 };
 use ui_scenarios::process;
-
-/// Streams being opened at once while ramping up: from the connect to the first event.
-///
-/// Up to the first event, not just the connect: until the server has read a stream's
-/// request, its connection is a stranger, and more than 512 strangers at once count as a
-/// flood, whose oldest the server closes (`connections::MAX_ANONYMOUS`). A connect completes in
-/// the kernel long before the server reads the request, so a ramp bounded by connects alone
-/// lost about one stream in six on one core.
-const RAMP_CONCURRENCY: usize = 256;
-const _: () = assert!(RAMP_CONCURRENCY < datastar_ui::connections::MAX_ANONYMOUS);
 
 #[derive(Debug, Clone, Copy)]
 pub struct FanOut {
@@ -61,21 +51,21 @@ pub async fn measure(
         .into();
     let marker: Arc<str> = format!("event: {}", server.feed_event).into();
     let connected = Arc::new(AtomicUsize::new(0));
-    let ramp = Arc::new(Semaphore::new(RAMP_CONCURRENCY));
     let (stop, stopped) = watch::channel(false);
 
+    // All at once, as a reconnect storm comes (a server restarted under many tabs): no
+    // pacing, no retry. Every stream is a stranger to the server until its request is read;
+    // it must tell this burst from a flood by what the strangers cost, not by their number.
     let mut tasks = Vec::with_capacity(streams);
     for _ in 0..streams {
-        let (request, marker, connected, ramp, stopped) = (
+        let (request, marker, connected, stopped) = (
             request.clone(),
             marker.clone(),
             connected.clone(),
-            ramp.clone(),
             stopped.clone(),
         );
         let addr = server.addr;
         tasks.push(tokio::spawn(async move {
-            let permit = ramp.acquire_owned().await.ok();
             let Ok(Ok(mut stream)) =
                 timeout(Duration::from_secs(10), TcpStream::connect(addr)).await
             else {
@@ -84,7 +74,7 @@ pub async fn measure(
             if stream.write_all(request.as_bytes()).await.is_err() {
                 return Vec::new();
             }
-            read_events(&mut stream, &marker, &connected, permit, stopped).await
+            read_events(&mut stream, &marker, &connected, stopped).await
         }));
     }
 
@@ -145,7 +135,6 @@ async fn read_events(
     stream: &mut TcpStream,
     marker: &str,
     connected: &AtomicUsize,
-    mut ramp_permit: Option<OwnedSemaphorePermit>,
     mut stopped: watch::Receiver<bool>,
 ) -> Vec<Instant> {
     let mut arrivals = Vec::new();
@@ -166,7 +155,6 @@ async fn read_events(
         let found = count(&carry, marker.as_bytes());
         if found > 0 && arrivals.is_empty() {
             connected.fetch_add(1, Ordering::Relaxed);
-            drop(ramp_permit.take());
         }
         arrivals.extend(std::iter::repeat_n(now, found));
         let keep = carry.len().saturating_sub(marker.len() - 1);

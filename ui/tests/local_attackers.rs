@@ -314,6 +314,59 @@ async fn a_flood_of_held_heads_costs_bounded_memory_and_gives_it_back() {
     assert_eq!(status, 401, "still serving, and refusing a stranger");
 }
 
+/// A burst is not a flood: a reconnect storm (a server restarted under many tabs, a laptop
+/// waking up) connects all at once, and every connection is a stranger until its request
+/// is read. Here 1,500 connections, three times what a count of strangers used to allow,
+/// are all open before any sends its request; then each asks for its feed, with the
+/// signed-in cookie, and every one of them gets it. (`bench` does the same with 15,000.)
+#[tokio::test]
+async fn an_unpaced_burst_of_signed_in_feeds_all_connect() {
+    const FILE_LIMIT: u64 = 2_048;
+    const BURST: usize = 1_500;
+    datastar_ui::raise_open_file_limit();
+    let server = Headless::spawn_with_file_limit(&["--port", "0"], FILE_LIMIT, FILE_LIMIT).await;
+    let addr: SocketAddr = datastar_ui::readiness::authority(server.origin())
+        .unwrap()
+        .parse()
+        .unwrap();
+    let cookie = sign_in(&no_redirects(), &server.url).await;
+    let path = server.base().strip_prefix(server.origin()).unwrap();
+    let request = format!(
+        "GET {path}/feed?datastar=%7B%7D HTTP/1.1\r\nHost: {addr}\r\n\
+         Datastar-Request: true\r\nCookie: {cookie}\r\n\r\n"
+    );
+
+    let mut streams = Vec::with_capacity(BURST);
+    for _ in 0..BURST {
+        streams.push(TcpStream::connect(addr).await.expect("connect"));
+    }
+    let feeds: Vec<_> = streams
+        .into_iter()
+        .map(|mut stream| {
+            let request = request.clone();
+            tokio::spawn(async move {
+                stream.write_all(request.as_bytes()).await.ok()?;
+                let mut head = Vec::new();
+                let mut buffer = [0u8; 4096];
+                while !String::from_utf8_lossy(&head).contains("event: datastar-patch") {
+                    let n = stream.read(&mut buffer).await.ok()?;
+                    if n == 0 {
+                        return None;
+                    }
+                    head.extend_from_slice(&buffer[..n]);
+                }
+                Some(stream)
+            })
+        })
+        .collect();
+    let mut live = Vec::with_capacity(BURST);
+    for feed in feeds {
+        let answered = timeout(Duration::from_secs(30), feed).await;
+        live.extend(answered.ok().and_then(Result::ok).flatten());
+    }
+    assert_eq!(live.len(), BURST, "feeds that got their first event");
+}
+
 /// `send`'s answer, sent again, at once, if its connection failed before one came.
 ///
 /// A fresh connection is a stranger until its request is read, and a flood can push it out

@@ -5,10 +5,12 @@
 //! a flood only ever displaces itself. Signed-in connections are never evicted; if every
 //! slot holds one, the newcomer is turned away instead.
 //!
-//! Connections that have not signed in also have a memory budget: at most
-//! [`MAX_ANONYMOUS`] of them, whatever the open-file limit, because each can hold a request
-//! head of up to 64 KiB in hyper's buffer (about 88 KiB of memory in all). Past that, too, a
-//! newcomer evicts the oldest of them.
+//! Connections that have not signed in also share a memory budget, [`ANONYMOUS_BUDGET`]:
+//! what a stranger costs is what it has made the server hold, the bytes of a request head
+//! not yet served on top of hyper's buffer for it, and not how many strangers there are. A
+//! connection that has sent nothing yet costs next to nothing ([`WAITING_COST`]), so a burst
+//! of honest clients that connect all at once, a reconnect storm, all fit, where a flood of
+//! held heads soon fills the budget. Past it, a newcomer's bytes evict the oldest strangers.
 
 use futures_util::task::AtomicWaker;
 use pin_project_lite::pin_project;
@@ -27,9 +29,24 @@ use std::{
 /// app everything GTK and WebKit's helpers open.
 pub const RESERVED_FILES: usize = 128;
 
-/// Connections that have not signed in, at most: 512 near-limit heads cost about 44 MiB,
-/// within the 64 MiB a flood may cost at any open-file limit.
-pub const MAX_ANONYMOUS: usize = 512;
+/// What the connections that have not signed in may cost together, at most: a flood of held
+/// near-limit heads, about 140 KiB each, then stays within the 64 MiB it may cost at any
+/// open-file limit (BENCHMARKS.md, "Floods"; `ui/tests/local_attackers.rs`).
+pub const ANONYMOUS_BUDGET: usize = 40 * 1024 * 1024;
+
+/// What a connection costs before its first byte: its task and its socket's registration,
+/// 1.4 KiB measured. The server hands a connection to hyper only once its client has sent
+/// something, so none of hyper's buffer is held yet.
+pub const WAITING_COST: usize = 2 * 1024;
+
+/// What a connection costs once it has sent something, before what it sent: hyper's first
+/// read buffer, 8 KiB, and its connection's state.
+pub const READING_COST: usize = 12 * 1024;
+
+/// What each byte a stranger sends costs: hyper's buffer grows by doubling, and holds up to
+/// twice what it was sent. (Measured: 16,000 connections holding near-limit heads cost the
+/// server 1.75 times a budget that charged each byte once.)
+pub const COST_PER_BYTE: usize = 2;
 
 /// The cap for this process: its soft open-file limit, less [`RESERVED_FILES`].
 pub fn default_cap() -> usize {
@@ -65,7 +82,7 @@ pub fn raise_open_file_limit() {
 #[derive(Debug)]
 pub struct Connections {
     cap: usize,
-    anonymous_cap: usize,
+    budget: usize,
     state: Mutex<State>,
     /// Woken each time an evicted connection has closed, and so given its descriptor back.
     released: tokio::sync::Notify,
@@ -75,12 +92,52 @@ pub struct Connections {
 struct State {
     next_id: u64,
     /// Not signed in yet, oldest first: the ones a newcomer may evict.
-    anonymous: BTreeMap<u64, Weak<Connection>>,
+    anonymous: BTreeMap<u64, Stranger>,
+    /// What those cost together: the sum of their charges, against the budget.
+    anonymous_bytes: usize,
     signed_in: usize,
     /// Evicted, but not closed yet: each still holds its descriptor.
     closing: usize,
     /// Evicted since the last [`Connections::take_flood`]: a flood has been turned away.
     evicted_since: u64,
+}
+
+/// A connection that has not signed in, and what it costs.
+#[derive(Debug)]
+struct Stranger {
+    connection: Weak<Connection>,
+    /// Bytes, against the budget: [`WAITING_COST`] until its first byte, then
+    /// [`READING_COST`] and [`COST_PER_BYTE`] for every byte it has sent.
+    charge: usize,
+}
+
+impl State {
+    /// Takes the oldest anonymous connection out, with its charge. (Never upgraded here:
+    /// under the lock, a last reference's drop would deadlock.)
+    fn pop_oldest(&mut self) -> Option<Weak<Connection>> {
+        let (_, oldest) = self.anonymous.pop_first()?;
+        self.anonymous_bytes -= oldest.charge;
+        Some(oldest.connection)
+    }
+
+    /// Takes `id` out of the anonymous connections, with its charge; whether it was there.
+    fn remove(&mut self, id: u64) -> bool {
+        let Some(stranger) = self.anonymous.remove(&id) else {
+            return false;
+        };
+        self.anonymous_bytes -= stranger.charge;
+        true
+    }
+
+    /// Takes out the oldest anonymous connections until the rest fit in `budget`.
+    fn evict_over(&mut self, budget: usize, evicted: &mut Vec<Weak<Connection>>) {
+        while self.anonymous_bytes > budget {
+            match self.pop_oldest() {
+                Some(oldest) => evicted.push(oldest),
+                None => break,
+            }
+        }
+    }
 }
 
 /// One open connection's slot. Dropping it frees the slot.
@@ -99,31 +156,28 @@ pub struct Connection {
 }
 
 impl Connections {
-    /// `cap` connections in all, of which at most [`MAX_ANONYMOUS`] not signed in.
+    /// `cap` connections in all; those not signed in within [`ANONYMOUS_BUDGET`].
     pub fn new(cap: usize) -> Arc<Self> {
-        Self::with_anonymous_cap(cap, MAX_ANONYMOUS.min(cap))
+        Self::with_budget(cap, ANONYMOUS_BUDGET)
     }
 
-    fn with_anonymous_cap(cap: usize, anonymous_cap: usize) -> Arc<Self> {
+    fn with_budget(cap: usize, budget: usize) -> Arc<Self> {
         Arc::new(Self {
             cap,
-            anonymous_cap,
+            budget,
             state: Mutex::new(State::default()),
             released: tokio::sync::Notify::new(),
         })
     }
 
-    /// A slot for a new connection, evicting the oldest anonymous one if either cap is
-    /// reached; `None` if every slot is signed in.
+    /// A slot for a new connection, evicting the oldest anonymous ones if the cap is
+    /// reached or the budget is spent; `None` if every slot is signed in.
     pub fn open(self: &Arc<Self>) -> Option<Arc<Connection>> {
         let mut state = self.lock();
-        let full = state.anonymous.len() + state.signed_in >= self.cap
-            || state.anonymous.len() >= self.anonymous_cap;
-        let evicted = if full {
-            Some(state.anonymous.pop_first()?.1)
-        } else {
-            None
-        };
+        let mut evicted = Vec::new();
+        if state.anonymous.len() + state.signed_in >= self.cap {
+            evicted.push(state.pop_oldest()?);
+        }
         let id = state.next_id;
         state.next_id += 1;
         let connection = Arc::new(Connection {
@@ -133,11 +187,29 @@ impl Connections {
             waker: AtomicWaker::new(),
             registry: Arc::clone(self),
         });
-        state.anonymous.insert(id, Arc::downgrade(&connection));
+        state.anonymous.insert(
+            id,
+            Stranger {
+                connection: Arc::downgrade(&connection),
+                charge: WAITING_COST,
+            },
+        );
+        state.anonymous_bytes += WAITING_COST;
+        state.evict_over(self.budget, &mut evicted);
         // Outside the lock: if its task has just ended, this is the last reference, and
         // dropping it takes the lock again.
         drop(state);
-        if let Some(oldest) = evicted.and_then(|oldest| oldest.upgrade()) {
+        self.evict(evicted);
+        Some(connection)
+    }
+
+    /// Tells each of `evicted`, no longer in `anonymous`, to end, and counts those still
+    /// open among the closing. Called without the lock, which a last reference's drop takes.
+    fn evict(&self, evicted: Vec<Weak<Connection>>) {
+        for oldest in evicted {
+            let Some(oldest) = oldest.upgrade() else {
+                continue;
+            };
             let mut state = self.lock();
             state.closing += 1;
             state.evicted_since += 1;
@@ -145,7 +217,6 @@ impl Connections {
             oldest.evicted.store(true, Ordering::Release);
             oldest.waker.wake();
         }
-        Some(connection)
     }
 
     /// Waits, up to `limit`, until every evicted connection has closed. The accept loop
@@ -196,10 +267,35 @@ impl Connection {
             return;
         }
         let mut state = self.registry.lock();
-        if state.anonymous.remove(&self.id).is_some() {
+        if state.remove(self.id) {
             state.signed_in += 1;
             self.signed_in.store(true, Ordering::Release);
         }
+    }
+
+    /// Charges `bytes` just read to this connection, if it has not signed in, and evicts the
+    /// oldest strangers (this one among them, if it is the oldest) past the budget.
+    pub fn charge_read(&self, bytes: usize) {
+        if bytes == 0 || self.is_signed_in() {
+            return;
+        }
+        let registry = &self.registry;
+        let mut state = registry.lock();
+        let Some(stranger) = state.anonymous.get_mut(&self.id) else {
+            return;
+        };
+        let first_bytes = if stranger.charge == WAITING_COST {
+            READING_COST - WAITING_COST
+        } else {
+            0
+        };
+        let charge = first_bytes + COST_PER_BYTE * bytes;
+        stranger.charge += charge;
+        state.anonymous_bytes += charge;
+        let mut evicted = Vec::new();
+        state.evict_over(registry.budget, &mut evicted);
+        drop(state);
+        registry.evict(evicted);
     }
 
     /// Whether this connection has signed in (and so needs no more marking).
@@ -254,7 +350,7 @@ impl Drop for Connection {
         if self.is_signed_in() {
             state.signed_in -= 1;
         } else {
-            state.anonymous.remove(&self.id);
+            state.remove(self.id);
         }
         if self.is_evicted() {
             state.closing -= 1;
@@ -325,23 +421,76 @@ mod tests {
         assert_eq!(third.evictable(async { 7 }).await, Some(7));
     }
 
+    fn anonymous_bytes(connections: &Connections) -> usize {
+        connections.lock().anonymous_bytes
+    }
+
+    /// A reconnect storm: thousands of clients connected at once, none of which has sent its
+    /// request yet. They cost next to nothing, and all of them stay.
     #[test]
-    fn anonymous_connections_have_their_own_smaller_cap() {
-        let connections = Connections::with_anonymous_cap(10, 2);
+    fn a_burst_of_silent_connections_fits_the_budget() {
+        let connections = Connections::new(100_000);
+        let burst: Vec<_> = (0..15_000).map(|_| connections.open().unwrap()).collect();
+        assert!(burst.iter().all(|connection| !connection.is_evicted()));
+        assert_eq!(anonymous_bytes(&connections), 15_000 * WAITING_COST);
+        drop(burst);
+        assert_eq!(anonymous_bytes(&connections), 0);
+    }
+
+    #[test]
+    fn what_a_stranger_sends_is_charged_until_it_signs_in() {
+        let charged = |bytes| READING_COST + COST_PER_BYTE * bytes;
+        let connections = Connections::with_budget(100, 2 * charged(500) + WAITING_COST);
         let signed_in = connections.open().unwrap();
         signed_in.mark_signed_in();
+        signed_in.charge_read(10_000);
+        assert_eq!(anonymous_bytes(&connections), 0, "signed in: never charged");
+
         let first = connections.open().unwrap();
+        first.charge_read(300);
+        first.charge_read(200);
+        assert_eq!(anonymous_bytes(&connections), charged(500));
         let second = connections.open().unwrap();
-        let third = connections.open().expect("evicts the oldest anonymous one");
-        assert!(first.is_evicted() && !second.is_evicted() && !third.is_evicted());
-        assert!(!signed_in.is_evicted());
-        assert_eq!(Connections::new(100_000).anonymous_cap, MAX_ANONYMOUS);
-        assert_eq!(Connections::new(3).anonymous_cap, 3);
+        second.charge_read(500);
+        let third = connections.open().unwrap();
+        assert!(!first.is_evicted(), "exactly at the budget");
+        third.charge_read(1);
+        assert!(first.is_evicted(), "the oldest stranger goes first");
+        assert!(!second.is_evicted() && !third.is_evicted() && !signed_in.is_evicted());
+        assert_eq!(anonymous_bytes(&connections), charged(500) + charged(1));
+
+        second.mark_signed_in();
+        assert_eq!(anonymous_bytes(&connections), charged(1));
+        drop(third);
+        assert_eq!(anonymous_bytes(&connections), 0);
+    }
+
+    #[test]
+    fn held_heads_fill_the_budget_and_the_oldest_make_room() {
+        let connections = Connections::new(100_000);
+        let head = crate::limits::MAX_HEAD_BYTES;
+        let held: Vec<_> = (0..2_000)
+            .map(|_| {
+                let connection = connections.open().unwrap();
+                connection.charge_read(head);
+                connection
+            })
+            .collect();
+        let kept = held
+            .iter()
+            .filter(|connection| !connection.is_evicted())
+            .count();
+        assert_eq!(
+            kept,
+            ANONYMOUS_BUDGET / (READING_COST + COST_PER_BYTE * head)
+        );
+        assert!(anonymous_bytes(&connections) <= ANONYMOUS_BUDGET);
+        assert!(!held.last().unwrap().is_evicted(), "the newest stays");
     }
 
     #[test]
     fn a_flood_counts_as_ended_once_its_connections_are_gone() {
-        let connections = Connections::with_anonymous_cap(100, 1);
+        let connections = Connections::with_budget(100, WAITING_COST);
         assert!(!connections.take_flood(), "no flood yet");
         let first = connections.open().unwrap();
         let flood: Vec<_> = (0..20).map(|_| connections.open().unwrap()).collect();

@@ -6,7 +6,7 @@
 //! client, keeps no queue of small events per connection. It also caps open connections
 //! (see [`crate::transport::connections`]).
 
-use super::connections::Connections;
+use super::{charged_reads::ChargedReads, connections::Connections};
 use crate::sign_in_mark::SignInMark;
 use axum::{extract::Request, response::Response};
 use futures_util::FutureExt;
@@ -17,7 +17,7 @@ use hyper_util::{
     service::TowerToHyperService,
 };
 use std::{convert::Infallible, future::Future, io, sync::Arc, time::Duration};
-use tokio::net::TcpListener;
+use tokio::net::{TcpListener, TcpStream};
 use tokio_util::sync::CancellationToken;
 use tower::{Service, ServiceExt};
 
@@ -54,6 +54,8 @@ where
         .header_read_timeout(transport.header_read_timeout)
         .max_buf_size(crate::limits::MAX_HEAD_BYTES)
         .writev(false);
+    // Shared: each connection's task holds a pointer to it, not a copy.
+    let http = Arc::new(http);
     let connections = GracefulShutdown::new();
     let memory = tokio::spawn(give_back_memory_after_floods(transport.connections.clone()));
     let mut shutdown = std::pin::pin!(shutdown);
@@ -94,12 +96,27 @@ where
                 request
             }
         }));
-        let connection = connections.watch(http.serve_connection(TokioIo::new(stream), service));
-        // `map` rather than an `async move` block, which would hold the connection twice.
-        tokio::spawn(slot.evictable(connection).map(|ended| match ended {
-            Some(Err(err)) => tracing::debug!(%err, "connection ended with an error"),
-            Some(Ok(())) => {}
-            None => tracing::debug!("connection evicted to make room"),
+        // Handed to hyper only once its client has sent something: hyper's read buffer is
+        // most of what a connection costs, and a burst of clients that have connected but
+        // not written yet (a reconnect storm) then costs next to nothing. Two tasks, the
+        // wait and the connection, so that a feed, which lives for hours, holds nothing of
+        // the wait.
+        let (http, watcher) = (http.clone(), connections.watcher());
+        let first_bytes = first_bytes(stream, transport.header_read_timeout);
+        tokio::spawn(slot.clone().evictable(first_bytes).map(move |waited| {
+            let stream = match waited {
+                Some(Some(stream)) => stream,
+                Some(None) => return tracing::debug!("connection sent nothing before it ended"),
+                None => return tracing::debug!("connection evicted to make room"),
+            };
+            let io = TokioIo::new(ChargedReads::new(stream, slot.clone()));
+            let connection = watcher.watch(http.serve_connection(io, service));
+            // `map` rather than an `async move` block, which would hold the connection twice.
+            tokio::spawn(slot.evictable(connection).map(|ended| match ended {
+                Some(Err(err)) => tracing::debug!(%err, "connection ended with an error"),
+                Some(Ok(())) => {}
+                None => tracing::debug!("connection evicted to make room"),
+            }));
         }));
         // A connection this one evicted gives its descriptor back before the next accept.
         transport.connections.evictions_closed(EVICTION_GRACE).await;
@@ -111,6 +128,17 @@ where
     transport.stopping.cancel();
     connections.shutdown().await;
     Ok(())
+}
+
+/// `stream` once its client has sent a byte (or hung up), or `None` if it has sent nothing
+/// within `timeout`, which stands in for hyper's header-read timeout until hyper has it.
+async fn first_bytes(stream: TcpStream, timeout: Duration) -> Option<TcpStream> {
+    // `peek`, not `readable`: a socket just accepted may be reported readable with nothing
+    // to read, and `peek` waits through that until a byte (or the end) has come.
+    match tokio::time::timeout(timeout, stream.peek(&mut [0; 1])).await {
+        Ok(Ok(_)) => Some(stream),
+        Ok(Err(_)) | Err(_) => None,
+    }
 }
 
 /// How often the server looks for a flood that has ended.
