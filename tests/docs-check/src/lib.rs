@@ -125,6 +125,8 @@ fn is_external(target: &str) -> bool {
 /// `a/b/../c` as `a/c`, without touching the file system, so that a link through a
 /// missing directory is reported as missing rather than failing to resolve.
 fn normalise(path: &Path) -> PathBuf {
+    // Absolute first: `.` alone would normalise to an empty path, which names no directory.
+    let path = std::path::absolute(path).unwrap_or_else(|_| path.to_owned());
     let mut out = PathBuf::new();
     for part in path.components() {
         match part {
@@ -179,6 +181,21 @@ mod tests {
                 page.anchors
             );
         }
+    }
+
+    /// `docs-check` with no argument checks `.`, the current directory.
+    #[test]
+    fn a_relative_root_is_read_where_it_is() {
+        let files = markdown_files(Path::new(".")).expect("the current directory");
+        let here = std::env::current_dir().unwrap();
+        assert!(
+            files.iter().all(|file| file.starts_with(&here)),
+            "{files:?}"
+        );
+        assert_eq!(
+            normalise(Path::new("docs/../README.md")),
+            here.join("README.md")
+        );
     }
 
     #[test]
