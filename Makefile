@@ -17,13 +17,14 @@ test: setup-test
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets --locked -- -D warnings
 	$(MAKE) check-portable
+	$(MAKE) check-platforms
 	scripts/icons.sh --check
 	xvfb-run -a -s "-screen 0 1280x1024x24" cargo test --workspace --exclude datastar-desktop --locked -- --include-ignored
 	# One at a time: these tests share one X display, its keyboard focus and its windows.
 	xvfb-run -a -s "-screen 0 1280x1024x24" cargo test -p datastar-desktop --locked --lib --bins --test desktop -- --include-ignored --test-threads 1 --skip self_update::
-	# Side by side: the release build spends minutes on one core as it links, and the other
-	# platforms' checks take the other. Each one's output comes in one piece when it ends.
-	$(MAKE) --jobs 2 --output-sync=target platforms-checked packages-checked
+	$(MAKE) check-deb
+	scripts/check-rpm.sh
+	scripts/check-release.sh
 	scripts/check-template.sh
 	$(MAKE) bench-smoke
 	# Last: it builds test versions of the app into target/debug.
@@ -55,16 +56,6 @@ keys: setup
 ## the way.
 check-updates: setup-test
 	xvfb-run -a -s "-screen 0 1280x1024x24" cargo test -p datastar-desktop --locked --test desktop -- --include-ignored self_update::
-
-# `make test`'s two builds that run side by side; set up already.
-.PHONY: platforms-checked packages-checked
-platforms-checked:
-	scripts/check-platforms.sh
-packages-checked:
-	scripts/bundle.sh
-	scripts/check-deb.sh
-	scripts/check-rpm.sh
-	scripts/check-release.sh
 
 ## Build, install, start, check and remove the .deb, as a user would.
 check-deb: bundle
