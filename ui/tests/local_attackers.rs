@@ -6,7 +6,7 @@ use crate::util::{
     set_cookie_of, shipped, sign_in,
 };
 use datastar_ui::{Auth, Config, Token};
-use std::{net::SocketAddr, time::Duration};
+use std::time::Duration;
 use tokio::{
     io::{AsyncReadExt, AsyncWriteExt},
     net::TcpStream,
@@ -290,10 +290,7 @@ async fn a_flood_of_held_heads_costs_bounded_memory_and_gives_it_back() {
     const BUDGET_KIB: u64 = 64 * 1024;
     datastar_ui::raise_open_file_limit();
     let server = Headless::spawn_with_file_limit(&["--port", "0"], FILE_LIMIT, FILE_LIMIT).await;
-    let addr: SocketAddr = datastar_ui::readiness::authority(server.origin())
-        .unwrap()
-        .parse()
-        .unwrap();
+    let addr = server.addr();
     let memory = ui_scenarios::flood::memory_through_flood(server.pid(), addr, HEADS)
         .await
         .unwrap();
@@ -325,10 +322,7 @@ async fn an_unpaced_burst_of_signed_in_feeds_all_connect() {
     const BURST: usize = 1_500;
     datastar_ui::raise_open_file_limit();
     let server = Headless::spawn_with_file_limit(&["--port", "0"], FILE_LIMIT, FILE_LIMIT).await;
-    let addr: SocketAddr = datastar_ui::readiness::authority(server.origin())
-        .unwrap()
-        .parse()
-        .unwrap();
+    let addr = server.addr();
     let cookie = sign_in(&no_redirects(), &server.url).await;
     let path = server.base().strip_prefix(server.origin()).unwrap();
     let request = format!(
@@ -400,10 +394,7 @@ async fn a_tokenless_flood_does_not_lock_the_page_out() {
     const CONNECT_FLOODERS: usize = 4;
     datastar_ui::raise_open_file_limit();
     let server = Headless::spawn_with_file_limit(&["--port", "0"], FILE_LIMIT, FILE_LIMIT).await;
-    let addr: SocketAddr = datastar_ui::readiness::authority(server.origin())
-        .unwrap()
-        .parse()
-        .unwrap();
+    let addr = server.addr();
 
     let flooding = tokio_util::sync::CancellationToken::new();
     // One process connecting and hanging up as fast as it can, beside the held connections.

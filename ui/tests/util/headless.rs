@@ -169,6 +169,17 @@ impl Headless {
         datastar_ui::session_cookie_name(port)
     }
 
+    /// The address the server listens on, for the raw-socket clients.
+    #[cfg_attr(
+        not(target_os = "linux"),
+        expect(dead_code, reason = "used by the Linux-only suites")
+    )]
+    pub fn addr(&self) -> std::net::SocketAddr {
+        datastar_ui::readiness::authority(self.origin())
+            .and_then(|authority| authority.parse().ok())
+            .expect("an IP and a port in the URL")
+    }
+
     /// `http://IP:PORT` without the path or query.
     pub fn origin(&self) -> &str {
         let after_scheme = self.url.find("://").map_or(0, |i| i + 3);
