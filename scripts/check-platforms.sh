@@ -51,13 +51,13 @@ for target in x86_64-pc-windows-msvc aarch64-apple-darwin; do
   var=${target//-/_}
   say "Type-checking and linting for $target (Rust only: the C of SQLite and others is skipped)"
   log=$(mktemp)
+  # The desktop app and the server, with their tests, in one invocation: cargo unifies
+  # features over the packages it is given, so checking them one after the other would
+  # check a third of the graph twice. The desktop app's integration tests drive an X
+  # display, and compile to nothing off Linux.
   if ! (
     export "CC_$var=$no_c" "CXX_$var=$no_c" "AR_$var=$no_c"
-    # The desktop app and the server, with the server's tests, which are portable; the
-    # desktop app's own tests drive an X display, and are Linux-only.
-    # (`&&`: `set -e` does not hold inside an `if`.)
-    std_clippy --target "$target" -p datastar-desktop --lib --bins &&
-      std_clippy --target "$target" -p datastar-ui --lib --bins --tests
+    std_clippy --target "$target" -p datastar-desktop -p datastar-ui --lib --bins --tests
   ) >"$log" 2>&1; then
     cat "$log" >&2
     exit 1
@@ -67,11 +67,14 @@ for target in x86_64-pc-windows-msvc aarch64-apple-darwin; do
 done
 
 target=x86_64-pc-windows-gnu
-say "Building the headless server for Windows with mingw"
+say "Building the headless server and its tests for Windows with mingw"
 export CC_x86_64_pc_windows_gnu=x86_64-w64-mingw32-gcc AR_x86_64_pc_windows_gnu=x86_64-w64-mingw32-ar \
   CARGO_TARGET_X86_64_PC_WINDOWS_GNU_LINKER=x86_64-w64-mingw32-gcc \
   CARGO_TARGET_X86_64_PC_WINDOWS_GNU_RUNNER=/usr/lib/wine/wine64
-std_cargo build --target "$target" -p datastar-ui --bin datastar-headless
+# The .exe comes from the same build as the unit tests: an integration test target is what
+# makes `cargo test` build the binary too. A `cargo build` of it alone would build nearly
+# every crate again, with the test harness's standard library and the tests' features.
+std_cargo test --target "$target" -p datastar-ui --lib --test integration --no-run
 exe=$out/$target/debug/datastar-headless.exe
 # Wine 8.0 lacks the function Rust's std draws random numbers from: a stand-in DLL beside
 # the .exe gives it (scripts/platforms/process_prng.c). A test fixture, never shipped.
@@ -89,5 +92,7 @@ std_cargo test --target "$target" -p datastar-ui --lib
 
 say "Running the portable HTTP tests against datastar-headless.exe under Wine"
 # The tests themselves are built by rustup's toolchain, as in the rest of `make test`.
+# Selected as `make test` selects them, so that they reuse its build.
 DATASTAR_HEADLESS_COMMAND="/usr/lib/wine/wine64 $exe" env -u RUSTC -u RUSTC_BOOTSTRAP -u CARGO \
-  cargo test -p datastar-ui --locked --test integration portable:: -- --test-threads 1
+  cargo test --workspace --exclude datastar-desktop --locked --test integration portable:: \
+  -- --test-threads 1

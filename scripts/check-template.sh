@@ -96,12 +96,18 @@ say "its own checks"
   export CARGO_TARGET_DIR=$TARGET_DIR CARGO_NET_OFFLINE=true
   scripts/fetch-datastar.sh
   cargo fmt --all -- --check
+  # Selected as `make test` selects this project's packages, so that cargo resolves the
+  # same features and reuses every dependency it built: a `cargo build` of one package
+  # alone, without its tests' dependencies, would build half the graph again.
   cargo clippy --quiet --workspace --all-targets --locked -- -D warnings
-  cargo build --quiet --locked -p "$NAME-ui" --bin "$NAME-headless"
-  cargo build --quiet --locked -p "$NAME"
-  cargo test --quiet --locked -p "$NAME-ui"
-  # The desktop app's unit tests read its docs (the menu, the log, the limits they state).
+  # Its server's tests, which build its headless server.
+  cargo test --quiet --locked --workspace --exclude "$NAME"
+  # Its desktop app, built beside its tests, and its unit tests, which read its docs (the
+  # menu, the log, the limits they state). The tests that drive its window are this
+  # project's own, in `make test`: the same code under another name.
+  cargo test --quiet --locked -p "$NAME" --lib --bins --test desktop --no-run
   cargo test --quiet --locked -p "$NAME" --lib
+  [ -x "$CARGO_TARGET_DIR/debug/$NAME" ] || { echo "no desktop app at debug/$NAME" >&2; exit 1; }
 ) || fail "the generated project's own checks failed"
 
 say "its headless server answers the roundtrip"

@@ -2,6 +2,10 @@
 //! life as a process (start, close, fail), and the installed app updating itself. All need
 //! an X display; `make test` runs them under Xvfb, the updates last and on their own
 //! (`make check-updates`).
+//!
+//! Linux only: they drive the window through tauri-driver and X, which Windows and macOS
+//! would do differently (docs/platforms.md). Elsewhere this binary compiles to nothing.
+#![cfg(target_os = "linux")]
 
 mod support;
 
