@@ -17,14 +17,13 @@ test: setup-test
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets --locked -- -D warnings
 	$(MAKE) check-portable
-	$(MAKE) check-platforms
 	scripts/icons.sh --check
 	xvfb-run -a -s "-screen 0 1280x1024x24" cargo test --workspace --exclude datastar-desktop --locked -- --include-ignored
-	# One at a time: these tests share one X display, its keyboard focus and its windows.
-	xvfb-run -a -s "-screen 0 1280x1024x24" cargo test -p datastar-desktop --locked --lib --bins --test desktop -- --include-ignored --test-threads 1 --skip self_update::
-	$(MAKE) check-deb
-	scripts/check-rpm.sh
-	scripts/check-release.sh
+	# Two lines of work side by side, each line of output as it comes. The other platforms'
+	# checks build into their own target directory, at a lower priority, on the core that the
+	# real-window tests and the release build's last minutes (fat LTO, one codegen unit)
+	# leave idle.
+	$(MAKE) --jobs 2 --output-sync=line platforms-checked desktop-and-packages-checked
 	scripts/check-template.sh
 	$(MAKE) bench-smoke
 	# Last: it builds test versions of the app into target/debug.
@@ -56,6 +55,18 @@ keys: setup
 ## the way.
 check-updates: setup-test
 	xvfb-run -a -s "-screen 0 1280x1024x24" cargo test -p datastar-desktop --locked --test desktop -- --include-ignored self_update::
+
+# `make test`'s two lines of work that run side by side; set up already.
+.PHONY: platforms-checked desktop-and-packages-checked
+platforms-checked:
+	nice -n 10 scripts/check-platforms.sh
+desktop-and-packages-checked:
+	# One at a time: these tests share one X display, its keyboard focus and its windows.
+	xvfb-run -a -s "-screen 0 1280x1024x24" cargo test -p datastar-desktop --locked --lib --bins --test desktop -- --include-ignored --test-threads 1 --skip self_update::
+	scripts/bundle.sh
+	scripts/check-deb.sh
+	scripts/check-rpm.sh
+	scripts/check-release.sh
 
 ## Build, install, start, check and remove the .deb, as a user would.
 check-deb: bundle

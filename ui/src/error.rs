@@ -9,10 +9,13 @@ use axum::{
 /// was wrong and, where it helps, what to do instead.
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
-    #[error("missing the `datastar` query parameter: send this request with Datastar's @get")]
-    MissingSignals,
-    #[error("the `datastar` parameter must be JSON signals, with `input` as a string")]
-    InvalidSignals,
+    #[error("{}", .0.missing())]
+    MissingSignals(Carrier),
+    #[error("the {carrier} must be JSON signals, with {expected}")]
+    InvalidSignals {
+        carrier: Carrier,
+        expected: &'static str,
+    },
     #[error("a save must be a JSON object of signals, with `input` a string and `show` a boolean")]
     InvalidSave,
     #[error("{field} is {chars} characters long; the limit is {limit}")]
@@ -61,11 +64,39 @@ pub enum ApiError {
     Internal,
 }
 
+/// Where an action's signals come in: Datastar's `@get` sends them in the `datastar` query
+/// parameter, and `@post` as the request's JSON body. A refusal names the one it read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Carrier {
+    Query,
+    Body,
+}
+
+impl Carrier {
+    fn missing(self) -> &'static str {
+        match self {
+            Self::Query => {
+                "missing the `datastar` query parameter: send this request with Datastar's @get"
+            }
+            Self::Body => "missing the signals: send this request with Datastar's @post",
+        }
+    }
+}
+
+impl std::fmt::Display for Carrier {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Query => "`datastar` parameter",
+            Self::Body => "body",
+        })
+    }
+}
+
 impl ApiError {
     pub fn status(&self) -> StatusCode {
         match self {
-            Self::MissingSignals
-            | Self::InvalidSignals
+            Self::MissingSignals(_)
+            | Self::InvalidSignals { .. }
             | Self::InvalidSave
             | Self::NotADatastarRequest
             | Self::DuplicateHeader(_)

@@ -261,7 +261,8 @@ async fn notify_me_hands_the_input_to_the_native_side_and_hears_back() {
 }
 
 /// The settings: kept, shown in the page's other tabs, handed to the native side to apply,
-/// and back in the page when it loads. A body that is not both settings is refused.
+/// and back in the page when it loads. A body that is not both settings is refused, saying
+/// what the action reads.
 #[tokio::test]
 async fn the_settings_are_kept_told_to_other_tabs_and_applied() {
     use datastar_ui::Settings;
@@ -306,12 +307,22 @@ async fn the_settings_are_kept_told_to_other_tabs_and_applied() {
     let response = server.post_action("/settings", on).send().await.unwrap();
     assert_eq!(response.status(), 204);
     assert!(inbox.try_recv().is_err());
-    let response = server
-        .post_action("/settings", r#"{"startAtLogin":"yes"}"#)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 400);
+    // A body that is not both settings, or none, is refused with what to send instead.
+    for (body, message) in [
+        (
+            r#"{"startAtLogin":"yes"}"#,
+            "the body must be JSON signals, with `automaticUpdates` and `startAtLogin` as booleans\n",
+        ),
+        (
+            "null",
+            "missing the signals: send this request with Datastar's @post\n",
+        ),
+    ] {
+        let response = server.post_action("/settings", body).send().await.unwrap();
+        assert_eq!(response.status(), 400, "{body}");
+        assert_eq!(response.text().await.unwrap(), message);
+    }
+    assert!(inbox.try_recv().is_err(), "nothing applied");
 
     let headless = TestServer::start().await;
     let response = headless.post_action("/settings", on).send().await.unwrap();

@@ -7,6 +7,7 @@ mod feed;
 mod live_reload;
 mod notify;
 mod page;
+mod page_signals;
 mod roundtrip;
 mod save;
 mod settings;

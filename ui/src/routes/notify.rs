@@ -2,6 +2,7 @@
 //! Only a server with a native side (the desktop app) has this route; what becomes of the
 //! notification comes back to the page in `#notifications`.
 
+use super::page_signals::{Expected, PageSignals};
 use crate::{
     error::ApiError,
     limits::{MAX_INPUT_CHARS, check_chars},
@@ -10,8 +11,7 @@ use crate::{
     security::DatastarAction,
     state::AppState,
 };
-use axum::{extract::State, http::StatusCode, response::Response};
-use datastar::axum::ReadSignals;
+use axum::{extract::State, http::StatusCode};
 use serde::Deserialize;
 
 /// The signals this route reads; every other signal on the page is ignored.
@@ -21,13 +21,15 @@ pub struct Signals {
     input: String,
 }
 
+impl Expected for Signals {
+    const EXPECTED: &'static str = "`input` as a string";
+}
+
 pub async fn notify(
     _: DatastarAction,
     State(app): State<AppState>,
-    signals: Result<ReadSignals<Option<Signals>>, Response>,
+    PageSignals(Signals { input }): PageSignals<Signals>,
 ) -> Result<StatusCode, ApiError> {
-    let ReadSignals(signals) = signals.map_err(|_| ApiError::InvalidSignals)?;
-    let Signals { input } = signals.ok_or(ApiError::MissingSignals)?;
     check_chars("input", &input, MAX_INPUT_CHARS)?;
     let native = app.native().ok_or(ApiError::NativeGone)?;
     native.send(NativeRequest::Notify {

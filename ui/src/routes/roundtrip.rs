@@ -1,7 +1,10 @@
 //! State roundtrip: the server reads the page's signals and answers with a new `output`,
 //! which it keeps and tells the page's other tabs.
 
-use super::{OneEvent, one_event};
+use super::{
+    OneEvent, one_event,
+    page_signals::{Expected, PageSignals},
+};
 use crate::{
     error::ApiError,
     limits::{MAX_INPUT_CHARS, check_chars},
@@ -9,8 +12,8 @@ use crate::{
     security::DatastarAction,
     state::AppState,
 };
-use axum::{extract::State, response::Response};
-use datastar::{axum::ReadSignals, prelude::PatchSignals};
+use axum::extract::State;
+use datastar::prelude::PatchSignals;
 use serde::Deserialize;
 
 /// The signals this route reads; every other signal on the page is ignored.
@@ -23,17 +26,18 @@ pub struct Signals {
     tab: Option<String>,
 }
 
-/// The extractor's own rejection is replaced by ours, which says what a valid request holds.
+impl Expected for Signals {
+    const EXPECTED: &'static str = "`input` as a string";
+}
+
 /// The answer is kept before it is sent: a tab never posts back what the server pushed. If
 /// it cannot be kept (a full disk), the page still gets it, and every tab is told that
 /// changes are not being kept.
 pub async fn roundtrip(
     _: DatastarAction,
     State(app): State<AppState>,
-    signals: Result<ReadSignals<Option<Signals>>, Response>,
+    PageSignals(Signals { input, tab }): PageSignals<Signals>,
 ) -> Result<OneEvent, ApiError> {
-    let ReadSignals(signals) = signals.map_err(|_| ApiError::InvalidSignals)?;
-    let Signals { input, tab } = signals.ok_or(ApiError::MissingSignals)?;
     let output = describe(&changes::page_text(input))?;
     let kept = changes::keep_answer(app.store(), app.page_events(), tab.as_deref(), &output).await;
     if let Err(err) = &kept {

@@ -2,12 +2,12 @@
 //! handed to the desktop shell to apply (the autostart entry). Only a server with a native
 //! side (the desktop app) has this route.
 
+use super::page_signals::{Expected, PageSignals};
 use crate::{
     error::ApiError, native_requests::NativeRequest, page::changes, security::DatastarAction,
     state::AppState, store::Settings,
 };
-use axum::{extract::State, http::StatusCode, response::Response};
-use datastar::axum::ReadSignals;
+use axum::{extract::State, http::StatusCode};
 use serde::Deserialize;
 
 /// The signals this route reads: both settings, and the tab that changed them.
@@ -18,13 +18,15 @@ pub struct Signals {
     tab: Option<String>,
 }
 
+impl Expected for Signals {
+    const EXPECTED: &'static str = "`automaticUpdates` and `startAtLogin` as booleans";
+}
+
 pub async fn settings(
     _: DatastarAction,
     State(app): State<AppState>,
-    signals: Result<ReadSignals<Option<Signals>>, Response>,
+    PageSignals(Signals { settings, tab }): PageSignals<Signals>,
 ) -> Result<StatusCode, ApiError> {
-    let ReadSignals(signals) = signals.map_err(|_| ApiError::InvalidSignals)?;
-    let Signals { settings, tab } = signals.ok_or(ApiError::MissingSignals)?;
     let changed = changes::keep_settings(app.store(), app.page_events(), tab.as_deref(), settings)
         .await
         .map_err(|err| {
