@@ -19,11 +19,11 @@ test: setup-test
 	$(MAKE) check-portable
 	scripts/icons.sh --check
 	xvfb-run -a -s "-screen 0 1280x1024x24" cargo test --workspace --exclude datastar-desktop --locked -- --include-ignored
-	# Two lines of work side by side, each line of output as it comes. The other platforms'
-	# checks build into their own target directory, at a lower priority, on the core that the
-	# real-window tests and the release build's last minutes (fat LTO, one codegen unit)
-	# leave idle.
-	$(MAKE) --jobs 2 --output-sync=line platforms-checked desktop-and-packages-checked
+	# Two lines of work side by side, their output interleaved as it comes. The other
+	# platforms' checks build into their own target directory, at a lower priority, on the
+	# core that the real-window tests and the release build's last minutes (fat LTO, one
+	# codegen unit) leave idle.
+	$(MAKE) --jobs 2 --output-sync=none platforms-checked desktop-and-packages-checked
 	scripts/check-template.sh
 	$(MAKE) bench-smoke
 	# Last: it builds test versions of the app into target/debug.
@@ -67,6 +67,9 @@ desktop-and-packages-checked:
 	scripts/check-deb.sh
 	scripts/check-rpm.sh
 	scripts/check-release.sh
+	# The benchmark's own binaries, for bench-smoke: built here, beside the other platforms'
+	# checks, because their last minute is spent linking on one core (fat LTO).
+	cargo build --release --locked -p bench --bins
 
 ## Build, install, start, check and remove the .deb, as a user would.
 check-deb: bundle
