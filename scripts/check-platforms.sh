@@ -47,9 +47,9 @@ no_warnings() {
 }
 
 no_c=$PWD/scripts/platforms/no-c-compiler
-for target in x86_64-pc-windows-msvc aarch64-apple-darwin; do
-  var=${target//-/_}
-  say "Type-checking and linting for $target (Rust only: the C of SQLite and others is skipped)"
+for triple in x86_64-pc-windows-msvc aarch64-apple-darwin; do
+  var=${triple//-/_}
+  say "Type-checking and linting for $triple (Rust only: the C of SQLite and others is skipped)"
   log=$(mktemp)
   # The desktop app and the server, with their tests, in one invocation: cargo unifies
   # features over the packages it is given, so checking them one after the other would
@@ -57,7 +57,7 @@ for target in x86_64-pc-windows-msvc aarch64-apple-darwin; do
   # display, and compile to nothing off Linux.
   if ! (
     export "CC_$var=$no_c" "CXX_$var=$no_c" "AR_$var=$no_c"
-    std_clippy --target "$target" -p datastar-desktop -p datastar-ui --lib --bins --tests
+    std_clippy --target "$triple" -p datastar-desktop -p datastar-ui --lib --bins --tests
   ) >"$log" 2>&1; then
     cat "$log" >&2
     exit 1

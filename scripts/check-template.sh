@@ -91,23 +91,25 @@ grep -q "^# $PRODUCT\$" "$app/README.md" || fail "the README does not start from
 say "nothing names this project; $PRODUCT, $IDENTIFIER, no updater key"
 
 say "its own checks"
+# One `&&` chain: `set -e` does not hold in a subshell whose status `||` tests, so without it
+# only the last command's failure would count.
 (
-  cd "$app"
-  export CARGO_TARGET_DIR=$TARGET_DIR CARGO_NET_OFFLINE=true
-  scripts/fetch-datastar.sh
-  cargo fmt --all -- --check
-  # Selected as `make test` selects this project's packages, so that cargo resolves the
-  # same features and reuses every dependency it built: a `cargo build` of one package
-  # alone, without its tests' dependencies, would build half the graph again.
-  cargo clippy --quiet --workspace --all-targets --locked -- -D warnings
-  # Its server's tests, which build its headless server.
-  cargo test --quiet --locked --workspace --exclude "$NAME"
-  # Its desktop app, built beside its tests, and its unit tests, which read its docs (the
-  # menu, the log, the limits they state). The tests that drive its window are this
-  # project's own, in `make test`: the same code under another name.
-  cargo test --quiet --locked -p "$NAME" --lib --bins --test desktop --no-run
-  cargo test --quiet --locked -p "$NAME" --lib
-  [ -x "$CARGO_TARGET_DIR/debug/$NAME" ] || { echo "no desktop app at debug/$NAME" >&2; exit 1; }
+  cd "$app" &&
+    export CARGO_TARGET_DIR=$TARGET_DIR CARGO_NET_OFFLINE=true &&
+    scripts/fetch-datastar.sh &&
+    cargo fmt --all -- --check &&
+    # Selected as `make test` selects this project's packages, so that cargo resolves the
+    # same features and reuses every dependency it built: a `cargo build` of one package
+    # alone, without its tests' dependencies, would build half the graph again.
+    cargo clippy --quiet --workspace --all-targets --locked -- -D warnings &&
+    # Its server's tests, which build its headless server.
+    cargo test --quiet --locked --workspace --exclude "$NAME" &&
+    # Its desktop app, built beside its tests, and its unit tests, which read its docs (the
+    # menu, the log, the limits they state). The tests that drive its window are this
+    # project's own, in `make test`: the same code under another name.
+    cargo test --quiet --locked -p "$NAME" --lib --bins --test desktop --no-run &&
+    cargo test --quiet --locked -p "$NAME" --lib &&
+    { [ -x "$CARGO_TARGET_DIR/debug/$NAME" ] || { echo "no desktop app at debug/$NAME" >&2; false; }; }
 ) || fail "the generated project's own checks failed"
 
 say "its headless server answers the roundtrip"
@@ -129,8 +131,8 @@ say "make keys gives it a key of its own"
 # Its node_modules would be this checkout's: the Tauri CLI is taken from here.
 tauri_cli=$PWD/node_modules/.bin
 (
-  cd "$app"
-  PATH=$tauri_cli:$PATH KEY_FILE=$work/keys/$NAME.key scripts/keys.sh >/dev/null
+  cd "$app" &&
+    PATH=$tauri_cli:$PATH KEY_FILE=$work/keys/$NAME.key scripts/keys.sh >/dev/null
 ) || fail "make keys failed"
 public=$(cat "$work/keys/$NAME.key.pub")
 [ "$(node -p 'require(process.argv[1]).plugins.updater.pubkey' "$app/tauri.conf.json")" = "$public" ] \

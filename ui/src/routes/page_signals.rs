@@ -28,6 +28,7 @@ where
     type Rejection = ApiError;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
+        // Where `ReadSignals` looks, by the same rule: the query for GET and DELETE.
         let carrier = match *request.method() {
             Method::GET | Method::DELETE => Carrier::Query,
             _ => Carrier::Body,
