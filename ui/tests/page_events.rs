@@ -58,3 +58,27 @@ async fn the_events_stream_ends_with_the_server() {
     server.stop().await;
     while page.next_event().await.is_some() {}
 }
+
+#[tokio::test]
+async fn a_change_kept_while_the_page_loads_reaches_it() {
+    let server = TestServer::start().await;
+    let page = server.get("/").send().await.unwrap().text().await.unwrap();
+    let (_, after) = page
+        .split_once(r#"<input id="tab" type="hidden" value=""#)
+        .expect("the page names its tab");
+    let tab = &after[..after.find('"').expect("the tab id's end")];
+    // A deep link, say, kept after the page was rendered and before its stream connected.
+    changes::fill_and_answer(server.app.store(), server.app.page_events(), "late".into())
+        .await
+        .unwrap();
+    let signals = serde_json::json!({ "tab": tab }).to_string();
+    let mut stream =
+        crate::util::SseStream::new(server.action("/events", &signals).send().await.unwrap());
+    let event = stream.next_event().await.expect("the change");
+    let patch: serde_json::Value =
+        serde_json::from_str(&event.datastar_field("signals").unwrap()).unwrap();
+    assert_eq!(
+        patch,
+        serde_json::json!({ "input": "late", "output": "Your input: late, is 4 long." })
+    );
+}

@@ -8,10 +8,24 @@
 //! What it sends is plain Datastar: a `PatchElements` or a `PatchSignals` ([`PageEvents::send`]).
 //! A change to the page's state goes through [`crate::changes`], which keeps it first, so that
 //! every tab shows what the server holds.
+//!
+//! A tab listens from its render, not from the moment its stream connects: the page is
+//! rendered with the stored state, and a change kept between that render and the stream's
+//! request (a deep link handed over while the window loads) would otherwise reach the store
+//! but never the tab. [`PageEvents::open_tab`] subscribes for the tab it names, and its
+//! `/events` request takes that subscription over.
 
 use datastar::prelude::{PatchElements, PatchSignals};
-use std::sync::Arc;
+use std::{
+    collections::VecDeque,
+    sync::{Arc, Mutex, PoisonError},
+};
 use tokio::sync::broadcast;
+
+/// How many rendered tabs may wait for their stream at once. A page fetched by something
+/// that runs no script never connects; past this many, the oldest waiting tab is forgotten
+/// and, should it connect after all, hears events from then on.
+const MAX_OPENING_TABS: usize = 64;
 
 /// One Datastar event for every open page.
 #[derive(Debug, Clone)]
@@ -52,12 +66,16 @@ pub(crate) struct Addressed {
 #[derive(Debug)]
 pub struct PageEvents {
     sender: broadcast::Sender<Addressed>,
+    /// Tabs rendered whose stream has not connected yet, oldest first, each with what has
+    /// been sent since its render.
+    opening: Mutex<VecDeque<(Arc<str>, broadcast::Receiver<Addressed>)>>,
 }
 
 impl Default for PageEvents {
     fn default() -> Self {
         Self {
             sender: broadcast::channel(32).0,
+            opening: Mutex::default(),
         }
     }
 }
@@ -79,16 +97,40 @@ impl PageEvents {
         self.sender.send(addressed).unwrap_or(0)
     }
 
-    /// Every event from now on, for the page whose tab id is `tab`.
+    /// A new tab's id (128 random bits, hex-encoded), which listens from now on. Call it
+    /// before reading the state the tab is rendered with, so that no change falls between.
+    pub(crate) fn open_tab(&self) -> String {
+        let tab = crate::random::hex::<16>();
+        let mut opening = self.opening.lock().unwrap_or_else(PoisonError::into_inner);
+        if opening.len() == MAX_OPENING_TABS {
+            opening.pop_front();
+        }
+        opening.push_back((Arc::from(tab.as_str()), self.sender.subscribe()));
+        tab
+    }
+
+    /// Every event for the page whose tab id is `tab`: since its render if it was opened by
+    /// [`Self::open_tab`] and has not connected before, from now on otherwise.
     pub(crate) fn subscribe(
         &self,
         tab: Option<String>,
     ) -> impl futures_util::Stream<Item = PageEvent> + use<> {
         use futures_util::StreamExt;
-        crate::page::subscription::messages(self.sender.subscribe()).filter_map(move |message| {
+        let receiver = tab
+            .as_deref()
+            .and_then(|tab| self.take_opening(tab))
+            .unwrap_or_else(|| self.sender.subscribe());
+        crate::page::subscription::messages(receiver).filter_map(move |message| {
             let for_us = message.except.is_none() || message.except.as_deref() != tab.as_deref();
             std::future::ready(for_us.then_some(message.event))
         })
+    }
+
+    /// The subscription [`Self::open_tab`] made for `tab`, once.
+    fn take_opening(&self, tab: &str) -> Option<broadcast::Receiver<Addressed>> {
+        let mut opening = self.opening.lock().unwrap_or_else(PoisonError::into_inner);
+        let index = opening.iter().position(|(id, _)| &**id == tab)?;
+        opening.remove(index).map(|(_, receiver)| receiver)
     }
 }
 
@@ -124,5 +166,40 @@ mod tests {
             ["signals {\"show\":false}"]
         );
         assert!(mine.next().now_or_never().is_none());
+    }
+
+    fn next_signals(stream: impl futures_util::Stream<Item = PageEvent>) -> Option<String> {
+        match std::pin::pin!(stream).next().now_or_never().flatten()? {
+            PageEvent::Signals(patch) => Some(patch.into_datastar_event().data.join("")),
+            PageEvent::Elements(_) => None,
+        }
+    }
+
+    #[test]
+    fn a_tab_hears_what_was_sent_between_its_render_and_its_stream() {
+        let events = PageEvents::default();
+        let tab = events.open_tab();
+        assert_eq!(tab.len(), 32);
+        assert_ne!(tab, events.open_tab());
+        events.send(PatchSignals::new(r#"{"input":"from a link"}"#));
+        assert_eq!(
+            next_signals(events.subscribe(Some(tab.clone()))).as_deref(),
+            Some(r#"signals {"input":"from a link"}"#)
+        );
+        // Its subscription is taken once: a second stream for the tab starts from now.
+        assert_eq!(next_signals(events.subscribe(Some(tab))), None);
+        assert_eq!(next_signals(events.subscribe(None)), None);
+    }
+
+    #[test]
+    fn only_the_latest_tabs_wait_for_their_stream() {
+        let events = PageEvents::default();
+        let oldest = events.open_tab();
+        let tabs: Vec<_> = (0..MAX_OPENING_TABS).map(|_| events.open_tab()).collect();
+        events.send(PatchSignals::new(r#"{"show":false}"#));
+        assert_eq!(next_signals(events.subscribe(Some(oldest))), None);
+        for tab in tabs {
+            assert!(next_signals(events.subscribe(Some(tab))).is_some());
+        }
     }
 }

@@ -45,7 +45,7 @@ struct PageView<'a> {
 #[derive(Debug)]
 pub struct Page<'a> {
     pub state: &'a PageState,
-    /// This tab's id (`$tab`), from [`new_tab_id`].
+    /// This tab's id (`$tab`), from [`crate::PageEvents`]' `open_tab`.
     pub tab: &'a str,
     /// What the page should know about its saved state.
     pub notice: Option<&'a str>,
@@ -87,11 +87,6 @@ impl Page<'_> {
             live_reload: self.live_reload,
         }
     }
-}
-
-/// A new tab id: 128 random bits, hex-encoded.
-pub fn new_tab_id() -> String {
-    crate::random::hex::<16>()
 }
 
 #[cfg(test)]
@@ -143,8 +138,6 @@ mod tests {
         assert!(page.contains(r#"role="status">Changes will not &lt;be&gt; kept.</p>"#));
         let panel = updates.render(&Templates::built_in()).unwrap();
         assert!(page.contains(&panel), "{page}");
-        assert_eq!(new_tab_id().len(), 32);
-        assert_ne!(new_tab_id(), new_tab_id());
     }
 
     #[test]

@@ -5,7 +5,7 @@ use crate::{
     ApiError, AppState,
     page::{
         assets::{DATASTAR_JS, PageFile},
-        render::{Page, new_tab_id},
+        render::Page,
         templates::{TemplateError, Templates},
     },
 };
@@ -54,11 +54,13 @@ pub(super) fn render_page(
     templates: &Templates,
     part: Part,
 ) -> Result<String, TemplateError> {
+    // The tab listens before its state is read: a change kept meanwhile reaches it.
+    let tab = app.page_events().open_tab();
     let store = app.store();
     let (state, notice, updates) = (store.state(), store.current_notice(), app.update_status());
     let page = Page {
         state: &state,
-        tab: &new_tab_id(),
+        tab: &tab,
         notice: notice.as_deref(),
         updates: &updates,
         notifications: &app.notification_status(),
