@@ -60,7 +60,7 @@ pub use embedded_server::FAILURE_VARIABLE;
 pub use embedded_server::PORT_VARIABLE;
 pub use engine_env::ENVIRONMENT_DEFAULTS;
 pub use identifier_move::LEGACY_IDENTIFIER;
-pub use log_file::{FILE_NAME as LOG_FILE_NAME, log_dir};
+pub use log_file::{FILE_NAME as LOG_FILE_NAME, log_dir_in};
 pub use updates::DOWNLOAD_LIMITS;
 #[cfg(debug_assertions)]
 pub use updates::ENDPOINT_VARIABLE as UPDATE_ENDPOINT_VARIABLE;
@@ -180,6 +180,7 @@ impl StartFailure {
 
 /// Binds the server (now that no other instance runs), then opens the window on it.
 fn start(app: &tauri::AppHandle) -> Result<(), StartFailure> {
+    log_file::check_log_dir(app, app.state::<LogFile>().0.as_deref());
     // The page's way to the native side: the updates' buttons, through the server.
     let (native, native_requests) = datastar_ui::NativeRequests::channel();
     let server = EmbeddedServer::start(page_store(app), native, {

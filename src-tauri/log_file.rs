@@ -24,18 +24,46 @@ pub const MAX_BYTES: usize = 1024 * 1024;
 pub const FILE_NAME: &str = "datastar-desktop.log";
 const DEFAULT_FILTER: &str = "datastar_desktop=info,datastar_ui=info";
 
-/// Where the log lives under a data directory: `<data>/<identifier>/logs/`, which on Linux
-/// is `~/.local/share/<identifier>/logs/`, where Tauri's `app_log_dir` points.
-pub fn log_dir(data_dir: &Path, identifier: &str) -> PathBuf {
-    data_dir.join(identifier).join("logs")
+/// Where Tauri's path resolver puts the app's logs (`app.path().app_log_dir()`, tauri 2.12's
+/// `path/desktop.rs`): `~/Library/Logs/<identifier>/` on macOS, [`log_dir_in`] the local data
+/// directory elsewhere. Logging starts before the app exists, and with it that resolver, so
+/// the rule is followed here from the bases it reads (`dirs`); once the app is up,
+/// [`check_log_dir`] says so in the log if the two ever part.
+pub fn log_dir(identifier: &str) -> Option<PathBuf> {
+    if cfg!(target_os = "macos") {
+        dirs::home_dir().map(|home| home.join("Library/Logs").join(identifier))
+    } else {
+        dirs::data_local_dir().map(|data| log_dir_in(&data, identifier))
+    }
+}
+
+/// The log's directory under a local data directory, on Linux and Windows:
+/// `<data>/<identifier>/logs/` (`~/.local/share/…`, `%LOCALAPPDATA%\…`).
+pub fn log_dir_in(local_data: &Path, identifier: &str) -> PathBuf {
+    local_data.join(identifier).join("logs")
+}
+
+/// Logs a warning if the log file is not in the directory Tauri's resolver gives the app's
+/// logs (a Tauri that changed its rule, or `appDirectoriesOverride` in `tauri.conf.json`),
+/// where a user following Tauri's documentation would look for it.
+pub fn check_log_dir<R: tauri::Runtime>(app: &tauri::AppHandle<R>, log_file: Option<&Path>) {
+    use tauri::Manager;
+    let (Some(file), Ok(expected)) = (log_file, app.path().app_log_dir()) else {
+        return;
+    };
+    if file.parent() != Some(expected.as_path()) {
+        tracing::warn!(
+            file = %file.display(),
+            expected = %expected.display(),
+            "the log file is not in the app's log directory"
+        );
+    }
 }
 
 /// Installs logging to stderr and, if its directory can be written, to the log file.
 /// Returns the file's path, or `None` (after saying why on stderr) when only stderr works.
 pub fn init(identifier: &str) -> Option<PathBuf> {
-    // Logging starts before the app exists, and with it Tauri's path resolver (`app.path()`),
-    // so the base comes from `dirs`, the crate that resolver itself reads it from.
-    let dir = dirs::data_local_dir().map(|data| log_dir(&data, identifier));
+    let dir = log_dir(identifier);
     let file = dir
         .as_deref()
         .ok_or_else(|| io::Error::other("this system has no data directory"))
@@ -67,10 +95,11 @@ pub fn init(identifier: &str) -> Option<PathBuf> {
 /// The rotating log file in `dir`, created if need be. `file-rotate` panics when it cannot
 /// create the directory and drops lines when it cannot open the file, so both are tried here
 /// first, where a failure can still be reported.
+///
+/// Only `dir` is made private, and the parents it creates: on macOS its parent is the user's
+/// `~/Library/Logs`, whose mode is not the app's to change. (On Linux and Windows the parent
+/// is the data directory, which the store makes private.)
 fn open(dir: &Path) -> io::Result<(PathBuf, FileRotate<AppendCount>)> {
-    if let Some(app_dir) = dir.parent() {
-        private_dir(app_dir)?;
-    }
     private_dir(dir)?;
     let path = dir.join(FILE_NAME);
     let options = append_options();
@@ -144,9 +173,27 @@ mod tests {
     }
 
     #[test]
+    fn the_log_lives_where_tauri_puts_an_apps_logs() {
+        let identifier = "dev.example.App";
+        let path = log_dir(identifier).expect("a log directory");
+        #[cfg(target_os = "macos")]
+        assert_eq!(
+            path,
+            dirs::home_dir()
+                .unwrap()
+                .join("Library/Logs/dev.example.App")
+        );
+        #[cfg(not(target_os = "macos"))]
+        assert_eq!(
+            path,
+            dirs::data_local_dir().unwrap().join("dev.example.App/logs")
+        );
+    }
+
+    #[test]
     fn the_log_lives_where_the_docs_say() {
         let docs = include_str!("../docs/desktop.md");
-        let path = log_dir(
+        let path = log_dir_in(
             Path::new("~/.local/share"),
             "dev.datastar-desktop.DatastarDesktop",
         );

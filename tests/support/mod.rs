@@ -52,7 +52,7 @@ impl Home {
     }
 
     pub fn log_file(&self) -> PathBuf {
-        datastar_desktop::log_dir(&self.0.data_dir(), &identifier())
+        datastar_desktop::log_dir_in(&self.0.data_dir(), &identifier())
             .join(datastar_desktop::LOG_FILE_NAME)
     }
 
