@@ -55,6 +55,9 @@ enum Mode {
     LiveReload,
     /// Only the desktop app and its engine floor, as in `full`.
     Desktop,
+    /// Only the desktop app's cold start and MiniBrowser's, with a token soak and idle time:
+    /// for working on the start.
+    ColdStart,
     /// Only the tokenless flood of held heads, as in `full`.
     Flood,
     /// Only `/get` (ours, the bare axum floor, the seed) and the saves, as in `full`.
@@ -69,6 +72,7 @@ impl Mode {
             Self::Feeds => "feeds",
             Self::LiveReload => "live-reload",
             Self::Desktop => "desktop",
+            Self::ColdStart => "cold-start",
             Self::Flood => "flood",
             Self::Roundtrip => "roundtrip",
         }
@@ -121,6 +125,7 @@ impl Plan {
                 ramp_limit: Duration::from_secs(10),
                 first_event_tries: 5,
                 desktop: desktop::Plan {
+                    floor_start: false,
                     settle: Duration::from_secs(1),
                     idle_for: Duration::from_secs(2),
                     soak_warm_up: 200,
@@ -143,6 +148,17 @@ impl Plan {
                 flood: None,
                 saves: None,
                 ..Self::for_mode(Mode::Full, runs, Vec::new())
+            },
+            Mode::ColdStart => Self {
+                desktop: desktop::Plan {
+                    floor_start: true,
+                    settle: Duration::ZERO,
+                    idle_for: Duration::from_secs(1),
+                    soak_warm_up: 1,
+                    soak_round: 1,
+                    soak_rounds: 1,
+                },
+                ..Self::for_mode(Mode::Desktop, runs, Vec::new())
             },
             Mode::Flood => Self {
                 runs: 0,
@@ -174,6 +190,7 @@ impl Plan {
                 ramp_limit: Duration::from_secs(30),
                 first_event_tries: 21,
                 desktop: desktop::Plan {
+                    floor_start: true,
                     settle: Duration::from_secs(3),
                     idle_for: Duration::from_secs(10),
                     soak_warm_up: 5_000,
@@ -217,7 +234,7 @@ async fn main() -> Result<()> {
             report.ours.push(fan_outs_only(&plan, &repo, &cpus).await?);
             continue;
         }
-        if args.mode == Mode::Desktop {
+        if matches!(args.mode, Mode::Desktop | Mode::ColdStart) {
             break;
         }
         let mut ours = measure_server(&plan, &cpus, &plan.feed_sizes_ours, || {
@@ -314,7 +331,7 @@ async fn main() -> Result<()> {
 
     let problems = report.sanity_problems(!matches!(
         args.mode,
-        Mode::LiveReload | Mode::Desktop | Mode::Flood
+        Mode::LiveReload | Mode::Desktop | Mode::ColdStart | Mode::Flood
     ));
     if !problems.is_empty() {
         bail!("the benchmark is broken:\n- {}", problems.join("\n- "));

@@ -77,6 +77,14 @@ fn thousands(n: usize) -> String {
     out
 }
 
+/// When the moment `name` came in a cold start's `stages`, in seconds since the launch.
+fn stage_at(stages: &[(&'static str, Duration)], name: &str) -> Option<f64> {
+    stages
+        .iter()
+        .find(|(stage, _)| *stage == name)
+        .map(|(_, at)| at.as_secs_f64())
+}
+
 fn or_unknown<T>(value: Option<T>, show: impl Fn(T) -> String) -> String {
     value.map_or_else(|| "unknown".to_owned(), show)
 }
@@ -172,8 +180,18 @@ impl Report {
                 table,
             );
         }
-        if !self.failures.is_empty() {
-            let list: String = self.failures.iter().map(|f| format!("- {f}\n")).collect();
+        let floor_starts_lost = self.desktop.iter().enumerate().filter_map(|(run, d)| {
+            let why = d.floor_start.as_ref()?.as_ref().err()?;
+            Some(format!("desktop run {}: {why}", run + 1))
+        });
+        let not_measured: Vec<String> = self
+            .failures
+            .iter()
+            .cloned()
+            .chain(floor_starts_lost)
+            .collect();
+        if !not_measured.is_empty() {
+            let list: String = not_measured.iter().map(|f| format!("- {f}\n")).collect();
             section(out, level, "Not measured", list);
         }
         let mut targets = Table::new(["target", "result"]);
@@ -415,15 +433,34 @@ impl Report {
             .stages
             .iter()
             .filter_map(|&(name, _)| {
-                let at = self.desktop_median(|d| {
-                    d.stages
-                        .iter()
-                        .find(|(stage, _)| *stage == name)
-                        .map(|(_, at)| at.as_secs_f64())
-                })?;
+                let at = self.desktop_median(|d| stage_at(&d.stages, name))?;
                 Some((name, Duration::from_secs_f64(at)))
             })
             .collect()
+    }
+
+    /// The app's cold start against the floor's (MiniBrowser's), to the first feed value:
+    /// the median of each run's ratio (the two are measured a minute apart, so a slow
+    /// moment of the machine weighs on both), with the median of each.
+    fn cold_starts(&self) -> Option<(f64, Duration, Duration)> {
+        let ratio = self.desktop_median(|d| {
+            let floor = d
+                .floor_start
+                .as_ref()?
+                .as_ref()
+                .ok()?
+                .to_first_feed
+                .as_secs_f64();
+            (floor > 0.0).then(|| d.cold_start.as_secs_f64() / floor)
+        })?;
+        let app = median(self.desktop.iter().map(|d| d.cold_start).collect())?;
+        let floor = median(
+            self.desktop
+                .iter()
+                .filter_map(|d| Some(d.floor_start.as_ref()?.as_ref().ok()?.to_first_feed))
+                .collect(),
+        )?;
+        Some((ratio, app, floor))
     }
 
     fn cold_start(&self, out: &mut String, level: usize) {
@@ -431,18 +468,36 @@ impl Report {
         if stages.is_empty() {
             return;
         }
-        let mut table = Table::new(["moment", "since launch (median)", "step"]);
+        let mut table = Table::new([
+            "moment",
+            "since launch (median)",
+            "step",
+            "MiniBrowser, since launch",
+        ]);
         let mut previous = Duration::ZERO;
         for (name, at) in stages {
+            let floor = self
+                .desktop_median(|d| stage_at(&d.floor_start.as_ref()?.as_ref().ok()?.stages, name));
             table.row([
                 name.to_owned(),
                 ms(at),
                 format!("+{}", ms(at.saturating_sub(previous))),
+                or_unknown(floor, |seconds| ms(Duration::from_secs_f64(seconds))),
             ]);
             previous = at;
         }
+        let mut body = table.to_string();
+        if let Some((ratio, app, floor)) = self.cold_starts() {
+            body.push_str(&format!(
+                "\nThe app's cold start is **{ratio:.2}×** MiniBrowser's (median of each run's \
+                 ratio; medians {} against {}), which opens the page of a headless server \
+                 already running.\n",
+                ms(app),
+                ms(floor)
+            ));
+        }
         let title = "Cold start: from the launch request to the first feed value";
-        section(out, level, title, table);
+        section(out, level, title, body);
     }
 
     fn soak(&self, out: &mut String, level: usize) {
@@ -483,10 +538,39 @@ impl Report {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+    use crate::desktop::ColdStart;
+
     #[test]
     fn thousands_are_separated_by_commas() {
         assert_eq!(super::thousands(15_000), "15,000");
         assert_eq!(super::thousands(100), "100");
         assert_eq!(super::thousands(1_234_567), "1,234,567");
+    }
+
+    #[test]
+    fn the_cold_start_ratio_is_the_median_of_each_runs() {
+        let ms = Duration::from_millis;
+        let run = |app, floor| Desktop {
+            cold_start: ms(app),
+            stages: Vec::new(),
+            floor_start: Some(Ok(ColdStart {
+                to_first_feed: ms(floor),
+                stages: Vec::new(),
+            })),
+            app: Footprint {
+                pss_kib: None,
+                idle_cpu_percent: 0.0,
+            },
+            floor: None,
+            soak: None,
+        };
+        let mut report = Report::new("test", Duration::ZERO, String::new());
+        // Each run's ratio: 0.5, 0.9 and 2/3. The medians of each (500 and 1000 ms) would
+        // give 0.5, from two different runs.
+        report.desktop = vec![run(500, 1000), run(900, 1000), run(400, 600)];
+        let (ratio, app, floor) = report.cold_starts().unwrap();
+        assert!((ratio - 2.0 / 3.0).abs() < 1e-9, "{ratio}");
+        assert_eq!((app, floor), (ms(500), ms(1000)));
     }
 }

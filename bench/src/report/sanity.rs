@@ -2,7 +2,7 @@
 //! check these, so that CI notices a benchmark that no longer measures anything.
 
 use super::Report;
-use crate::desktop::APP_PROCESS;
+use crate::desktop::{APP_PROCESS, MINI_BROWSER_PROCESS};
 use ui_scenarios::process::WEB_PROCESS;
 
 impl Report {
@@ -49,11 +49,20 @@ impl Report {
                 }
             }
         }
+        let floor_starts: Vec<_> = self
+            .desktop
+            .iter()
+            .filter_map(|d| d.floor_start.as_ref())
+            .collect();
+        if !floor_starts.is_empty() && floor_starts.iter().all(|start| start.is_err()) {
+            problems.push("desktop: no run measured MiniBrowser's cold start".to_owned());
+        }
         for d in &self.desktop {
             let footprints = [
                 ("the app", Some(&d.app), APP_PROCESS),
-                ("the floor", d.floor.as_ref(), "MiniBrowser"),
+                ("the floor", d.floor.as_ref(), MINI_BROWSER_PROCESS),
             ];
+
             for (what, footprint, main) in footprints {
                 let Some(footprint) = footprint else {
                     problems.push(format!("desktop: no reading of {what}"));
