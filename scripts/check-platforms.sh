@@ -66,7 +66,7 @@ for triple in x86_64-pc-windows-msvc aarch64-apple-darwin; do
   rm -f "$log"
 done
 
-target=x86_64-pc-windows-gnu
+windows_gnu=x86_64-pc-windows-gnu
 say "Building the headless server and its tests for Windows with mingw"
 export CC_x86_64_pc_windows_gnu=x86_64-w64-mingw32-gcc AR_x86_64_pc_windows_gnu=x86_64-w64-mingw32-ar \
   CARGO_TARGET_X86_64_PC_WINDOWS_GNU_LINKER=x86_64-w64-mingw32-gcc \
@@ -74,8 +74,8 @@ export CC_x86_64_pc_windows_gnu=x86_64-w64-mingw32-gcc AR_x86_64_pc_windows_gnu=
 # The .exe comes from the same build as the unit tests: an integration test target is what
 # makes `cargo test` build the binary too. A `cargo build` of it alone would build nearly
 # every crate again, with the test harness's standard library and the tests' features.
-std_cargo test --target "$target" -p datastar-ui --lib --test integration --no-run
-exe=$out/$target/debug/datastar-headless.exe
+std_cargo test --target "$windows_gnu" -p datastar-ui --lib --test integration --no-run
+exe=$out/$windows_gnu/debug/datastar-headless.exe
 # Wine 8.0 lacks the function Rust's std draws random numbers from: a stand-in DLL beside
 # the .exe gives it (scripts/platforms/process_prng.c). A test fixture, never shipped.
 # The test executables are in deps/, so it goes there too.
@@ -88,7 +88,7 @@ export WINEPREFIX=$out/wine WINEDEBUG=-all
 trap '/usr/lib/wine/wineserver -k 2>/dev/null || true' EXIT
 
 say "Running the server's unit tests for Windows under Wine"
-std_cargo test --target "$target" -p datastar-ui --lib
+std_cargo test --target "$windows_gnu" -p datastar-ui --lib
 
 say "Running the portable HTTP tests against datastar-headless.exe under Wine"
 # The tests themselves are built by rustup's toolchain, as in the rest of `make test`.

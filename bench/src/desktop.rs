@@ -24,9 +24,7 @@ pub const MINI_BROWSER_PROCESS: &str = "MiniBrowser";
 #[derive(Debug, Clone)]
 pub struct Desktop {
     /// From asking WebDriver to launch the app to the first feed value visible in `#feed`.
-    pub cold_start: Duration,
-    /// Moments of that start, from the same origin, in the order they happened.
-    pub stages: Vec<(&'static str, Duration)>,
+    pub start: ColdStart,
     /// The same, for MiniBrowser opening a running headless server's page: what the engine
     /// alone takes, which the app's start is held to. `None` where there is no MiniBrowser,
     /// or in a smoke run.
@@ -42,6 +40,7 @@ pub struct Desktop {
 #[derive(Debug, Clone)]
 pub struct ColdStart {
     pub to_first_feed: Duration,
+    /// Its moments, from the same origin, in the order they happened.
     pub stages: Vec<(&'static str, Duration)>,
 }
 
@@ -129,12 +128,15 @@ pub async fn measure(binary: &Path, plan: &Plan) -> Result<Desktop> {
     let started = Instant::now();
     let session = driver.launch(binary).await.context("launching the app")?;
     let client = &session.client;
-    let cold_start = first_feed_value(client, launched_at, started)
+    let to_first_feed = first_feed_value(client, launched_at, started)
         .await
         .context("the app's first feed value")?;
 
     let app = process::find_process(APP_PROCESS).context("the app's process")?;
-    let stages = stages(client, app, launched_at, cold_start).await?;
+    let start = ColdStart {
+        to_first_feed,
+        stages: stages(client, app, launched_at, to_first_feed).await?,
+    };
     let footprint = Footprint::measure(app, plan.settle, plan.idle_for).await;
     let engine_settings = engine_settings_of(app);
     let soak = soak(client, app, plan).await?;
@@ -149,8 +151,7 @@ pub async fn measure(binary: &Path, plan: &Plan) -> Result<Desktop> {
         .await
         .context("MiniBrowser's footprint")?;
     Ok(Desktop {
-        cold_start,
-        stages,
+        start,
         floor_start,
         app: footprint,
         floor,
@@ -329,44 +330,63 @@ async fn mini_browser_cold_start_within(
     engine_settings: &[(String, String)],
     limit: Duration,
 ) -> Result<ColdStart, String> {
-    let outcome = tokio::time::timeout(limit, mini_browser_cold_start(engine_settings)).await;
-    let why = match outcome {
+    let home = match ui_scenarios::PrivateHome::new() {
+        Ok(home) => home,
+        Err(err) => return Err(format!("MiniBrowser's cold start: a home for it: {err}")),
+    };
+    let measured = mini_browser_cold_start(engine_settings, &home);
+    let why = match tokio::time::timeout(limit, measured).await {
         Ok(Ok(start)) => return Ok(start),
         Ok(Err(err)) => format!("{err:#}"),
         Err(_) => format!("no answer from WebKitWebDriver in {} s", limit.as_secs()),
     };
     // Its driver died with the session; the browser, its child, would outlive it.
-    for _ in 0..50 {
-        let Some(browser) = process::find_process(MINI_BROWSER_PROCESS) else {
-            break;
-        };
+    for browser in browsers_in(&home) {
         let _ = tokio::process::Command::new("kill")
             .args(["-KILL", &browser.to_string()])
             .status()
             .await;
-        sleep(Duration::from_millis(100)).await;
     }
     Err(format!("MiniBrowser's cold start: {why}"))
+}
+
+/// The MiniBrowser processes started in `home`: this run's, never another's.
+fn browsers_in(home: &ui_scenarios::PrivateHome) -> Vec<u32> {
+    let home = home.path().to_string_lossy();
+    process::processes_named(MINI_BROWSER_PROCESS)
+        .into_iter()
+        .filter(|&pid| {
+            environment(pid)
+                .iter()
+                .any(|(name, value)| name == "HOME" && *value == home)
+        })
+        .collect()
 }
 
 /// MiniBrowser's cold start on a fresh headless server's launch URL, through WebKitWebDriver
 /// as the app's is through tauri-driver, and timed the same way: from the session request to
 /// the first feed value, which the page notes. The server is up before the clock starts, so
 /// the floor does not pay for it; the app does.
-async fn mini_browser_cold_start(engine_settings: &[(String, String)]) -> Result<ColdStart> {
+async fn mini_browser_cold_start(
+    engine_settings: &[(String, String)],
+    home: &ui_scenarios::PrivateHome,
+) -> Result<ColdStart> {
     let (_server, launch_url) = headless_server().await?;
     let env: Vec<(&str, &Path)> = engine_settings
         .iter()
         .map(|(name, value)| (name.as_str(), Path::new(value)))
         .collect();
-    let driver = MiniBrowserDriver::start_in(ui_scenarios::PrivateHome::new()?, &env).await?;
+    let driver = MiniBrowserDriver::start_in(home.clone(), &env).await?;
     let launched_at = SystemTime::now();
     let started = Instant::now();
     let session = driver.open(&launch_url).await.context("opening the page")?;
     let to_first_feed = first_feed_value(&session.client, launched_at, started)
         .await
         .context("the first feed value")?;
-    let browser = process::find_process(MINI_BROWSER_PROCESS).context("MiniBrowser's process")?;
+    let browser = browsers_in(home)
+        .into_iter()
+        .max()
+        .context("MiniBrowser's process")?;
     let stages = stages(&session.client, browser, launched_at, to_first_feed).await?;
     session.close().await?;
     Ok(ColdStart {

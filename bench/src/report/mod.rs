@@ -228,7 +228,7 @@ impl Report {
                 figures.push((docs::RSS_PER_FEED, kib(per_feed)));
             }
         }
-        if let Some(cold) = median(self.desktop.iter().map(|d| d.cold_start).collect()) {
+        if let Some(cold) = median(self.desktop.iter().map(|d| d.start.to_first_feed).collect()) {
             figures.push((
                 docs::COLD_START,
                 format!("{:.0} ms", cold.as_secs_f64() * 1e3),
@@ -430,10 +430,11 @@ impl Report {
             return Vec::new();
         };
         first
+            .start
             .stages
             .iter()
             .filter_map(|&(name, _)| {
-                let at = self.desktop_median(|d| stage_at(&d.stages, name))?;
+                let at = self.desktop_median(|d| stage_at(&d.start.stages, name))?;
                 Some((name, Duration::from_secs_f64(at)))
             })
             .collect()
@@ -451,9 +452,9 @@ impl Report {
                 .ok()?
                 .to_first_feed
                 .as_secs_f64();
-            (floor > 0.0).then(|| d.cold_start.as_secs_f64() / floor)
+            (floor > 0.0).then(|| d.start.to_first_feed.as_secs_f64() / floor)
         })?;
-        let app = median(self.desktop.iter().map(|d| d.cold_start).collect())?;
+        let app = median(self.desktop.iter().map(|d| d.start.to_first_feed).collect())?;
         let floor = median(
             self.desktop
                 .iter()
@@ -551,13 +552,13 @@ mod tests {
     #[test]
     fn the_cold_start_ratio_is_the_median_of_each_runs() {
         let ms = Duration::from_millis;
-        let run = |app, floor| Desktop {
-            cold_start: ms(app),
+        let start = |at| ColdStart {
+            to_first_feed: ms(at),
             stages: Vec::new(),
-            floor_start: Some(Ok(ColdStart {
-                to_first_feed: ms(floor),
-                stages: Vec::new(),
-            })),
+        };
+        let run = |app, floor| Desktop {
+            start: start(app),
+            floor_start: Some(Ok(start(floor))),
             app: Footprint {
                 pss_kib: None,
                 idle_cpu_percent: 0.0,

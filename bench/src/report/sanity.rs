@@ -62,7 +62,6 @@ impl Report {
                 ("the app", Some(&d.app), APP_PROCESS),
                 ("the floor", d.floor.as_ref(), MINI_BROWSER_PROCESS),
             ];
-
             for (what, footprint, main) in footprints {
                 let Some(footprint) = footprint else {
                     problems.push(format!("desktop: no reading of {what}"));

@@ -103,7 +103,7 @@ impl Report {
                 ),
             ));
         }
-        if let Some(cold) = median(self.desktop.iter().map(|d| d.cold_start).collect()) {
+        if let Some(cold) = median(self.desktop.iter().map(|d| d.start.to_first_feed).collect()) {
             targets.push((
                 format!(
                     "desktop cold start to first feed event ≤ {}",

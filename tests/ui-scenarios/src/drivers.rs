@@ -85,12 +85,30 @@ pub async fn chromium(url: &str) -> Result<Session> {
 /// the headless server may have. Needs an X display.
 pub async fn minibrowser(url: &str) -> Result<Session> {
     require_display()?;
-    browser(Driver::WebKitWebDriver, url, |_| {
-        json!({
-            "webkitgtk:browserOptions": { "binary": MINI_BROWSER, "args": ["--automation"] },
-        })
-    })
+    browser(
+        Driver::WebKitWebDriver,
+        url,
+        |_| json!({ "webkitgtk:browserOptions": mini_browser_options() }),
+    )
     .await
+}
+
+/// WebKitWebDriver's options for [`MINI_BROWSER`], in its automation mode.
+fn mini_browser_options() -> serde_json::Value {
+    json!({ "binary": MINI_BROWSER, "args": ["--automation"] })
+}
+
+/// WebKitWebDriver, started in `home` with `env` for the browser it starts, and its port.
+fn webkit_webdriver(home: &PrivateHome, env: &[(&str, &Path)]) -> Result<(Child, u16)> {
+    let port = free_port()?;
+    let child = spawn(
+        "WebKitWebDriver",
+        &[format!("--port={port}")],
+        home,
+        env,
+        false,
+    )?;
+    Ok((child, port))
 }
 
 /// A running WebKitWebDriver, ready to start [`MINI_BROWSER`]. Split from [`minibrowser`] so
@@ -106,14 +124,7 @@ impl MiniBrowserDriver {
     /// The driver in `home`, with `env` for the browser it starts (and its web processes).
     pub async fn start_in(home: PrivateHome, env: &[(&str, &Path)]) -> Result<Self> {
         require_display()?;
-        let port = free_port()?;
-        let child = spawn(
-            "WebKitWebDriver",
-            &[format!("--port={port}")],
-            &home,
-            env,
-            false,
-        )?;
+        let (child, port) = webkit_webdriver(&home, env)?;
         wait_for_driver(port).await?;
         Ok(Self { child, port, home })
     }
@@ -127,7 +138,7 @@ impl MiniBrowserDriver {
     pub async fn open(self, url: &str) -> Result<Session> {
         let capabilities = capabilities(json!({
             "pageLoadStrategy": "eager",
-            "webkitgtk:browserOptions": { "binary": MINI_BROWSER, "args": ["--automation"] },
+            "webkitgtk:browserOptions": mini_browser_options(),
         }));
         let client = connect(self.port, capabilities).await?;
         if let Err(err) = client.goto(url).await {
@@ -178,17 +189,7 @@ async fn browser(
             let port = announced_port(&mut child).await?;
             (child, port)
         }
-        Driver::WebKitWebDriver => {
-            let port = free_port()?;
-            let child = spawn(
-                "WebKitWebDriver",
-                &[format!("--port={port}")],
-                &home,
-                &[],
-                false,
-            )?;
-            (child, port)
-        }
+        Driver::WebKitWebDriver => webkit_webdriver(&home, &[])?,
     };
     wait_for_driver(port).await?;
     let client = connect(port, capabilities(options(&home))).await?;

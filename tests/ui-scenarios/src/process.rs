@@ -81,13 +81,19 @@ pub fn process_tree(pid: u32) -> Vec<u32> {
 
 /// The newest process called `name`.
 pub fn find_process(name: &str) -> Option<u32> {
+    processes_named(name).into_iter().max()
+}
+
+/// Every process called `name`.
+pub fn processes_named(name: &str) -> Vec<u32> {
     let name = command_name(name);
-    procfs::process::all_processes()
-        .ok()?
-        .filter_map(|process| process.ok()?.stat().ok())
+    let Ok(all) = procfs::process::all_processes() else {
+        return Vec::new();
+    };
+    all.filter_map(|process| process.ok()?.stat().ok())
         .filter(|stat| stat.comm == name)
         .filter_map(|stat| u32::try_from(stat.pid).ok())
-        .max()
+        .collect()
 }
 
 /// The environment process `pid` started with (empty if it cannot be read).

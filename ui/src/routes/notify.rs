@@ -2,7 +2,7 @@
 //! Only a server with a native side (the desktop app) has this route; what becomes of the
 //! notification comes back to the page in `#notifications`.
 
-use super::page_signals::{Expected, PageSignals};
+use super::page_signals::{Expected, INPUT_AS_TEXT, PageSignals};
 use crate::{
     error::ApiError,
     limits::{MAX_INPUT_CHARS, check_chars},
@@ -22,7 +22,7 @@ pub struct Signals {
 }
 
 impl Expected for Signals {
-    const EXPECTED: &'static str = "`input` as a string";
+    const EXPECTED: &'static str = INPUT_AS_TEXT;
 }
 
 pub async fn notify(

@@ -17,6 +17,9 @@ pub trait Expected {
     const EXPECTED: &'static str;
 }
 
+/// [`Expected::EXPECTED`] for the actions that read the box's text.
+pub const INPUT_AS_TEXT: &str = "`input` as a string";
+
 /// An action's signals, read as `T`; every other signal on the page is ignored.
 pub struct PageSignals<T>(pub T);
 

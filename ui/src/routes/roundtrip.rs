@@ -3,7 +3,7 @@
 
 use super::{
     OneEvent, one_event,
-    page_signals::{Expected, PageSignals},
+    page_signals::{Expected, INPUT_AS_TEXT, PageSignals},
 };
 use crate::{
     error::ApiError,
@@ -27,7 +27,7 @@ pub struct Signals {
 }
 
 impl Expected for Signals {
-    const EXPECTED: &'static str = "`input` as a string";
+    const EXPECTED: &'static str = INPUT_AS_TEXT;
 }
 
 /// The answer is kept before it is sent: a tab never posts back what the server pushed. If
