@@ -10,7 +10,7 @@ async fn the_web_process_gets_the_engine_defaults_and_the_users_own_values_win()
     require_display();
     let display = Display::open().unwrap();
     let home = Home::new();
-    let overridden = ENVIRONMENT_DEFAULTS[0].name;
+    let (overridden, _) = ENVIRONMENT_DEFAULTS[0];
     for users_value in [None, Some("0")] {
         let env: Vec<_> = users_value
             .map(|value| (overridden, value))
@@ -37,20 +37,18 @@ async fn the_web_process_gets_the_engine_defaults_and_the_users_own_values_win()
         )
         .await
         .expect("the window's web process");
-        for default in ENVIRONMENT_DEFAULTS {
-            let name = default.name;
-            // A default that only makes sense beside the one the user turned off is off too.
+        for &(name, default) in ENVIRONMENT_DEFAULTS {
             let expected = match users_value {
-                Some(value) if name == overridden => Some(value),
-                Some(_) if default.only_with == Some(overridden) => None,
-                _ => Some(default.value),
+                Some(value) if name == overridden => value,
+                _ => default,
             };
             let actual = environment
                 .iter()
                 .find(|(key, _)| key == name)
                 .map(|(_, value)| value.as_str());
             assert_eq!(
-                actual, expected,
+                actual,
+                Some(expected),
                 "{name} in the web process, with the user's value {users_value:?}"
             );
         }
