@@ -82,7 +82,7 @@ async fn a_renderer_crash_loses_nothing_typed() -> Result<()> {
     )
     .await?;
 
-    let app = ui_scenarios::process::find_process("datastar-desktop").expect("the app");
+    let app = session.pid().expect("the app's process");
     let window = display
         .wait_for_window(app, crate::support::TITLE, WINDOW_TIMEOUT)
         .await?;
@@ -96,12 +96,12 @@ async fn a_renderer_crash_loses_nothing_typed() -> Result<()> {
         "the store lost the text: {:?}",
         stored_input()
     );
-    let _ = session.close().await;
     // WebKitWebDriver gave up its session with the crashed page, so closing the session
-    // does not end the app: the test does, so that its window outlives no test.
+    // would not end the app: the test does, so that its window outlives no test.
     let _ = std::process::Command::new("kill")
         .args(["-KILL", &app.to_string()])
         .status();
+    let _ = session.close().await;
     wait_until(WINDOW_TIMEOUT, "the app's window to go", async || {
         Ok(display
             .windows_of(app, crate::support::TITLE)?

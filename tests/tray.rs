@@ -62,7 +62,8 @@ async fn the_tray_shows_and_hides_the_window_and_toggles_the_feed() -> Result<()
     })
     .await?;
 
-    let windows = || display.windows_titled(TITLE);
+    let app = session.pid().context("the app's process")?;
+    let windows = || display.windows_of(app, TITLE);
     // The window shows once its page has loaded.
     wait_until(REACTION, "the window to show", async || {
         Ok((windows()?.len() == 1).then_some(()))
@@ -156,7 +157,7 @@ async fn the_tray_shows_and_hides_the_window_and_toggles_the_feed() -> Result<()
         .await?;
         Ok::<_, anyhow::Error>(owned == "(true,)")
     };
-    let [(window, _)] = windows()?[..] else {
+    let [window] = windows()?[..] else {
         anyhow::bail!("not one window");
     };
     display.request_close(window)?;

@@ -132,7 +132,7 @@ pub async fn measure(binary: &Path, plan: &Plan) -> Result<Desktop> {
         .await
         .context("the app's first feed value")?;
 
-    let app = process::find_process(APP_PROCESS).context("the app's process")?;
+    let app = session.pid().context("the app's process")?;
     let start = ColdStart {
         to_first_feed,
         stages: stages(client, app, launched_at, to_first_feed).await?,

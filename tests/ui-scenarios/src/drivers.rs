@@ -11,22 +11,63 @@ use tokio::{
     process::{Child, Command},
 };
 
-/// A browser session and the driver process behind it; dropping it stops the driver.
+/// A browser session and the driver process behind it; dropping it stops the driver and
+/// the browser.
+///
+/// The browser (MiniBrowser, or the app under tauri-driver) is the driver's grandchild, and
+/// stopping the driver does not stop it: a browser still shutting down when the next test
+/// starts would show a second window with the app's title, or hold the store the next app
+/// opens. So the session keeps the browser's pid: closing it waits for the browser to exit,
+/// and dropping it kills the browser.
 pub struct Session {
     pub client: Client,
     driver: Child,
+    /// The browser's or the app's process, where it can be told (on Linux).
+    browser: Option<u32>,
     /// The browser's or the app's home, kept until the session ends.
     home: PrivateHome,
 }
 
+/// How long a browser gets to exit once its session has closed: the app's own shutdown
+/// (the window, then the server's streams) takes well under a second.
+const BROWSER_EXIT: Duration = Duration::from_secs(10);
+
 impl Session {
-    /// Ends the WebDriver session (closing the browser or the app), then the driver.
+    fn new(client: Client, driver: Child, browser: &str, home: PrivateHome) -> Self {
+        let browser = driver.id().and_then(|driver| started_by(driver, browser));
+        Self {
+            client,
+            driver,
+            browser,
+            home,
+        }
+    }
+
+    /// Ends the WebDriver session, which closes the browser or the app, and returns once it
+    /// has exited; then stops the driver. A browser that outlives its session by
+    /// [`BROWSER_EXIT`] is killed, and that is an error.
     pub async fn close(mut self) -> Result<()> {
         let closed = self
             .client
+            .clone()
             .close()
             .await
             .context("closing the WebDriver session");
+        let exited = match self.browser.take() {
+            Some(pid) => {
+                let exited = crate::wait_until(
+                    BROWSER_EXIT,
+                    "the browser to exit after its session closed",
+                    async || Ok((!is_running(pid)).then_some(())),
+                )
+                .await;
+                if exited.is_err() {
+                    kill(pid);
+                }
+                exited
+            }
+            None => Ok(()),
+        };
         // SIGTERM, unlike the SIGKILL of `kill_on_drop`, lets tauri-driver stop the
         // WebKitWebDriver it started.
         if let Some(pid) = self.driver.id() {
@@ -36,7 +77,12 @@ impl Session {
                 .await;
             let _ = tokio::time::timeout(Duration::from_secs(5), self.driver.wait()).await;
         }
-        closed
+        closed.and(exited)
+    }
+
+    /// The browser's or the app's process id (on Linux; elsewhere the tests do not run).
+    pub fn pid(&self) -> Option<u32> {
+        self.browser
     }
 
     /// The home the browser or the app runs in: its config, data and logs are here.
@@ -52,6 +98,18 @@ impl Session {
         let path = dir.join(format!("{name}.png"));
         std::fs::write(&path, png)?;
         Ok(path)
+    }
+}
+
+impl Drop for Session {
+    /// A test that fails leaves no browser behind for the next one: the driver dies with
+    /// `kill_on_drop`, and its browser here.
+    fn drop(&mut self) {
+        if let Some(pid) = self.browser.take()
+            && is_running(pid)
+        {
+            kill(pid);
+        }
     }
 }
 
@@ -159,11 +217,12 @@ impl MiniBrowserDriver {
             .await
             .with_context(|| format!("opening {url}: {err:?}"))?;
         }
-        Ok(Session {
+        Ok(Session::new(
             client,
-            driver: self.child,
-            home: self.home,
-        })
+            self.child,
+            MINI_BROWSER_COMMAND,
+            self.home,
+        ))
     }
 }
 
@@ -174,15 +233,61 @@ enum Driver {
     WebKitWebDriver,
 }
 
+impl Driver {
+    /// The command name of the browser the driver starts (Debian's `chromium` wrapper
+    /// `exec`s a binary of the same name).
+    fn browser_command(self) -> &'static str {
+        match self {
+            Self::Chromedriver => "chromium",
+            Self::WebKitWebDriver => MINI_BROWSER_COMMAND,
+        }
+    }
+}
+
+/// [`MINI_BROWSER`]'s command name.
+const MINI_BROWSER_COMMAND: &str = "MiniBrowser";
+
+/// The first process called `command` among `driver`'s descendants: the browser it started,
+/// which outlives the driver.
+#[cfg(target_os = "linux")]
+fn started_by(driver: u32, command: &str) -> Option<u32> {
+    let command = crate::process::command_name(command);
+    crate::process::process_tree(driver)
+        .into_iter()
+        .find(|&pid| crate::process::comm(pid).as_deref() == Some(command))
+}
+
+#[cfg(not(target_os = "linux"))]
+fn started_by(_driver: u32, _command: &str) -> Option<u32> {
+    None
+}
+
+#[cfg(target_os = "linux")]
+fn is_running(pid: u32) -> bool {
+    crate::process::is_running(pid)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn is_running(_pid: u32) -> bool {
+    false
+}
+
+/// SIGKILL, at once: only for a browser that has outlived its session or its test.
+fn kill(pid: u32) {
+    let _ = std::process::Command::new("kill")
+        .args(["-KILL", &pid.to_string()])
+        .status();
+}
+
 /// Starts `driver` in a private home, opens a session with the capabilities `options` gives
 /// for that home, and goes to `url`.
 async fn browser(
-    driver: Driver,
+    kind: Driver,
     url: &str,
     options: impl FnOnce(&PrivateHome) -> serde_json::Value,
 ) -> Result<Session> {
     let home = PrivateHome::new()?;
-    let (driver, port) = match driver {
+    let (driver, port) = match kind {
         // It picks a free port itself and says which: no port can be taken from under it.
         Driver::Chromedriver => {
             let mut child = spawn("chromedriver", &["--port=0".to_owned()], &home, &[], true)?;
@@ -194,11 +299,7 @@ async fn browser(
     wait_for_driver(port).await?;
     let client = connect(port, capabilities(options(&home))).await?;
     client.goto(url).await?;
-    Ok(Session {
-        client,
-        driver,
-        home,
-    })
+    Ok(Session::new(client, driver, kind.browser_command(), home))
 }
 
 fn require_display() -> Result<()> {
@@ -281,11 +382,11 @@ impl TauriDriver {
             "tauri:options": { "application": application, "args": args },
         }));
         let client = connect(self.port, capabilities).await?;
-        Ok(Session {
-            client,
-            driver: self.child,
-            home: self.home,
-        })
+        let command = application
+            .file_name()
+            .and_then(|name| name.to_str())
+            .context("the application's file name")?;
+        Ok(Session::new(client, self.child, command, self.home))
     }
 }
 

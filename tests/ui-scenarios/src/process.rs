@@ -79,6 +79,14 @@ pub fn process_tree(pid: u32) -> Vec<u32> {
     tree
 }
 
+/// Whether `pid` runs: it exists and has not exited (a zombie waiting for its parent to reap
+/// it has).
+pub fn is_running(pid: u32) -> bool {
+    process(pid)
+        .and_then(|process| process.stat().ok())
+        .is_some_and(|stat| stat.state != 'Z')
+}
+
 /// The newest process called `name`.
 pub fn find_process(name: &str) -> Option<u32> {
     processes_named(name).into_iter().max()
