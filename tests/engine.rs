@@ -10,7 +10,7 @@ async fn the_web_process_gets_the_engine_defaults_and_the_users_own_values_win()
     require_display();
     let display = Display::open().unwrap();
     let home = Home::new();
-    let (overridden, _) = ENVIRONMENT_DEFAULTS[0];
+    let overridden = ENVIRONMENT_DEFAULTS[0].name;
     for users_value in [None, Some("0")] {
         let env: Vec<_> = users_value
             .map(|value| (overridden, value))
@@ -37,18 +37,20 @@ async fn the_web_process_gets_the_engine_defaults_and_the_users_own_values_win()
         )
         .await
         .expect("the window's web process");
-        for &(name, default) in ENVIRONMENT_DEFAULTS {
+        for default in ENVIRONMENT_DEFAULTS {
+            let name = default.name;
+            // A default that only makes sense beside the one the user turned off is off too.
             let expected = match users_value {
-                Some(value) if name == overridden => value,
-                _ => default,
+                Some(value) if name == overridden => Some(value),
+                Some(_) if default.only_with == Some(overridden) => None,
+                _ => Some(default.value),
             };
             let actual = environment
                 .iter()
                 .find(|(key, _)| key == name)
                 .map(|(_, value)| value.as_str());
             assert_eq!(
-                actual,
-                Some(expected),
+                actual, expected,
                 "{name} in the web process, with the user's value {users_value:?}"
             );
         }

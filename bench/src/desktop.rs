@@ -258,14 +258,14 @@ fn child_named(parent: u32, name: &str) -> Option<u32> {
     children_named(parent, name).first().copied()
 }
 
-/// The `WEBKIT_*` variables the app's web process runs with: the engine settings the
-/// floor must share, read from the app rather than retyped.
+/// The `WEBKIT_*` and `GDK_*` variables the app's web process runs with: the engine's and
+/// its toolkit's settings, which the floor must share, read from the app rather than retyped.
 fn engine_settings_of(app: u32) -> Vec<(String, String)> {
     child_named(app, WEB_PROCESS)
         .map(environment)
         .unwrap_or_default()
         .into_iter()
-        .filter(|(name, _)| name.starts_with("WEBKIT_"))
+        .filter(|(name, _)| name.starts_with("WEBKIT_") || name.starts_with("GDK_"))
         .collect()
 }
 

@@ -1,6 +1,6 @@
 //! Linux: WebKitGTK and GTK. Every call into either is in this file.
 
-use super::{DialogLevel, OnDeath};
+use super::{DialogLevel, EnvironmentDefault, OnDeath};
 use gtk::prelude::{DialogExt, GtkWindowExt, MessageDialogExt, WidgetExtManual};
 use tauri::WebviewWindow;
 use webkit2gtk::WebViewExt;
@@ -11,10 +11,32 @@ pub const ENGINE: &str = "WebKitGTK";
 /// WebKitGTK's environment defaults for one local page of text and buttons. Measured under
 /// Xvfb (BENCHMARKS.md), software compositing and no DMA-BUF renderer cut the web process's
 /// memory by about 40 % (172 to 103 MiB) and the app's idle CPU by about 30 %.
-pub const ENVIRONMENT_DEFAULTS: &[(&str, &str)] = &[
-    ("WEBKIT_DISABLE_COMPOSITING_MODE", "1"),
-    ("WEBKIT_DISABLE_DMABUF_RENDERER", "1"),
+///
+/// With compositing off, nothing in the window draws with OpenGL, yet GTK still sets its GL
+/// up in every process it starts in (the app and its web process): it loads Mesa and probes
+/// the display's GL visuals, about a tenth of a second of each start on the machines
+/// measured. `GDK_GL=disable` skips that, but only while compositing stays off: WebKit's
+/// accelerated compositing draws through GTK's GL, so a user who turns it back on gets GTK's
+/// GL back too.
+pub const ENVIRONMENT_DEFAULTS: &[EnvironmentDefault] = &[
+    EnvironmentDefault {
+        name: COMPOSITING_OFF,
+        value: "1",
+        only_with: None,
+    },
+    EnvironmentDefault {
+        name: "WEBKIT_DISABLE_DMABUF_RENDERER",
+        value: "1",
+        only_with: None,
+    },
+    EnvironmentDefault {
+        name: "GDK_GL",
+        value: "disable",
+        only_with: Some(COMPOSITING_OFF),
+    },
 ];
+
+const COMPOSITING_OFF: &str = "WEBKIT_DISABLE_COMPOSITING_MODE";
 
 /// Calls `on_death` each time WebKit's web process for `window` dies (a crash, or the OOM
 /// killer), and loads the URL it returns. WebKit starts a new web process for that load.

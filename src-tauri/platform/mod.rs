@@ -3,7 +3,7 @@
 //!
 //! | what | Linux (WebKitGTK) | Windows (WebView2) | macOS (WKWebView) |
 //! |---|---|---|---|
-//! | the engine's environment defaults | software rendering | none | none |
+//! | the engine's environment defaults | software rendering, and no GL in GTK | none | none |
 //! | a hook for the page process's death | `web-process-terminated` | not yet: `ProcessFailed` | not yet: `webViewWebContentProcessDidTerminate` |
 //! | whether one-instance can work | a D-Bus session bus | always | always |
 //! | whether notifications can work | a notification server on the session bus | always | always |
@@ -26,6 +26,17 @@ pub use native::{
     ENGINE, ENVIRONMENT_DEFAULTS, notifications_unavailable, on_page_process_death, show_dialog,
     single_instance_unavailable,
 };
+
+/// An environment variable the web engine reads as it starts, and the value the app gives
+/// it unless the user has set it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EnvironmentDefault {
+    pub name: &'static str,
+    pub value: &'static str,
+    /// Another default this one only makes sense beside: it is set only while that variable
+    /// holds the app's value, whether the app or the user set it.
+    pub only_with: Option<&'static str>,
+}
 
 /// A native dialog's icon and tone.
 #[derive(Debug, Clone, Copy)]

@@ -1,7 +1,7 @@
 //! Windows (WebView2) and macOS (WKWebView): what they share is all they need so far.
 //! Type-checked by `make check-platforms`, not yet run (README, "Other platforms").
 
-use super::{DialogLevel, OnDeath};
+use super::{DialogLevel, EnvironmentDefault, OnDeath};
 use tauri::WebviewWindow;
 
 /// The web engine, as About names it.
@@ -11,7 +11,7 @@ pub const ENGINE: &str = "WebView2";
 pub const ENGINE: &str = "WKWebView";
 
 /// Neither engine needs environment defaults for this page.
-pub const ENVIRONMENT_DEFAULTS: &[(&str, &str)] = &[];
+pub const ENVIRONMENT_DEFAULTS: &[EnvironmentDefault] = &[];
 
 /// Not available on these platforms yet. The counterparts of WebKitGTK's hook are WebView2's
 /// `ICoreWebView2::add_ProcessFailed` (through `with_webview` and

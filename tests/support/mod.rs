@@ -69,8 +69,8 @@ impl Home {
         let mut command = tokio::process::Command::new(desktop_app());
         self.0.apply(command.as_std_mut());
         // The engine's settings are the app's to choose, unless a test passes its own.
-        for &(name, _) in datastar_desktop::ENVIRONMENT_DEFAULTS {
-            command.env_remove(name);
+        for default in datastar_desktop::ENVIRONMENT_DEFAULTS {
+            command.env_remove(default.name);
         }
         command
             .envs(env.iter().copied())
