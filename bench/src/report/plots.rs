@@ -79,6 +79,12 @@ pub fn check_plots(files: &[PathBuf]) -> Result<()> {
     Ok(())
 }
 
+/// An axis label as a whole number: every axis here counts requests, feeds, patches,
+/// milliseconds or MiB, where plotters' default `5000.0` only adds noise.
+fn whole(value: &f64) -> String {
+    format!("{value:.0}")
+}
+
 type Area<'a> = DrawingArea<SVGBackend<'a>, Shift>;
 
 /// Draws one plot of `report` on the area; `false` if the run has no figures for it.
@@ -114,6 +120,7 @@ fn throughput(report: &Report, area: &Area) -> Result<bool> {
         .configure_mesh()
         .disable_x_mesh()
         .y_desc("requests per second")
+        .y_label_formatter(&whole)
         .x_label_formatter(&|value| match value {
             SegmentValue::CenterOf(i) => names.get(*i).copied().unwrap_or_default().to_owned(),
             _ => String::new(),
@@ -165,6 +172,8 @@ fn feed_memory(report: &Report, area: &Area) -> Result<bool> {
         .configure_mesh()
         .x_desc("live feeds")
         .y_desc("MiB")
+        .x_label_formatter(&whole)
+        .y_label_formatter(&whole)
         .draw()?;
     for (name, points, color) in lines {
         if points.is_empty() {
@@ -210,6 +219,7 @@ fn cold_start(report: &Report, area: &Area) -> Result<bool> {
         .configure_mesh()
         .disable_y_mesh()
         .x_desc("ms since the launch request")
+        .x_label_formatter(&whole)
         .y_label_formatter(&|value| match value {
             SegmentValue::CenterOf(i) => names.get(*i).copied().unwrap_or_default().to_owned(),
             _ => String::new(),
@@ -269,6 +279,8 @@ fn soak(report: &Report, area: &Area) -> Result<bool> {
         .configure_mesh()
         .x_desc("patches applied")
         .y_desc("total PSS, MiB")
+        .x_label_formatter(&whole)
+        .y_label_formatter(&whole)
         .draw()?;
     chart.draw_series(LineSeries::new(points.clone(), OURS.stroke_width(2)))?;
     chart.draw_series(points.into_iter().map(|p| Circle::new(p, 3, OURS.filled())))?;
